@@ -1,0 +1,757 @@
+//! Reading a city's catalogue spreadsheet (../shared/docs/catalog-format.md): CSV in UTF-8 or
+//! GB18030/GBK, or XLSX; English or Chinese headers; every problem reported with its
+//! spreadsheet line and column. This module only reads and checks; `service` stores.
+
+use crate::i18n::Locale;
+use crate::money::Yuan;
+use crate::reference::{
+    Accessibility, CertificateType, City, ClassFormat, ClassType, Enumeration, Group, Industry,
+    Level,
+};
+use chrono::NaiveDate;
+use leptos_i18n::td_string;
+use serde::Serialize;
+use std::collections::HashMap;
+
+pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
+pub const MAX_ROWS: usize = 100_000;
+
+/// The kind of file, told by its name or content type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Csv,
+    Xlsx,
+}
+
+impl FileKind {
+    /// From a file name (`.csv`, `.xlsx`); XLSX is also recognised by its ZIP signature.
+    pub fn detect(name: &str, bytes: &[u8]) -> FileKind {
+        if name.to_ascii_lowercase().ends_with(".xlsx") || bytes.starts_with(b"PK\x03\x04") {
+            FileKind::Xlsx
+        } else {
+            FileKind::Csv
+        }
+    }
+}
+
+/// The columns of the format: English name, Chinese name, required.
+const COLUMNS: &[(&str, &str, bool)] = &[
+    ("code", "项目编号", true),
+    ("title", "项目名称", true),
+    ("occupation", "职业(工种)", true),
+    ("occupation_code", "职业编码", false),
+    ("industry", "行业领域", true),
+    ("city", "市州", true),
+    ("district", "区县", false),
+    ("institution_code", "承训机构代码", true),
+    ("institution", "承训机构", true),
+    ("evaluation_org", "评价机构", false),
+    ("level", "培训等级", true),
+    ("certificate_type", "证书类型", true),
+    ("class_format", "班型", true),
+    ("class_type", "办班类型", false),
+    ("groups", "面向群体", true),
+    ("min_age", "最低年龄", false),
+    ("max_age", "最高年龄", false),
+    ("hours", "课时", true),
+    ("start_date", "开班日期", true),
+    ("end_date", "结业日期", true),
+    ("enroll_deadline", "报名截止", false),
+    ("capacity", "计划人数", true),
+    ("fee_yuan", "培训费(元)", true),
+    ("subsidy_yuan", "补贴标准(元)", true),
+    ("accessibility", "无障碍", false),
+    ("address", "培训地址", true),
+    ("contact_phone", "联系电话", false),
+    ("description", "项目简介", false),
+];
+
+/// A validated catalogue row, ready to be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogItem {
+    /// The spreadsheet line it came from (header = 1).
+    pub line: usize,
+    pub code: String,
+    pub title: String,
+    pub occupation: String,
+    pub occupation_code: Option<String>,
+    pub industry: Industry,
+    pub city: City,
+    pub district: Option<String>,
+    pub institution_code: String,
+    pub institution: String,
+    pub evaluation_org: Option<String>,
+    pub level: Level,
+    pub certificate_type: CertificateType,
+    pub class_format: ClassFormat,
+    pub class_type: ClassType,
+    /// `None` = open to all.
+    pub groups: Option<Vec<Group>>,
+    pub min_age: Option<u8>,
+    pub max_age: Option<u8>,
+    pub hours: u32,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub enroll_deadline: NaiveDate,
+    pub capacity: u32,
+    pub fee: Yuan,
+    pub subsidy: Yuan,
+    pub accessibility: Vec<Accessibility>,
+    pub address: String,
+    pub contact_phone: Option<String>,
+    pub description: Option<String>,
+}
+
+/// What is wrong with a cell, a row or the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum Problem {
+    FileTooLarge,
+    TooManyRows,
+    Unreadable,
+    Empty,
+    MissingColumn,
+    DuplicateColumn,
+    UnknownColumn,
+    Required,
+    BadCode,
+    TooLong { max: usize },
+    UnknownValue { value: String },
+    NotAnInteger,
+    OutOfRange { min: i64, max: i64 },
+    NotADate,
+    EndBeforeStart,
+    DeadlineAfterStart,
+    MinAgeAboveMax,
+    NotMoney,
+    BadOccupationCode,
+    BadInstitutionCode,
+    BadPhone,
+    DuplicateCode { first_line: usize },
+    CodeOfOtherCity,
+    OutsideYourCity,
+    CapacityBelowEnrolled { enrolled: u32 },
+}
+
+impl Problem {
+    pub fn message(&self, locale: Locale) -> String {
+        match self {
+            Problem::FileTooLarge => td_string!(locale, import.file_too_large, mb = MAX_FILE_BYTES / 1024 / 1024).to_string(),
+            Problem::TooManyRows => td_string!(locale, import.too_many_rows, max = MAX_ROWS).to_string(),
+            Problem::Unreadable => td_string!(locale, import.unreadable).to_string(),
+            Problem::Empty => td_string!(locale, import.empty).to_string(),
+            Problem::MissingColumn => td_string!(locale, import.missing_column).to_string(),
+            Problem::DuplicateColumn => td_string!(locale, import.duplicate_column).to_string(),
+            Problem::UnknownColumn => td_string!(locale, import.unknown_column).to_string(),
+            Problem::Required => td_string!(locale, import.required).to_string(),
+            Problem::BadCode => td_string!(locale, import.bad_code).to_string(),
+            Problem::TooLong { max } => td_string!(locale, import.too_long, max = *max).to_string(),
+            Problem::UnknownValue { value } => td_string!(locale, import.unknown_value, value = value).to_string(),
+            Problem::NotAnInteger => td_string!(locale, import.not_an_integer).to_string(),
+            Problem::OutOfRange { min, max } => td_string!(locale, import.out_of_range, min = *min, max = *max).to_string(),
+            Problem::NotADate => td_string!(locale, import.not_a_date).to_string(),
+            Problem::EndBeforeStart => td_string!(locale, import.end_before_start).to_string(),
+            Problem::DeadlineAfterStart => td_string!(locale, import.deadline_after_start).to_string(),
+            Problem::MinAgeAboveMax => td_string!(locale, import.min_age_above_max).to_string(),
+            Problem::NotMoney => td_string!(locale, import.not_money).to_string(),
+            Problem::BadOccupationCode => td_string!(locale, import.bad_occupation_code).to_string(),
+            Problem::BadInstitutionCode => td_string!(locale, import.bad_institution_code).to_string(),
+            Problem::BadPhone => td_string!(locale, import.bad_phone).to_string(),
+            Problem::DuplicateCode { first_line } => td_string!(locale, import.duplicate_code, line = *first_line).to_string(),
+            Problem::CodeOfOtherCity => td_string!(locale, import.code_of_other_city).to_string(),
+            Problem::OutsideYourCity => td_string!(locale, import.outside_your_city).to_string(),
+            Problem::CapacityBelowEnrolled { enrolled } => td_string!(locale, import.capacity_below_enrolled, enrolled = *enrolled).to_string(),
+        }
+    }
+}
+
+/// A problem found at a place in the file. `line` 0 means the whole file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub line: usize,
+    pub column: Option<String>,
+    #[serde(flatten)]
+    pub problem: Problem,
+}
+
+impl Finding {
+    pub fn file(problem: Problem) -> Finding {
+        Finding { line: 0, column: None, problem }
+    }
+
+    /// `line N, column C: reason`, in the locale's words.
+    pub fn describe(&self, locale: Locale) -> String {
+        let reason = self.problem.message(locale);
+        match (&self.column, self.line, locale) {
+            (_, 0, _) => reason,
+            (Some(c), n, Locale::en) => format!("line {n}, column {c}: {reason}"),
+            (None, n, Locale::en) => format!("line {n}: {reason}"),
+            (Some(c), n, _) => format!("第 {n} 行，{c} 列：{reason}"),
+            (None, n, _) => format!("第 {n} 行：{reason}"),
+        }
+    }
+}
+
+/// A file read and checked: its items, and the problems that make it unusable (errors) or
+/// that only deserve a mention (warnings).
+#[derive(Debug, Default)]
+pub struct ParsedFile {
+    pub items: Vec<CatalogItem>,
+    pub errors: Vec<Finding>,
+    pub warnings: Vec<Finding>,
+}
+
+/// Reads and checks a whole file. Nothing here touches the database.
+pub fn parse(bytes: &[u8], kind: FileKind) -> ParsedFile {
+    let mut parsed = ParsedFile::default();
+    if bytes.len() > MAX_FILE_BYTES {
+        parsed.errors.push(Finding::file(Problem::FileTooLarge));
+        return parsed;
+    }
+    let table = match kind {
+        FileKind::Csv => read_csv(bytes),
+        FileKind::Xlsx => read_xlsx(bytes),
+    };
+    let rows = match table {
+        Ok(rows) => rows,
+        Err(problem) => {
+            parsed.errors.push(Finding::file(problem));
+            return parsed;
+        }
+    };
+    let mut rows = rows.into_iter();
+    let Some(header) = rows.next() else {
+        parsed.errors.push(Finding::file(Problem::Empty));
+        return parsed;
+    };
+    let columns = match map_header(&header, &mut parsed) {
+        Some(c) => c,
+        None => return parsed,
+    };
+    let mut first_line_of: HashMap<String, usize> = HashMap::new();
+    for (index, row) in rows.enumerate() {
+        let line = index + 2;
+        if index >= MAX_ROWS {
+            parsed.errors.clear();
+            parsed.items.clear();
+            parsed.errors.push(Finding::file(Problem::TooManyRows));
+            return parsed;
+        }
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let mut cells = RowReader { row: &row, columns: &columns, line, errors: &mut parsed.errors };
+        if let Some(item) = read_item(&mut cells) {
+            match first_line_of.get(&item.code) {
+                Some(&first_line) => parsed.errors.push(Finding {
+                    line,
+                    column: Some(columns.label("code")),
+                    problem: Problem::DuplicateCode { first_line },
+                }),
+                None => {
+                    first_line_of.insert(item.code.clone(), line);
+                    parsed.items.push(item);
+                }
+            }
+        }
+    }
+    if parsed.items.is_empty() && parsed.errors.is_empty() {
+        parsed.errors.push(Finding::file(Problem::Empty));
+    }
+    parsed
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, Problem> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    // Excel in Chinese saves CSV as GB18030/GBK. Text in those encodings is almost never valid
+    // UTF-8, so "valid UTF-8" is a safe test for which one a file is in.
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => {
+            let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+            if had_errors {
+                return Err(Problem::Unreadable);
+            }
+            text
+        }
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|_| Problem::Unreadable)?;
+        rows.push(record.iter().map(str::to_string).collect());
+        if rows.len() > MAX_ROWS + 1 {
+            return Err(Problem::TooManyRows);
+        }
+    }
+    Ok(rows)
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, Problem> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut book: Xlsx<_> =
+        Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| Problem::Unreadable)?;
+    let range = match book.worksheet_range_at(0) {
+        Some(Ok(range)) => range,
+        Some(Err(_)) => return Err(Problem::Unreadable),
+        None => return Err(Problem::Empty),
+    };
+    if range.height() > MAX_ROWS + 1 {
+        return Err(Problem::TooManyRows);
+    }
+    let cell = |data: &Data| -> String {
+        match data {
+            Data::Empty => String::new(),
+            Data::String(s) => s.clone(),
+            Data::Int(i) => i.to_string(),
+            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+            Data::Float(f) => f.to_string(),
+            Data::Bool(b) => b.to_string(),
+            Data::DateTime(dt) => {
+                let (y, m, d, ..) = dt.to_ymd_hms_milli();
+                format!("{y:04}-{m:02}-{d:02}")
+            }
+            Data::DateTimeIso(s) | Data::DurationIso(s) => s.chars().take(10).collect(),
+            Data::Error(_) => "#ERROR".to_string(),
+        }
+    };
+    Ok(range.rows().map(|row| row.iter().map(cell).collect()).collect())
+}
+
+/// Where each known column is in the file, and what the file calls it.
+struct Columns {
+    index: HashMap<&'static str, usize>,
+    labels: HashMap<&'static str, String>,
+}
+
+impl Columns {
+    fn label(&self, name: &'static str) -> String {
+        self.labels.get(name).cloned().unwrap_or_else(|| name.to_string())
+    }
+}
+
+/// Header names compare without spaces, case or the width of brackets: 职业（工种） = 职业(工种).
+fn normalise_header(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+fn map_header(header: &[String], parsed: &mut ParsedFile) -> Option<Columns> {
+    let mut columns = Columns { index: HashMap::new(), labels: HashMap::new() };
+    for (i, text) in header.iter().enumerate() {
+        let norm = normalise_header(text);
+        if norm.is_empty() {
+            continue;
+        }
+        let known = COLUMNS
+            .iter()
+            .find(|(en, zh, _)| norm == *en || norm == normalise_header(zh));
+        match known {
+            Some((name, _, _)) if columns.index.contains_key(name) => parsed.errors.push(Finding {
+                line: 1,
+                column: Some(text.trim().to_string()),
+                problem: Problem::DuplicateColumn,
+            }),
+            Some((name, _, _)) => {
+                columns.index.insert(name, i);
+                columns.labels.insert(name, text.trim().to_string());
+            }
+            None => parsed.warnings.push(Finding {
+                line: 1,
+                column: Some(text.trim().to_string()),
+                problem: Problem::UnknownColumn,
+            }),
+        }
+    }
+    for (name, zh, required) in COLUMNS {
+        if *required && !columns.index.contains_key(name) {
+            parsed.errors.push(Finding {
+                line: 1,
+                column: Some(format!("{name} / {zh}")),
+                problem: Problem::MissingColumn,
+            });
+        }
+    }
+    parsed.errors.is_empty().then_some(columns)
+}
+
+/// Reads one row's cells, recording each problem with its line and column.
+struct RowReader<'a> {
+    row: &'a [String],
+    columns: &'a Columns,
+    line: usize,
+    errors: &'a mut Vec<Finding>,
+}
+
+impl RowReader<'_> {
+    fn raw(&self, name: &'static str) -> Option<&str> {
+        let i = *self.columns.index.get(name)?;
+        let text = self.row.get(i)?.trim();
+        (!text.is_empty()).then_some(text)
+    }
+
+    fn fail<T>(&mut self, name: &'static str, problem: Problem) -> Option<T> {
+        self.errors.push(Finding { line: self.line, column: Some(self.columns.label(name)), problem });
+        None
+    }
+
+    /// An optional text cell of at most `max` characters.
+    fn text(&mut self, name: &'static str, max: usize) -> Option<Option<String>> {
+        match self.raw(name) {
+            None => Some(None),
+            Some(t) if t.chars().count() > max => self.fail(name, Problem::TooLong { max }),
+            Some(t) => Some(Some(t.to_string())),
+        }
+    }
+
+    /// A required text cell.
+    fn required(&mut self, name: &'static str, max: usize) -> Option<String> {
+        match self.text(name, max)? {
+            Some(t) => Some(t),
+            None => self.fail(name, Problem::Required),
+        }
+    }
+
+    fn enumeration<E: Enumeration>(&mut self, name: &'static str, default: Option<E>) -> Option<E> {
+        match self.raw(name) {
+            None => match default {
+                Some(d) => Some(d),
+                None => self.fail(name, Problem::Required),
+            },
+            Some(t) => match E::parse_lenient(t) {
+                Some(v) => Some(v),
+                None => {
+                    let value = t.chars().take(30).collect();
+                    self.fail(name, Problem::UnknownValue { value })
+                }
+            },
+        }
+    }
+
+    /// A list separated by `;` or `、` (full- or half-width).
+    fn list<E: Enumeration + PartialEq>(&mut self, name: &'static str) -> Option<Vec<E>> {
+        let Some(text) = self.raw(name) else { return Some(Vec::new()) };
+        let mut out = Vec::new();
+        for part in text.split([';', '；', '、', ',', '，']).map(str::trim).filter(|p| !p.is_empty()) {
+            match E::parse_lenient(part) {
+                Some(v) if !out.contains(&v) => out.push(v),
+                Some(_) => {}
+                None => {
+                    let value = part.chars().take(30).collect();
+                    return self.fail(name, Problem::UnknownValue { value });
+                }
+            }
+        }
+        Some(out)
+    }
+
+    fn integer(&mut self, name: &'static str, min: i64, max: i64) -> Option<Option<i64>> {
+        let Some(text) = self.raw(name) else { return Some(None) };
+        // Spreadsheets may show whole numbers as "40.0".
+        let text = text.strip_suffix(".0").unwrap_or(text);
+        match text.parse::<i64>() {
+            Err(_) => self.fail(name, Problem::NotAnInteger),
+            Ok(n) if n < min || n > max => self.fail(name, Problem::OutOfRange { min, max }),
+            Ok(n) => Some(Some(n)),
+        }
+    }
+
+    fn required_integer(&mut self, name: &'static str, min: i64, max: i64) -> Option<i64> {
+        match self.integer(name, min, max)? {
+            Some(n) => Some(n),
+            None => self.fail(name, Problem::Required),
+        }
+    }
+
+    fn date(&mut self, name: &'static str) -> Option<Option<NaiveDate>> {
+        let Some(text) = self.raw(name) else { return Some(None) };
+        match parse_date(text) {
+            Some(d) => Some(Some(d)),
+            None => self.fail(name, Problem::NotADate),
+        }
+    }
+
+    fn required_date(&mut self, name: &'static str) -> Option<NaiveDate> {
+        match self.date(name)? {
+            Some(d) => Some(d),
+            None => self.fail(name, Problem::Required),
+        }
+    }
+
+    fn money(&mut self, name: &'static str) -> Option<Yuan> {
+        match self.raw(name) {
+            None => self.fail(name, Problem::Required),
+            Some(t) => match Yuan::parse(t) {
+                Some(y) => Some(y),
+                None => self.fail(name, Problem::NotMoney),
+            },
+        }
+    }
+
+    fn checked(
+        &mut self,
+        name: &'static str,
+        max: usize,
+        valid: fn(&str) -> bool,
+        problem: Problem,
+    ) -> Option<Option<String>> {
+        match self.text(name, max)? {
+            Some(t) if !valid(&t) => self.fail(name, problem),
+            other => Some(other),
+        }
+    }
+}
+
+/// `YYYY-MM-DD`, `YYYY/M/D` or `YYYY-M-D`.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    let text = text.split([' ', 'T']).next().unwrap_or(text);
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(text, "%Y/%m/%d"))
+        .ok()
+}
+
+/// Occupational classification code `X-XX-XX-XX` (GB/T 6565).
+fn is_occupation_code(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    parts.len() == 4
+        && [1, 2, 2, 2].iter().zip(&parts).all(|(n, p)| p.len() == *n && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A code made of ASCII letters, digits and `-`: a course code, or an institution's unified
+/// social credit code (18 characters) or local code.
+fn is_plain_code(text: &str) -> bool {
+    text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// A mainland mobile (11 digits from 13–19) or a landline with area code (`028-80000001`).
+pub fn is_phone(text: &str) -> bool {
+    let digits: String = text.chars().filter(|c| *c != '-' && *c != ' ').collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let mobile = digits.len() == 11 && digits.starts_with('1') && (b'3'..=b'9').contains(&digits.as_bytes()[1]);
+    let landline = digits.starts_with('0') && (10..=12).contains(&digits.len());
+    mobile || landline
+}
+
+fn read_item(r: &mut RowReader<'_>) -> Option<CatalogItem> {
+    // Read every cell before giving up, so one pass reports all of a row's problems.
+    let code = r.checked("code", 40, is_plain_code, Problem::BadCode);
+    let code = code.and_then(|c| match c {
+        Some(c) => Some(c),
+        None => r.fail("code", Problem::Required),
+    });
+    let title = r.required("title", 100);
+    let occupation = r.required("occupation", 50);
+    let occupation_code = r.checked("occupation_code", 20, is_occupation_code, Problem::BadOccupationCode);
+    let industry = r.enumeration::<Industry>("industry", None);
+    let city = r.enumeration::<City>("city", None);
+    let district = r.text("district", 50);
+    let institution_code = r
+        .checked("institution_code", 32, is_plain_code, Problem::BadInstitutionCode)
+        .and_then(|c| match c {
+            Some(c) => Some(c),
+            None => r.fail("institution_code", Problem::Required),
+        });
+    let institution = r.required("institution", 100);
+    let evaluation_org = r.text("evaluation_org", 100);
+    let level = r.enumeration::<Level>("level", None);
+    let certificate_type = r.enumeration::<CertificateType>("certificate_type", None);
+    let class_format = r.enumeration::<ClassFormat>("class_format", None);
+    let class_type = r.enumeration::<ClassType>("class_type", Some(ClassType::Regular));
+    let groups = match r.raw("groups") {
+        None => r.fail("groups", Problem::Required),
+        Some(t) if matches!(t.to_ascii_lowercase().as_str(), "all" | "不限") => Some(None),
+        Some(_) => r.list::<Group>("groups").map(Some),
+    };
+    let min_age = r.integer("min_age", 16, 70);
+    let max_age = r.integer("max_age", 16, 70);
+    let hours = r.required_integer("hours", 1, 2000);
+    let start_date = r.required_date("start_date");
+    let end_date = r.required_date("end_date");
+    let enroll_deadline = r.date("enroll_deadline");
+    let capacity = r.required_integer("capacity", 1, 10_000);
+    let fee = r.money("fee_yuan");
+    let subsidy = r.money("subsidy_yuan");
+    let accessibility = r.list::<Accessibility>("accessibility");
+    let address = r.required("address", 200);
+    let contact_phone = r.checked("contact_phone", 30, is_phone, Problem::BadPhone);
+    let description = r.text("description", 2000);
+
+    let (min_age, max_age) = (min_age?, max_age?);
+    if let (Some(lo), Some(hi)) = (min_age, max_age) {
+        if lo > hi {
+            return r.fail("min_age", Problem::MinAgeAboveMax);
+        }
+    }
+    let (start_date, end_date) = (start_date?, end_date?);
+    if end_date < start_date {
+        return r.fail("end_date", Problem::EndBeforeStart);
+    }
+    let enroll_deadline = enroll_deadline?.unwrap_or(start_date);
+    if enroll_deadline > start_date {
+        return r.fail("enroll_deadline", Problem::DeadlineAfterStart);
+    }
+    let groups = groups?;
+    Some(CatalogItem {
+        line: r.line,
+        code: code?,
+        title: title?,
+        occupation: occupation?,
+        occupation_code: occupation_code?,
+        industry: industry?,
+        city: city?,
+        district: district?,
+        institution_code: institution_code?,
+        institution: institution?,
+        evaluation_org: evaluation_org?,
+        level: level?,
+        certificate_type: certificate_type?,
+        class_format: class_format?,
+        class_type: class_type?,
+        groups: match groups {
+            Some(list) if list.is_empty() => return r.fail("groups", Problem::Required),
+            other => other,
+        },
+        min_age: min_age.map(|n| n as u8),
+        max_age: max_age.map(|n| n as u8),
+        hours: hours? as u32,
+        start_date,
+        end_date,
+        enroll_deadline,
+        capacity: capacity? as u32,
+        fee: fee?,
+        subsidy: subsidy?,
+        accessibility: accessibility?,
+        address: address?,
+        contact_phone: contact_phone?,
+        description: description?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "code,title,occupation,occupation_code,industry,city,district,institution_code,institution,evaluation_org,level,certificate_type,class_format,class_type,groups,min_age,max_age,hours,start_date,end_date,enroll_deadline,capacity,fee_yuan,subsidy_yuan,accessibility,address,contact_phone,description";
+    const GOOD: &str = "CD-1,电工（初级）夜校班,电工,6-31-01-03,advanced_manufacturing,510100,武侯区,91510100MA6C000001,成都示范学校,,level5,skill_level,night,county_brand,all,18,60,120,2026-12-07,2027-01-29,2026-12-04,40,1800.00,1000.00,,成都市武侯区示例路1号,028-80000001,\"夜校授课，\n适合在职人员。\"";
+
+    fn csv(rows: &[&str]) -> Vec<u8> {
+        let mut s = String::from(HEADER);
+        for r in rows {
+            s.push('\n');
+            s.push_str(r);
+        }
+        s.into_bytes()
+    }
+
+    fn describe(parsed: &ParsedFile) -> Vec<String> {
+        parsed.errors.iter().map(|f| f.describe(Locale::en)).collect()
+    }
+
+    #[test]
+    fn reads_the_shared_sample() {
+        let bytes = include_bytes!("../../../../shared/data/sample-catalog.csv");
+        let parsed = parse(bytes, FileKind::Csv);
+        assert_eq!(describe(&parsed), Vec::<String>::new());
+        assert_eq!(parsed.items.len(), 6);
+        let second = &parsed.items[1];
+        assert_eq!(second.city, City::Chengdu);
+        assert_eq!(second.level, Level::Level4);
+        assert_eq!(second.class_format, ClassFormat::Weekend);
+        assert_eq!(second.class_type, ClassType::CommunityPublic);
+        assert_eq!(second.enroll_deadline, second.start_date);
+        assert_eq!(parsed.items[3].city, City::Liangshan);
+        assert_eq!(parsed.items[3].groups, Some(vec![Group::Veteran]));
+    }
+
+    #[test]
+    fn a_good_row_reads_with_quoted_newlines() {
+        let parsed = parse(&csv(&[GOOD]), FileKind::Csv);
+        assert!(parsed.errors.is_empty(), "{:?}", describe(&parsed));
+        let item = &parsed.items[0];
+        assert_eq!(item.line, 2);
+        assert_eq!(item.fee, Yuan::from_fen(180_000));
+        assert_eq!(item.groups, None);
+        assert_eq!(item.description.as_deref(), Some("夜校授课，\n适合在职人员。"));
+    }
+
+    #[test]
+    fn every_bad_cell_is_reported_with_its_line_and_column() {
+        let bad = GOOD
+            .replace("advanced_manufacturing", "mining")
+            .replace(",120,", ",0,")
+            .replace("2027-01-29", "2026-11-01")
+            .replace("1800.00", "-5");
+        let parsed = parse(&csv(&[GOOD.replace("CD-1", "CD-2").as_str(), &bad]), FileKind::Csv);
+        assert_eq!(
+            describe(&parsed),
+            [
+                "line 3, column industry: unknown value “mining”",
+                "line 3, column hours: must be between 1 and 2000",
+                "line 3, column fee_yuan: not an amount in yuan (e.g. 1800.00)",
+            ]
+        );
+        assert!(parsed.items.len() == 1);
+    }
+
+    #[test]
+    fn duplicate_codes_and_missing_columns_are_errors() {
+        let parsed = parse(&csv(&[GOOD, GOOD]), FileKind::Csv);
+        assert_eq!(describe(&parsed), ["line 3, column code: the same code is already on line 2"]);
+        let parsed = parse("code,title\nA,B".as_bytes(), FileKind::Csv);
+        assert!(parsed.errors.iter().all(|f| f.problem == Problem::MissingColumn && f.line == 1));
+        assert_eq!(parsed.errors.len(), 24);
+    }
+
+    #[test]
+    fn chinese_headers_in_gbk_are_read() {
+        let header = "项目编号,项目名称,职业（工种）,行业领域,市州,承训机构代码,承训机构,培训等级,证书类型,班型,面向群体,课时,开班日期,结业日期,计划人数,培训费(元),补贴标准(元),培训地址,备注";
+        let row = "ZG-1,养老护理员（初级）,养老护理员,养老托育,自贡,ZG001,自贡培训学校,初级工,职业技能等级证书,周末班,农民工、失业人员,80,2027/3/1,2027/4/30,30,0,800,自贡市自流井区示例路,无";
+        let text = format!("{header}\r\n{row}\r\n");
+        let (gbk, _, _) = encoding_rs::GB18030.encode(&text);
+        assert!(std::str::from_utf8(&gbk).is_err());
+        let parsed = parse(&gbk, FileKind::Csv);
+        assert!(parsed.errors.is_empty(), "{:?}", describe(&parsed));
+        assert_eq!(parsed.warnings.len(), 1, "the unknown column 备注 is mentioned");
+        let item = &parsed.items[0];
+        assert_eq!(item.city, City::Zigong);
+        assert_eq!(item.groups, Some(vec![Group::MigrantWorker, Group::Unemployed]));
+        assert_eq!(item.start_date, NaiveDate::from_ymd_opt(2027, 3, 1).unwrap());
+    }
+
+    #[test]
+    fn reports_read_in_chinese_too() {
+        let f = Finding { line: 7, column: Some("课时".into()), problem: Problem::OutOfRange { min: 1, max: 2000 } };
+        assert_eq!(f.describe(Locale::zh_CN), "第 7 行，课时 列：应在 1 到 2000 之间");
+    }
+
+    #[test]
+    fn oversized_files_are_refused_before_reading() {
+        let big = vec![b'a'; MAX_FILE_BYTES + 1];
+        assert_eq!(parse(&big, FileKind::Csv).errors, [Finding::file(Problem::FileTooLarge)]);
+    }
+
+    #[test]
+    fn phone_and_code_checks() {
+        assert!(is_phone("13800000002"));
+        assert!(is_phone("028-80000001"));
+        assert!(is_phone("0816-2000003"));
+        assert!(!is_phone("12345"));
+        assert!(!is_phone("10800000002"));
+        assert!(is_occupation_code("6-31-01-03"));
+        assert!(!is_occupation_code("6-31-01"));
+        assert!(!is_occupation_code("6-31-01-0a"));
+    }
+}

@@ -1,0 +1,121 @@
+//! The demand catalogue (职业技能培训需求指导目录): what a course is, how it is searched, and
+//! its pages. Storage and import run on the server only (`service`, `import`).
+
+mod query;
+pub use query::{CourseQuery, Facet, Sort, Strictness, MAX_PER_PAGE};
+
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod import;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use crate::money::Yuan;
+use crate::reference::{
+    Accessibility, CertificateType, City, ClassFormat, ClassType, Group, Industry, Level,
+};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Who a course is open to: everyone (`["all"]` in the API) or the listed groups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenTo {
+    All,
+    Groups(Vec<Group>),
+}
+
+impl OpenTo {
+    pub fn admits(&self, group: Group) -> bool {
+        match self {
+            OpenTo::All => true,
+            OpenTo::Groups(groups) => groups.contains(&group),
+        }
+    }
+}
+
+impl Serialize for OpenTo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            OpenTo::All => ["all"].serialize(s),
+            OpenTo::Groups(groups) => groups.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for OpenTo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let codes: Vec<String> = Vec::deserialize(d)?;
+        if codes.iter().any(|c| c == "all") {
+            return Ok(OpenTo::All);
+        }
+        codes
+            .iter()
+            .map(|c| c.parse::<Group>().map_err(serde::de::Error::custom))
+            .collect::<Result<_, _>>()
+            .map(OpenTo::Groups)
+    }
+}
+
+/// One catalogue item: a class that a person can enrol in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Course {
+    pub code: String,
+    pub title: String,
+    pub occupation: String,
+    pub occupation_code: Option<String>,
+    pub industry: Industry,
+    pub city: City,
+    pub district: Option<String>,
+    pub institution_code: String,
+    pub institution: String,
+    pub evaluation_org: Option<String>,
+    pub level: Level,
+    pub certificate_type: CertificateType,
+    pub class_format: ClassFormat,
+    pub class_type: ClassType,
+    pub groups: OpenTo,
+    pub min_age: Option<u8>,
+    pub max_age: Option<u8>,
+    pub hours: u32,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub enroll_deadline: NaiveDate,
+    pub capacity: u32,
+    pub seats_left: u32,
+    pub fee_yuan: Yuan,
+    pub subsidy_yuan: Yuan,
+    pub accessibility: Vec<Accessibility>,
+    pub address: String,
+    pub contact_phone: Option<String>,
+    pub description: Option<String>,
+    /// Demo data shipped with the app, not a real class.
+    pub demo: bool,
+}
+
+impl Course {
+    pub fn is_free(&self) -> bool {
+        self.fee_yuan.is_zero()
+    }
+}
+
+/// Facet counts: facet name → value code → number of courses.
+pub type Facets = BTreeMap<String, BTreeMap<String, u64>>;
+
+/// One page of search results, shaped as the API's list envelope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CourseList {
+    pub items: Vec<Course>,
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+    pub facets: Facets,
+}
+
+impl CourseList {
+    pub fn pages(&self) -> u32 {
+        let per_page = u64::from(self.per_page.max(1));
+        u32::try_from(self.total.div_ceil(per_page)).unwrap_or(u32::MAX).max(1)
+    }
+}

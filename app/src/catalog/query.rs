@@ -1,0 +1,332 @@
+//! The catalogue search request, parsed from `key=value` pairs (URL query or GET form).
+//! The same parser serves the JSON API and the pages, so both accept exactly the same input.
+
+use crate::error::{AppError, FieldErrors, FieldProblem};
+use crate::reference::{
+    Accessibility, City, ClassFormat, ClassType, Enumeration, Group, Industry, Level,
+};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+pub const DEFAULT_PER_PAGE: u32 = 20;
+pub const MAX_PER_PAGE: u32 = 100;
+pub const MAX_QUERY_CHARS: usize = 100;
+const MAX_PAGE: u32 = 100_000;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    #[default]
+    Relevance,
+    StartDate,
+    Subsidy,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 3] = [Sort::Relevance, Sort::StartDate, Sort::Subsidy];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::StartDate => "start_date",
+            Sort::Subsidy => "subsidy",
+        }
+    }
+}
+
+/// The facets whose counts a search returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Facet {
+    Industry,
+    City,
+    ClassFormat,
+}
+
+impl Facet {
+    pub const ALL: [Facet; 3] = [Facet::Industry, Facet::City, Facet::ClassFormat];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Facet::Industry => "industry",
+            Facet::City => "city",
+            Facet::ClassFormat => "class_format",
+        }
+    }
+}
+
+/// Whether parameters the parser does not know are refused (the API) or ignored (pages,
+/// whose links may carry e.g. tracking parameters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strictness {
+    Strict,
+    Lenient,
+}
+
+/// A catalogue search. Repeated values of one facet are OR-ed; different facets are AND-ed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CourseQuery {
+    pub q: Option<String>,
+    pub industry: Vec<Industry>,
+    pub city: Vec<City>,
+    pub group: Vec<Group>,
+    pub level: Vec<Level>,
+    pub class_format: Vec<ClassFormat>,
+    pub class_type: Vec<ClassType>,
+    pub accessibility: Vec<Accessibility>,
+    pub free: Option<bool>,
+    pub has_seats: Option<bool>,
+    pub starts_after: Option<NaiveDate>,
+    pub starts_before: Option<NaiveDate>,
+    pub sort: Sort,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl Default for CourseQuery {
+    fn default() -> Self {
+        CourseQuery {
+            q: None,
+            industry: Vec::new(),
+            city: Vec::new(),
+            group: Vec::new(),
+            level: Vec::new(),
+            class_format: Vec::new(),
+            class_type: Vec::new(),
+            accessibility: Vec::new(),
+            free: None,
+            has_seats: None,
+            starts_after: None,
+            starts_before: None,
+            sort: Sort::default(),
+            page: 1,
+            per_page: DEFAULT_PER_PAGE,
+        }
+    }
+}
+
+fn push_code<E: Enumeration + PartialEq>(
+    list: &mut Vec<E>,
+    key: &str,
+    value: &str,
+    errors: &mut FieldErrors,
+) {
+    match E::from_code(value) {
+        Some(v) if !list.contains(&v) => list.push(v),
+        Some(_) => {}
+        None => errors.add(key, FieldProblem::UnknownCode),
+    }
+}
+
+fn set_once<T>(slot: &mut Option<T>, key: &str, value: Option<T>, problem: FieldProblem, errors: &mut FieldErrors) {
+    match value {
+        None => errors.add(key, problem),
+        Some(_) if slot.is_some() => errors.add(key, FieldProblem::Repeated),
+        Some(v) => *slot = Some(v),
+    }
+}
+
+fn parse_bool(value: &str) -> Option<bool> {
+    match value {
+        "true" | "1" | "on" => Some(true),
+        "false" | "0" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+fn parse_date(value: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()
+}
+
+fn parse_bounded(value: &str, min: u32, max: u32) -> Result<u32, FieldProblem> {
+    let n: u64 = value.parse().map_err(|_| FieldProblem::NotANumber)?;
+    if n < u64::from(min) || n > u64::from(max) {
+        return Err(FieldProblem::OutOfRange { min: min.into(), max: max.into() });
+    }
+    Ok(n as u32)
+}
+
+impl CourseQuery {
+    /// Parses a search from its `key=value` pairs. Empty values (a form's "any" option) are
+    /// ignored; every bad value is reported with its field name.
+    pub fn parse<'a, I>(pairs: I, strictness: Strictness) -> Result<CourseQuery, AppError>
+    where
+        I: IntoIterator<Item = (&'a str, &'a str)>,
+    {
+        let mut query = CourseQuery::default();
+        let mut errors = FieldErrors::default();
+        let (mut sort, mut page, mut per_page) = (None, None, None);
+        for (key, value) in pairs {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            match key {
+                "q" => {
+                    if value.chars().count() > MAX_QUERY_CHARS {
+                        errors.add(key, FieldProblem::TooLong { max: MAX_QUERY_CHARS });
+                    } else {
+                        let joined = match query.q.take() {
+                            Some(prev) => format!("{prev} {value}"),
+                            None => value.to_string(),
+                        };
+                        query.q = Some(joined);
+                    }
+                }
+                "industry" => push_code(&mut query.industry, key, value, &mut errors),
+                "city" => push_code(&mut query.city, key, value, &mut errors),
+                "group" => push_code(&mut query.group, key, value, &mut errors),
+                "level" => push_code(&mut query.level, key, value, &mut errors),
+                "class_format" => push_code(&mut query.class_format, key, value, &mut errors),
+                "class_type" => push_code(&mut query.class_type, key, value, &mut errors),
+                "accessibility" => push_code(&mut query.accessibility, key, value, &mut errors),
+                "free" => set_once(&mut query.free, key, parse_bool(value), FieldProblem::NotABool, &mut errors),
+                "has_seats" => set_once(&mut query.has_seats, key, parse_bool(value), FieldProblem::NotABool, &mut errors),
+                "starts_after" => set_once(&mut query.starts_after, key, parse_date(value), FieldProblem::NotADate, &mut errors),
+                "starts_before" => set_once(&mut query.starts_before, key, parse_date(value), FieldProblem::NotADate, &mut errors),
+                "sort" => {
+                    let parsed = Sort::ALL.into_iter().find(|s| s.code() == value);
+                    set_once(&mut sort, key, parsed, FieldProblem::UnknownCode, &mut errors)
+                }
+                "page" => match parse_bounded(value, 1, MAX_PAGE) {
+                    Ok(n) => set_once(&mut page, key, Some(n), FieldProblem::NotANumber, &mut errors),
+                    Err(p) => errors.add(key, p),
+                },
+                "per_page" => match parse_bounded(value, 1, MAX_PER_PAGE) {
+                    Ok(n) => set_once(&mut per_page, key, Some(n), FieldProblem::NotANumber, &mut errors),
+                    Err(p) => errors.add(key, p),
+                },
+                _ if strictness == Strictness::Strict => {
+                    errors.add(key.chars().take(40).collect::<String>(), FieldProblem::UnknownParameter)
+                }
+                _ => {}
+            }
+        }
+        query.sort = sort.unwrap_or_default();
+        query.page = page.unwrap_or(1);
+        query.per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
+        errors.into_result(query)
+    }
+
+    /// The search as `key=value` pairs, the inverse of [`CourseQuery::parse`] (defaults left out).
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        fn codes<E: Enumeration>(out: &mut Vec<(&'static str, String)>, key: &'static str, list: &[E]) {
+            out.extend(list.iter().map(|v| (key, v.code().to_string())));
+        }
+        let mut out = Vec::new();
+        if let Some(q) = &self.q {
+            out.push(("q", q.clone()));
+        }
+        codes(&mut out, "industry", &self.industry);
+        codes(&mut out, "city", &self.city);
+        codes(&mut out, "group", &self.group);
+        codes(&mut out, "level", &self.level);
+        codes(&mut out, "class_format", &self.class_format);
+        codes(&mut out, "class_type", &self.class_type);
+        codes(&mut out, "accessibility", &self.accessibility);
+        if let Some(b) = self.free {
+            out.push(("free", b.to_string()));
+        }
+        if let Some(b) = self.has_seats {
+            out.push(("has_seats", b.to_string()));
+        }
+        if let Some(d) = self.starts_after {
+            out.push(("starts_after", d.to_string()));
+        }
+        if let Some(d) = self.starts_before {
+            out.push(("starts_before", d.to_string()));
+        }
+        if self.sort != Sort::default() {
+            out.push(("sort", self.sort.code().to_string()));
+        }
+        if self.page != 1 {
+            out.push(("page", self.page.to_string()));
+        }
+        if self.per_page != DEFAULT_PER_PAGE {
+            out.push(("per_page", self.per_page.to_string()));
+        }
+        out
+    }
+
+    /// A `/courses?…` link for this search (the page number given).
+    pub fn href(&self, page: u32) -> String {
+        let mut q = self.clone();
+        q.page = page;
+        let pairs = q.to_pairs();
+        if pairs.is_empty() {
+            return "/courses".to_string();
+        }
+        let encoded = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
+            .finish();
+        format!("/courses?{encoded}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(pairs: &[(&str, &str)]) -> Result<CourseQuery, AppError> {
+        CourseQuery::parse(pairs.iter().copied(), Strictness::Strict)
+    }
+
+    fn fields(err: AppError) -> Vec<String> {
+        err.fields().unwrap().0.keys().cloned().collect()
+    }
+
+    #[test]
+    fn repeated_facet_values_are_collected() {
+        let q = parse(&[("industry", "transport"), ("industry", "agriculture"), ("city", "510100")]).unwrap();
+        assert_eq!(q.industry, vec![Industry::Transport, Industry::Agriculture]);
+        assert_eq!(q.city, vec![City::Chengdu]);
+        assert_eq!(q.page, 1);
+        assert_eq!(q.per_page, DEFAULT_PER_PAGE);
+    }
+
+    #[test]
+    fn empty_values_mean_any() {
+        assert_eq!(parse(&[("industry", ""), ("q", "  ")]).unwrap(), CourseQuery::default());
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let err = parse(&[
+            ("industry", "mining"),
+            ("page", "0"),
+            ("per_page", "101"),
+            ("free", "maybe"),
+            ("starts_after", "2026-13-01"),
+            ("sort", "price"),
+            ("colour", "red"),
+        ])
+        .unwrap_err();
+        assert_eq!(err.status(), 400);
+        assert_eq!(
+            fields(err),
+            ["colour", "free", "industry", "page", "per_page", "sort", "starts_after"]
+        );
+    }
+
+    #[test]
+    fn lenient_parsing_ignores_unknown_parameters_only() {
+        let q = CourseQuery::parse([("utm_source", "x"), ("city", "510700")], Strictness::Lenient).unwrap();
+        assert_eq!(q.city, vec![City::Mianyang]);
+        assert!(CourseQuery::parse([("city", "绵阳")], Strictness::Lenient).is_err());
+    }
+
+    #[test]
+    fn a_search_survives_a_round_trip_through_its_link() {
+        let q = parse(&[("q", "电工 夜校"), ("industry", "transport"), ("sort", "subsidy"), ("page", "3")]).unwrap();
+        let href = q.href(3);
+        assert_eq!(href, "/courses?q=%E7%94%B5%E5%B7%A5+%E5%A4%9C%E6%A0%A1&industry=transport&sort=subsidy&page=3");
+        let pairs = q.to_pairs();
+        let again = CourseQuery::parse(pairs.iter().map(|(k, v)| (*k, v.as_str())), Strictness::Strict).unwrap();
+        assert_eq!(again, q);
+    }
+
+    #[test]
+    fn overlong_search_text_is_refused() {
+        let long = "电".repeat(MAX_QUERY_CHARS + 1);
+        assert_eq!(fields(parse(&[("q", &long)]).unwrap_err()), ["q"]);
+    }
+}

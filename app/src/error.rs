@@ -1,0 +1,143 @@
+//! The errors every part of Peixun returns. Each has one HTTP status, decided here
+//! (`AppError::status`), and a message in zh-CN and en; the JSON API and the pages both use it.
+
+use crate::i18n::Locale;
+use leptos_i18n::td_string;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What is wrong with one input field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum FieldProblem {
+    UnknownCode,
+    NotANumber,
+    OutOfRange { min: i64, max: i64 },
+    NotADate,
+    NotABool,
+    UnknownParameter,
+    TooLong { max: usize },
+    Repeated,
+}
+
+impl FieldProblem {
+    pub fn message(&self, locale: Locale) -> String {
+        match self {
+            FieldProblem::UnknownCode => td_string!(locale, error.unknown_code).to_string(),
+            FieldProblem::NotANumber => td_string!(locale, error.not_a_number).to_string(),
+            FieldProblem::OutOfRange { min, max } => {
+                td_string!(locale, error.out_of_range, min = *min, max = *max).to_string()
+            }
+            FieldProblem::NotADate => td_string!(locale, error.not_a_date).to_string(),
+            FieldProblem::NotABool => td_string!(locale, error.not_a_bool).to_string(),
+            FieldProblem::UnknownParameter => {
+                td_string!(locale, error.unknown_parameter).to_string()
+            }
+            FieldProblem::TooLong { max } => {
+                td_string!(locale, error.too_long, max = *max).to_string()
+            }
+            FieldProblem::Repeated => td_string!(locale, error.repeated).to_string(),
+        }
+    }
+}
+
+/// Problems found in a request's fields, by field name (first problem per field).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(pub BTreeMap<String, FieldProblem>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: impl Into<String>, problem: FieldProblem) {
+        self.0.entry(field.into()).or_insert(problem);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(value)` when no problem was found, else the request is refused with every problem.
+    pub fn into_result<T>(self, value: T) -> Result<T, AppError> {
+        if self.is_empty() {
+            Ok(value)
+        } else {
+            Err(AppError::Invalid(self))
+        }
+    }
+
+    pub fn messages(&self, locale: Locale) -> BTreeMap<String, String> {
+        self.0
+            .iter()
+            .map(|(field, problem)| (field.clone(), problem.message(locale)))
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum AppError {
+    #[error("invalid input: {0:?}")]
+    Invalid(FieldErrors),
+    #[error("not found")]
+    NotFound,
+    /// A fault of ours (storage unreachable, corrupt row). The detail is logged, never shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    /// The one place an error is given its HTTP status.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Invalid(_) => 400,
+            AppError::NotFound => 404,
+            AppError::Internal(_) => 500,
+        }
+    }
+
+    /// The machine-readable code of the API's error body.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Invalid(_) => "invalid_request",
+            AppError::NotFound => "not_found",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn message(&self, locale: Locale) -> String {
+        match self {
+            AppError::Invalid(_) => td_string!(locale, error.bad_request).to_string(),
+            AppError::NotFound => td_string!(locale, error.not_found).to_string(),
+            AppError::Internal(_) => td_string!(locale, error.internal).to_string(),
+        }
+    }
+
+    pub fn fields(&self) -> Option<&FieldErrors> {
+        match self {
+            AppError::Invalid(fields) => Some(fields),
+            _ => None,
+        }
+    }
+}
+
+/// Lets server functions return `AppError` directly.
+impl leptos::server_fn::error::FromServerFnError for AppError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        AppError::Internal(value.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_exist_in_both_languages() {
+        let p = FieldProblem::OutOfRange { min: 1, max: 100 };
+        assert_eq!(p.message(Locale::zh_CN), "应在 1 到 100 之间");
+        assert_eq!(p.message(Locale::en), "must be between 1 and 100");
+        assert_eq!(AppError::NotFound.status(), 404);
+        assert_eq!(AppError::Invalid(FieldErrors::default()).status(), 400);
+    }
+}

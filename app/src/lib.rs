@@ -1,0 +1,24 @@
+//! Peixun, the "我要培训一件事" portal: the Leptos application.
+//!
+//! Every page renders on the server; only `#[island]` components ship to the browser.
+//! Domain folders (`catalog`, …) hold their types, rules and pages; the parts that touch the
+//! database sit in `ssr`-only modules (`service`, `storage`).
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+pub mod catalog;
+pub mod error;
+pub mod money;
+pub mod prefs;
+pub mod reference;
+pub mod shell;
+#[cfg(feature = "ssr")]
+pub mod storage;
+
+/// The browser entry point: wires up the islands of a server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+}

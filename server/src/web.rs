@@ -1,0 +1,125 @@
+//! The HTTP server: pages (SSR through leptos_axum), the JSON API, static files, and the
+//! layers every response passes through.
+
+use crate::api;
+use crate::cli::ServeArgs;
+use app::shell::{shell, App, Assets};
+use app::storage::Db;
+use axum::extract::FromRef;
+use axum::http::{header, HeaderValue, Request, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::path::Path;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+}
+
+/// The browser bundle's file names, from `assets.json` that `make build` writes beside the
+/// hashed files; without it (a plain `cargo build`), the unhashed names.
+fn read_assets(site_root: &Path) -> (String, Assets) {
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        bundle: String,
+        stylesheet: String,
+    }
+    let manifest = std::fs::read_to_string(site_root.join("assets.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<Manifest>(&text).ok());
+    match manifest {
+        Some(m) => (m.bundle, Assets { stylesheet: m.stylesheet }),
+        None => ("peixun".into(), Assets { stylesheet: "peixun.css".into() }),
+    }
+}
+
+pub fn router(db: Db, site_root: &Path) -> Router {
+    let (bundle, assets) = read_assets(site_root);
+    let leptos_options = LeptosOptions::builder()
+        .output_name(bundle)
+        .site_root(site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .env(leptos_config::Env::PROD)
+        .build();
+    let state = AppState { leptos_options: leptos_options.clone(), db: db.clone() };
+    let routes = generate_route_list(App);
+    let page_context = {
+        let db = db.clone();
+        move || provide_context(db.clone())
+    };
+    let page_shell = {
+        let options = leptos_options.clone();
+        let assets = assets.clone();
+        move || shell(options.clone(), assets.clone())
+    };
+    let fallback_shell = move |options: LeptosOptions| shell(options, assets.clone());
+
+    // Hashed bundle files never change under their name: cache them for a year.
+    let pkg = Router::new()
+        .fallback_service(ServeDir::new(site_root.join("pkg")).precompressed_br().precompressed_gzip())
+        .layer(axum::middleware::map_response(immutable_when_ok));
+
+    Router::new()
+        .route("/healthz", get(api::healthz))
+        .nest("/api/v1", api::router())
+        .route("/prefs", post(crate::prefs::set))
+        .leptos_routes_with_context(&state, routes, page_context.clone(), page_shell)
+        .nest("/pkg", pkg.with_state(()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(page_context, fallback_shell))
+        .with_state(state)
+        .layer(CompressionLayer::new())
+        .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            // Path only: a query string may carry what the visitor typed.
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+        }))
+}
+
+async fn immutable_when_ok<B>(mut response: Response<B>) -> Response<B> {
+    if response.status().is_success() {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
+    }
+    response
+}
+
+pub async fn serve(args: ServeArgs, db: Db) -> std::io::Result<()> {
+    let app = router(db, &args.site_root);
+    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+}
+
+/// Finishes the requests in flight, then stops, on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
