@@ -46,7 +46,9 @@ impl Yuan {
             1 => frac.parse::<i64>().ok()? * 10,
             _ => frac.parse().ok()?,
         };
-        Some(Yuan { fen: whole * 100 + frac })
+        Some(Yuan {
+            fen: whole * 100 + frac,
+        })
     }
 }
 
@@ -86,7 +88,17 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_money() {
-        for bad in ["", "-1", "1.234", "abc", "1e3", ".5", "1.2.3", "１８００", "9999999999999"] {
+        for bad in [
+            "",
+            "-1",
+            "1.234",
+            "abc",
+            "1e3",
+            ".5",
+            "1.2.3",
+            "１８００",
+            "9999999999999",
+        ] {
             assert_eq!(Yuan::parse(bad), None, "{bad}");
         }
     }
@@ -95,6 +107,9 @@ mod tests {
     fn shows_two_decimals() {
         assert_eq!(Yuan::from_fen(150_000).to_string(), "1500.00");
         assert_eq!(Yuan::from_fen(5).to_string(), "0.05");
-        assert_eq!(serde_json::to_string(&Yuan::from_fen(99)).unwrap(), "\"0.99\"");
+        assert_eq!(
+            serde_json::to_string(&Yuan::from_fen(99)).unwrap(),
+            "\"0.99\""
+        );
     }
 }

@@ -247,8 +247,14 @@ mod tests {
         assert_eq!(City::parse_lenient("成都"), Some(City::Chengdu));
         assert_eq!(City::parse_lenient("凉山彝族自治州"), Some(City::Liangshan));
         assert_eq!(Level::parse_lenient("五级"), Some(Level::Level5));
-        assert_eq!(Industry::parse_lenient("物业管理"), Some(Industry::ConstructionProperty));
-        assert_eq!(Group::parse_lenient("脱贫劳动力"), Some(Group::PovertyMonitored));
+        assert_eq!(
+            Industry::parse_lenient("物业管理"),
+            Some(Industry::ConstructionProperty)
+        );
+        assert_eq!(
+            Group::parse_lenient("脱贫劳动力"),
+            Some(Group::PovertyMonitored)
+        );
         assert_eq!(Industry::parse_lenient("飞行汽车"), None);
     }
 

@@ -15,7 +15,10 @@ pub enum OpenError {
     #[error("unsupported database URL (expected sqlite://PATH): {0}")]
     UnsupportedUrl(String),
     #[error("cannot create the database folder {path}: {source}")]
-    Folder { path: String, source: std::io::Error },
+    Folder {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot open the database: {0}")]
     Connect(#[from] sqlx::Error),
     #[error("cannot apply the database migrations: {0}")]
@@ -31,16 +34,24 @@ pub struct Db {
 impl Db {
     /// Opens (creating it and its folder if needed) and migrates the database at `url`.
     pub async fn open(url: &str) -> Result<Db, OpenError> {
-        let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) else {
+        let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        else {
             return Err(OpenError::UnsupportedUrl(url.to_string()));
         };
         let file = path.split('?').next().unwrap_or_default();
         if file.is_empty() {
             return Err(OpenError::UnsupportedUrl(url.to_string()));
         }
-        if let Some(parent) = Path::new(file).parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|source| OpenError::Folder { path: parent.display().to_string(), source })?;
+        if let Some(parent) = Path::new(file)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent).map_err(|source| OpenError::Folder {
+                path: parent.display().to_string(),
+                source,
+            })?;
         }
         // WAL lets readers work while one writer commits; synchronous=FULL makes every
         // acknowledged commit survive a power cut (an enrolment must never be lost).
@@ -65,7 +76,10 @@ impl Db {
 
     /// True when the database answers a trivial query.
     pub async fn is_healthy(&self) -> bool {
-        sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&self.pool).await.is_ok()
+        sqlx::query_scalar::<_, i64>("SELECT 1")
+            .fetch_one(&self.pool)
+            .await
+            .is_ok()
     }
 }
 

@@ -106,7 +106,10 @@ async fn import_catalog(args: ImportArgs) -> Result<ExitCode, ExitCode> {
     let db = open(&args.database).await?;
     let name = args.file.to_string_lossy();
     let parsed = import::parse(&bytes, FileKind::detect(&name, &bytes));
-    let options = ImportOptions { dry_run: args.dry_run, ..Default::default() };
+    let options = ImportOptions {
+        dry_run: args.dry_run,
+        ..Default::default()
+    };
     match service::import(&db, parsed, options).await {
         Ok(report) => {
             print_report(&report);
@@ -118,7 +121,10 @@ async fn import_catalog(args: ImportArgs) -> Result<ExitCode, ExitCode> {
                 eprintln!("{}", finding.describe(Locale::zh_CN));
             }
             for locale in [Locale::en, Locale::zh_CN] {
-                eprintln!("{}", td_string!(locale, import.refused, count = errors.len()));
+                eprintln!(
+                    "{}",
+                    td_string!(locale, import.refused, count = errors.len())
+                );
             }
             Err(ExitCode::FAILURE)
         }
@@ -134,7 +140,11 @@ fn read_limited(path: &std::path::Path) -> Result<Vec<u8>, String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if meta.len() > import::MAX_FILE_BYTES as u64 {
         let problem = import::Problem::FileTooLarge;
-        return Err(format!("{} / {}", problem.message(Locale::en), problem.message(Locale::zh_CN)));
+        return Err(format!(
+            "{} / {}",
+            problem.message(Locale::en),
+            problem.message(Locale::zh_CN)
+        ));
     }
     std::fs::read(path).map_err(|e| e.to_string())
 }

@@ -12,7 +12,10 @@ pub async fn load_if_empty(db: &app::storage::Db) -> Result<(), String> {
         return Ok(());
     }
     let parsed = import::parse(DEMO_CATALOG, FileKind::Csv);
-    let options = ImportOptions { demo: true, ..Default::default() };
+    let options = ImportOptions {
+        demo: true,
+        ..Default::default()
+    };
     match service::import(db, parsed, options).await {
         Ok(report) => {
             tracing::info!(created = report.created, "demo catalogue loaded");

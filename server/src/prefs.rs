@@ -18,7 +18,10 @@ const ONE_YEAR: &str = "Max-Age=31536000; Path=/; SameSite=Lax";
 pub async fn set(Form(form): Form<PrefsForm>) -> Response {
     let mut cookies = Vec::new();
     if let Some(locale) = form.lang.as_deref().and_then(parse_locale) {
-        cookies.push(format!("{LANG_COOKIE}={}; {ONE_YEAR}", app::prefs::locale_code(locale)));
+        cookies.push(format!(
+            "{LANG_COOKIE}={}; {ONE_YEAR}",
+            app::prefs::locale_code(locale)
+        ));
     }
     match form.elder.as_deref() {
         Some("1") => cookies.push(format!("{ELDER_COOKIE}=1; {ONE_YEAR}")),

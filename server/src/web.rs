@@ -37,8 +37,18 @@ fn read_assets(site_root: &Path) -> (String, Assets) {
         .ok()
         .and_then(|text| serde_json::from_str::<Manifest>(&text).ok());
     match manifest {
-        Some(m) => (m.bundle, Assets { stylesheet: m.stylesheet }),
-        None => ("peixun".into(), Assets { stylesheet: "peixun.css".into() }),
+        Some(m) => (
+            m.bundle,
+            Assets {
+                stylesheet: m.stylesheet,
+            },
+        ),
+        None => (
+            "peixun".into(),
+            Assets {
+                stylesheet: "peixun.css".into(),
+            },
+        ),
     }
 }
 
@@ -50,7 +60,10 @@ pub fn router(db: Db, site_root: &Path) -> Router {
         .site_pkg_dir("pkg")
         .env(leptos_config::Env::PROD)
         .build();
-    let state = AppState { leptos_options: leptos_options.clone(), db: db.clone() };
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        db: db.clone(),
+    };
     let routes = generate_route_list(App);
     let page_context = {
         let db = db.clone();
@@ -65,7 +78,11 @@ pub fn router(db: Db, site_root: &Path) -> Router {
 
     // Hashed bundle files never change under their name: cache them for a year.
     let pkg = Router::new()
-        .fallback_service(ServeDir::new(site_root.join("pkg")).precompressed_br().precompressed_gzip())
+        .fallback_service(
+            ServeDir::new(site_root.join("pkg"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
         .layer(axum::middleware::map_response(immutable_when_ok));
 
     Router::new()
@@ -74,15 +91,23 @@ pub fn router(db: Db, site_root: &Path) -> Router {
         .route("/prefs", post(crate::prefs::set))
         .leptos_routes_with_context(&state, routes, page_context.clone(), page_shell)
         .nest("/pkg", pkg.with_state(()))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(page_context, fallback_shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(page_context, fallback_shell))
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-            // Path only: a query string may carry what the visitor typed.
-            tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
-        }))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                // Path only: a query string may carry what the visitor typed.
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+            }),
+        )
 }
 
 async fn immutable_when_ok<B>(mut response: Response<B>) -> Response<B> {
@@ -99,7 +124,9 @@ pub async fn serve(args: ServeArgs, db: Db) -> std::io::Result<()> {
     let app = router(db, &args.site_root);
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 /// Finishes the requests in flight, then stops, on Ctrl-C or SIGTERM.

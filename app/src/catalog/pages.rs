@@ -14,7 +14,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[cfg(feature = "ssr")]
 fn db() -> Result<crate::storage::Db, AppError> {
-    use_context::<crate::storage::Db>().ok_or_else(|| AppError::Internal("no database in context".into()))
+    use_context::<crate::storage::Db>()
+        .ok_or_else(|| AppError::Internal("no database in context".into()))
 }
 
 #[server]
@@ -23,8 +24,13 @@ pub async fn industry_counts() -> Result<Vec<(Industry, u64)>, AppError> {
 }
 
 #[server]
-pub async fn search_courses(pairs: Vec<(String, String)>) -> Result<(CourseQuery, CourseList), AppError> {
-    let query = CourseQuery::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), super::Strictness::Lenient)?;
+pub async fn search_courses(
+    pairs: Vec<(String, String)>,
+) -> Result<(CourseQuery, CourseList), AppError> {
+    let query = CourseQuery::parse(
+        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        super::Strictness::Lenient,
+    )?;
     let list = super::service::search(&db()?, &query).await?;
     Ok((query, list))
 }
@@ -155,7 +161,10 @@ fn money_line(locale: Locale, course: &Course) -> String {
     if course.subsidy_yuan.is_zero() {
         fee
     } else {
-        format!("{fee} · {}", td_string!(locale, subsidy_amount, amount = course.subsidy_yuan))
+        format!(
+            "{fee} · {}",
+            td_string!(locale, subsidy_amount, amount = course.subsidy_yuan)
+        )
     }
 }
 
@@ -210,7 +219,13 @@ pub fn CoursesPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let results = Resource::new(
-        move || query.with(|q| q.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>()),
+        move || {
+            query.with(|q| {
+                q.into_iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect::<Vec<_>>()
+            })
+        },
         search_courses,
     );
     view! {
@@ -244,7 +259,11 @@ pub fn CoursesPage() -> impl IntoView {
 fn groups_text(locale: Locale, groups: &OpenTo) -> String {
     match groups {
         OpenTo::All => td_string!(locale, groups_all).to_string(),
-        OpenTo::Groups(list) => list.iter().map(|g| g.label(locale)).collect::<Vec<_>>().join("、"),
+        OpenTo::Groups(list) => list
+            .iter()
+            .map(|g| g.label(locale))
+            .collect::<Vec<_>>()
+            .join("、"),
     }
 }
 
@@ -268,40 +287,103 @@ fn CourseDetails(locale: Locale, course: Course) -> impl IntoView {
     let accessibility = if course.accessibility.is_empty() {
         none()
     } else {
-        course.accessibility.iter().map(|a| a.label(locale)).collect::<Vec<_>>().join("、")
+        course
+            .accessibility
+            .iter()
+            .map(|a| a.label(locale))
+            .collect::<Vec<_>>()
+            .join("、")
     };
     let yuan = |y: crate::money::Yuan| td_string!(locale, yuan, amount = y).to_string();
     let rows: Vec<(&'static str, String)> = vec![
         (td_string!(locale, field.code), course.code.clone()),
-        (td_string!(locale, field.occupation), course.occupation.clone()),
-        (td_string!(locale, field.occupation_code), opt(&course.occupation_code)),
-        (td_string!(locale, field.industry), course.industry.label(locale).into()),
-        (td_string!(locale, field.city), course.city.label(locale).into()),
+        (
+            td_string!(locale, field.occupation),
+            course.occupation.clone(),
+        ),
+        (
+            td_string!(locale, field.occupation_code),
+            opt(&course.occupation_code),
+        ),
+        (
+            td_string!(locale, field.industry),
+            course.industry.label(locale).into(),
+        ),
+        (
+            td_string!(locale, field.city),
+            course.city.label(locale).into(),
+        ),
         (td_string!(locale, field.district), opt(&course.district)),
-        (td_string!(locale, field.institution), course.institution.clone()),
-        (td_string!(locale, field.evaluation_org), opt(&course.evaluation_org)),
-        (td_string!(locale, field.level), course.level.label(locale).into()),
-        (td_string!(locale, field.certificate_type), course.certificate_type.label(locale).into()),
-        (td_string!(locale, field.class_format), course.class_format.label(locale).into()),
-        (td_string!(locale, field.class_type), course.class_type.label(locale).into()),
-        (td_string!(locale, field.groups), groups_text(locale, &course.groups)),
+        (
+            td_string!(locale, field.institution),
+            course.institution.clone(),
+        ),
+        (
+            td_string!(locale, field.evaluation_org),
+            opt(&course.evaluation_org),
+        ),
+        (
+            td_string!(locale, field.level),
+            course.level.label(locale).into(),
+        ),
+        (
+            td_string!(locale, field.certificate_type),
+            course.certificate_type.label(locale).into(),
+        ),
+        (
+            td_string!(locale, field.class_format),
+            course.class_format.label(locale).into(),
+        ),
+        (
+            td_string!(locale, field.class_type),
+            course.class_type.label(locale).into(),
+        ),
+        (
+            td_string!(locale, field.groups),
+            groups_text(locale, &course.groups),
+        ),
         (td_string!(locale, field.age), age_text(locale, &course)),
-        (td_string!(locale, field.hours), td_string!(locale, hours_value, hours = course.hours).to_string()),
+        (
+            td_string!(locale, field.hours),
+            td_string!(locale, hours_value, hours = course.hours).to_string(),
+        ),
         (
             td_string!(locale, field.dates),
-            td_string!(locale, date_range, start = course.start_date, end = course.end_date).to_string(),
+            td_string!(
+                locale,
+                date_range,
+                start = course.start_date,
+                end = course.end_date
+            )
+            .to_string(),
         ),
-        (td_string!(locale, field.enroll_deadline), course.enroll_deadline.to_string()),
-        (td_string!(locale, field.capacity), td_string!(locale, people, count = course.capacity).to_string()),
-        (td_string!(locale, field.seats_left), seats_line(locale, &course)),
+        (
+            td_string!(locale, field.enroll_deadline),
+            course.enroll_deadline.to_string(),
+        ),
+        (
+            td_string!(locale, field.capacity),
+            td_string!(locale, people, count = course.capacity).to_string(),
+        ),
+        (
+            td_string!(locale, field.seats_left),
+            seats_line(locale, &course),
+        ),
         (
             td_string!(locale, field.fee),
-            if course.is_free() { td_string!(locale, free).to_string() } else { yuan(course.fee_yuan) },
+            if course.is_free() {
+                td_string!(locale, free).to_string()
+            } else {
+                yuan(course.fee_yuan)
+            },
         ),
         (td_string!(locale, field.subsidy), yuan(course.subsidy_yuan)),
         (td_string!(locale, field.accessibility), accessibility),
         (td_string!(locale, field.address), course.address.clone()),
-        (td_string!(locale, field.contact_phone), opt(&course.contact_phone)),
+        (
+            td_string!(locale, field.contact_phone),
+            opt(&course.contact_phone),
+        ),
     ];
     view! {
         <Title text=course.title.clone() />
@@ -332,7 +414,10 @@ fn CourseDetails(locale: Locale, course: Course) -> impl IntoView {
 pub fn CoursePage() -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
-    let data = Resource::new(move || params.with(|p| p.get("code").unwrap_or_default()), load_course);
+    let data = Resource::new(
+        move || params.with(|p| p.get("code").unwrap_or_default()),
+        load_course,
+    );
     view! {
         <Suspense>
             {move || Suspend::new(async move {

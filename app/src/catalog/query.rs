@@ -117,7 +117,13 @@ fn push_code<E: Enumeration + PartialEq>(
     }
 }
 
-fn set_once<T>(slot: &mut Option<T>, key: &str, value: Option<T>, problem: FieldProblem, errors: &mut FieldErrors) {
+fn set_once<T>(
+    slot: &mut Option<T>,
+    key: &str,
+    value: Option<T>,
+    problem: FieldProblem,
+    errors: &mut FieldErrors,
+) {
     match value {
         None => errors.add(key, problem),
         Some(_) if slot.is_some() => errors.add(key, FieldProblem::Repeated),
@@ -140,7 +146,10 @@ fn parse_date(value: &str) -> Option<NaiveDate> {
 fn parse_bounded(value: &str, min: u32, max: u32) -> Result<u32, FieldProblem> {
     let n: u64 = value.parse().map_err(|_| FieldProblem::NotANumber)?;
     if n < u64::from(min) || n > u64::from(max) {
-        return Err(FieldProblem::OutOfRange { min: min.into(), max: max.into() });
+        return Err(FieldProblem::OutOfRange {
+            min: min.into(),
+            max: max.into(),
+        });
     }
     Ok(n as u32)
 }
@@ -163,7 +172,12 @@ impl CourseQuery {
             match key {
                 "q" => {
                     if value.chars().count() > MAX_QUERY_CHARS {
-                        errors.add(key, FieldProblem::TooLong { max: MAX_QUERY_CHARS });
+                        errors.add(
+                            key,
+                            FieldProblem::TooLong {
+                                max: MAX_QUERY_CHARS,
+                            },
+                        );
                     } else {
                         let joined = match query.q.take() {
                             Some(prev) => format!("{prev} {value}"),
@@ -179,25 +193,68 @@ impl CourseQuery {
                 "class_format" => push_code(&mut query.class_format, key, value, &mut errors),
                 "class_type" => push_code(&mut query.class_type, key, value, &mut errors),
                 "accessibility" => push_code(&mut query.accessibility, key, value, &mut errors),
-                "free" => set_once(&mut query.free, key, parse_bool(value), FieldProblem::NotABool, &mut errors),
-                "has_seats" => set_once(&mut query.has_seats, key, parse_bool(value), FieldProblem::NotABool, &mut errors),
-                "starts_after" => set_once(&mut query.starts_after, key, parse_date(value), FieldProblem::NotADate, &mut errors),
-                "starts_before" => set_once(&mut query.starts_before, key, parse_date(value), FieldProblem::NotADate, &mut errors),
+                "free" => set_once(
+                    &mut query.free,
+                    key,
+                    parse_bool(value),
+                    FieldProblem::NotABool,
+                    &mut errors,
+                ),
+                "has_seats" => set_once(
+                    &mut query.has_seats,
+                    key,
+                    parse_bool(value),
+                    FieldProblem::NotABool,
+                    &mut errors,
+                ),
+                "starts_after" => set_once(
+                    &mut query.starts_after,
+                    key,
+                    parse_date(value),
+                    FieldProblem::NotADate,
+                    &mut errors,
+                ),
+                "starts_before" => set_once(
+                    &mut query.starts_before,
+                    key,
+                    parse_date(value),
+                    FieldProblem::NotADate,
+                    &mut errors,
+                ),
                 "sort" => {
                     let parsed = Sort::ALL.into_iter().find(|s| s.code() == value);
-                    set_once(&mut sort, key, parsed, FieldProblem::UnknownCode, &mut errors)
+                    set_once(
+                        &mut sort,
+                        key,
+                        parsed,
+                        FieldProblem::UnknownCode,
+                        &mut errors,
+                    )
                 }
                 "page" => match parse_bounded(value, 1, MAX_PAGE) {
-                    Ok(n) => set_once(&mut page, key, Some(n), FieldProblem::NotANumber, &mut errors),
+                    Ok(n) => set_once(
+                        &mut page,
+                        key,
+                        Some(n),
+                        FieldProblem::NotANumber,
+                        &mut errors,
+                    ),
                     Err(p) => errors.add(key, p),
                 },
                 "per_page" => match parse_bounded(value, 1, MAX_PER_PAGE) {
-                    Ok(n) => set_once(&mut per_page, key, Some(n), FieldProblem::NotANumber, &mut errors),
+                    Ok(n) => set_once(
+                        &mut per_page,
+                        key,
+                        Some(n),
+                        FieldProblem::NotANumber,
+                        &mut errors,
+                    ),
                     Err(p) => errors.add(key, p),
                 },
-                _ if strictness == Strictness::Strict => {
-                    errors.add(key.chars().take(40).collect::<String>(), FieldProblem::UnknownParameter)
-                }
+                _ if strictness == Strictness::Strict => errors.add(
+                    key.chars().take(40).collect::<String>(),
+                    FieldProblem::UnknownParameter,
+                ),
                 _ => {}
             }
         }
@@ -209,7 +266,11 @@ impl CourseQuery {
 
     /// The search as `key=value` pairs, the inverse of [`CourseQuery::parse`] (defaults left out).
     pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
-        fn codes<E: Enumeration>(out: &mut Vec<(&'static str, String)>, key: &'static str, list: &[E]) {
+        fn codes<E: Enumeration>(
+            out: &mut Vec<(&'static str, String)>,
+            key: &'static str,
+            list: &[E],
+        ) {
             out.extend(list.iter().map(|v| (key, v.code().to_string())));
         }
         let mut out = Vec::new();
@@ -276,7 +337,12 @@ mod tests {
 
     #[test]
     fn repeated_facet_values_are_collected() {
-        let q = parse(&[("industry", "transport"), ("industry", "agriculture"), ("city", "510100")]).unwrap();
+        let q = parse(&[
+            ("industry", "transport"),
+            ("industry", "agriculture"),
+            ("city", "510100"),
+        ])
+        .unwrap();
         assert_eq!(q.industry, vec![Industry::Transport, Industry::Agriculture]);
         assert_eq!(q.city, vec![City::Chengdu]);
         assert_eq!(q.page, 1);
@@ -285,7 +351,10 @@ mod tests {
 
     #[test]
     fn empty_values_mean_any() {
-        assert_eq!(parse(&[("industry", ""), ("q", "  ")]).unwrap(), CourseQuery::default());
+        assert_eq!(
+            parse(&[("industry", ""), ("q", "  ")]).unwrap(),
+            CourseQuery::default()
+        );
     }
 
     #[test]
@@ -303,24 +372,46 @@ mod tests {
         assert_eq!(err.status(), 400);
         assert_eq!(
             fields(err),
-            ["colour", "free", "industry", "page", "per_page", "sort", "starts_after"]
+            [
+                "colour",
+                "free",
+                "industry",
+                "page",
+                "per_page",
+                "sort",
+                "starts_after"
+            ]
         );
     }
 
     #[test]
     fn lenient_parsing_ignores_unknown_parameters_only() {
-        let q = CourseQuery::parse([("utm_source", "x"), ("city", "510700")], Strictness::Lenient).unwrap();
+        let q = CourseQuery::parse(
+            [("utm_source", "x"), ("city", "510700")],
+            Strictness::Lenient,
+        )
+        .unwrap();
         assert_eq!(q.city, vec![City::Mianyang]);
         assert!(CourseQuery::parse([("city", "绵阳")], Strictness::Lenient).is_err());
     }
 
     #[test]
     fn a_search_survives_a_round_trip_through_its_link() {
-        let q = parse(&[("q", "电工 夜校"), ("industry", "transport"), ("sort", "subsidy"), ("page", "3")]).unwrap();
+        let q = parse(&[
+            ("q", "电工 夜校"),
+            ("industry", "transport"),
+            ("sort", "subsidy"),
+            ("page", "3"),
+        ])
+        .unwrap();
         let href = q.href(3);
         assert_eq!(href, "/courses?q=%E7%94%B5%E5%B7%A5+%E5%A4%9C%E6%A0%A1&industry=transport&sort=subsidy&page=3");
         let pairs = q.to_pairs();
-        let again = CourseQuery::parse(pairs.iter().map(|(k, v)| (*k, v.as_str())), Strictness::Strict).unwrap();
+        let again = CourseQuery::parse(
+            pairs.iter().map(|(k, v)| (*k, v.as_str())),
+            Strictness::Strict,
+        )
+        .unwrap();
         assert_eq!(again, q);
     }
 

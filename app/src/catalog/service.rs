@@ -177,7 +177,10 @@ impl TryFrom<CourseRow> for Course {
 /// One course by its code.
 pub async fn get(db: &Db, code: &str) -> AppResult<Course> {
     let sql = format!("SELECT {COLUMN_LIST}, seats_taken FROM courses WHERE code = $1");
-    let row: Option<CourseRow> = sqlx::query_as(&sql).bind(code).fetch_optional(db.pool()).await?;
+    let row: Option<CourseRow> = sqlx::query_as(&sql)
+        .bind(code)
+        .fetch_optional(db.pool())
+        .await?;
     row.ok_or(AppError::NotFound)?.try_into()
 }
 
@@ -190,14 +193,19 @@ pub async fn industry_counts(db: &Db) -> AppResult<Vec<(Industry, u64)>> {
     Ok(Industry::all()
         .iter()
         .map(|i| {
-            let n = rows.iter().find(|(code, _)| code == i.code()).map_or(0, |(_, n)| *n);
+            let n = rows
+                .iter()
+                .find(|(code, _)| code == i.code())
+                .map_or(0, |(_, n)| *n);
             (*i, u64::try_from(n).unwrap_or(0))
         })
         .collect())
 }
 
 pub async fn count(db: &Db) -> AppResult<u64> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM courses").fetch_one(db.pool()).await?;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM courses")
+        .fetch_one(db.pool())
+        .await?;
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
@@ -234,11 +242,16 @@ fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, query: &CourseQuery, except: 
         for term in q.split_whitespace() {
             let pattern = escape_like(term);
             qb.push(" AND (");
-            for (i, column) in ["title", "occupation", "institution", "district"].iter().enumerate() {
+            for (i, column) in ["title", "occupation", "institution", "district"]
+                .iter()
+                .enumerate()
+            {
                 if i > 0 {
                     qb.push(" OR ");
                 }
-                qb.push(format!("{column} LIKE ")).push_bind(pattern.clone()).push(" ESCAPE '\\'");
+                qb.push(format!("{column} LIKE "))
+                    .push_bind(pattern.clone())
+                    .push(" ESCAPE '\\'");
             }
             qb.push(")");
         }
@@ -257,12 +270,14 @@ fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, query: &CourseQuery, except: 
     if !query.group.is_empty() {
         qb.push(" AND (groups = 'all'");
         for g in &query.group {
-            qb.push(" OR groups LIKE ").push_bind(format!("%;{};%", g.code()));
+            qb.push(" OR groups LIKE ")
+                .push_bind(format!("%;{};%", g.code()));
         }
         qb.push(")");
     }
     for a in &query.accessibility {
-        qb.push(" AND accessibility LIKE ").push_bind(format!("%;{};%", a.code()));
+        qb.push(" AND accessibility LIKE ")
+            .push_bind(format!("%;{};%", a.code()));
     }
     match query.free {
         Some(true) => {
@@ -300,16 +315,23 @@ fn facet_column(facet: Facet) -> &'static str {
 
 /// Searches the catalogue: one page of courses, the total, and facet counts.
 pub async fn search(db: &Db, query: &CourseQuery) -> AppResult<CourseList> {
-    let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMN_LIST}, seats_taken FROM courses"));
+    let mut qb =
+        QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMN_LIST}, seats_taken FROM courses"));
     push_filters(&mut qb, query, None);
     qb.push(match query.sort {
         Sort::Relevance | Sort::StartDate => " ORDER BY start_date, code",
         Sort::Subsidy => " ORDER BY subsidy_fen DESC, start_date, code",
     });
     let offset = i64::from(query.page.saturating_sub(1)) * i64::from(query.per_page);
-    qb.push(" LIMIT ").push_bind(i64::from(query.per_page)).push(" OFFSET ").push_bind(offset);
+    qb.push(" LIMIT ")
+        .push_bind(i64::from(query.per_page))
+        .push(" OFFSET ")
+        .push_bind(offset);
     let rows: Vec<CourseRow> = qb.build_query_as().fetch_all(db.pool()).await?;
-    let items = rows.into_iter().map(Course::try_from).collect::<AppResult<Vec<_>>>()?;
+    let items = rows
+        .into_iter()
+        .map(Course::try_from)
+        .collect::<AppResult<Vec<_>>>()?;
 
     let mut qb = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM courses");
     push_filters(&mut qb, query, None);
@@ -324,7 +346,10 @@ pub async fn search(db: &Db, query: &CourseQuery) -> AppResult<CourseList> {
         let counts: Vec<(String, i64)> = qb.build_query_as().fetch_all(db.pool()).await?;
         facets.insert(
             facet.name().to_string(),
-            counts.into_iter().map(|(k, n)| (k, u64::try_from(n).unwrap_or(0))).collect(),
+            counts
+                .into_iter()
+                .map(|(k, n)| (k, u64::try_from(n).unwrap_or(0)))
+                .collect(),
         );
     }
     Ok(CourseList {
@@ -373,30 +398,57 @@ impl From<sqlx::Error> for ImportError {
 
 /// Stores a checked file in one transaction: every item or none. The same file imported
 /// again changes nothing (all items "unchanged").
-pub async fn import(db: &Db, parsed: ParsedFile, options: ImportOptions) -> Result<ImportReport, ImportError> {
-    let ParsedFile { items, mut errors, warnings } = parsed;
+pub async fn import(
+    db: &Db,
+    parsed: ParsedFile,
+    options: ImportOptions,
+) -> Result<ImportReport, ImportError> {
+    let ParsedFile {
+        items,
+        mut errors,
+        warnings,
+    } = parsed;
     if let Some(city) = options.only_city {
         for item in items.iter().filter(|i| i.city != city) {
-            errors.push(Finding { line: item.line, column: Some("city".into()), problem: Problem::OutsideYourCity });
+            errors.push(Finding {
+                line: item.line,
+                column: Some("city".into()),
+                problem: Problem::OutsideYourCity,
+            });
         }
     }
     if !errors.is_empty() {
         return Err(ImportError::Refused(errors, warnings));
     }
     let now = chrono::Utc::now().to_rfc3339();
-    let mut report = ImportReport { dry_run: options.dry_run, warnings, ..Default::default() };
+    let mut report = ImportReport {
+        dry_run: options.dry_run,
+        warnings,
+        ..Default::default()
+    };
     let mut tx = db.pool().begin().await?;
     let select = format!("SELECT {COLUMN_LIST}, seats_taken FROM courses WHERE code = $1");
     for item in &items {
         let new = CourseColumns::from_item(item, options.demo);
-        let existing: Option<CourseRow> = sqlx::query_as(&select).bind(&item.code).fetch_optional(&mut *tx).await?;
+        let existing: Option<CourseRow> = sqlx::query_as(&select)
+            .bind(&item.code)
+            .fetch_optional(&mut *tx)
+            .await?;
         match existing {
             Some(old) if old.columns.city != new.city => {
-                errors.push(Finding { line: item.line, column: Some("code".into()), problem: Problem::CodeOfOtherCity });
+                errors.push(Finding {
+                    line: item.line,
+                    column: Some("code".into()),
+                    problem: Problem::CodeOfOtherCity,
+                });
             }
             Some(old) if old.seats_taken > new.capacity => {
                 let enrolled = u32::try_from(old.seats_taken).unwrap_or(u32::MAX);
-                errors.push(Finding { line: item.line, column: Some("capacity".into()), problem: Problem::CapacityBelowEnrolled { enrolled } });
+                errors.push(Finding {
+                    line: item.line,
+                    column: Some("capacity".into()),
+                    problem: Problem::CapacityBelowEnrolled { enrolled },
+                });
             }
             Some(old) if old.columns == new => report.unchanged += 1,
             Some(_) => {

@@ -26,7 +26,10 @@ pub struct Prefs {
 
 impl Default for Prefs {
     fn default() -> Self {
-        Prefs { locale: Locale::zh_CN, elder: false }
+        Prefs {
+            locale: Locale::zh_CN,
+            elder: false,
+        }
     }
 }
 
@@ -35,7 +38,9 @@ impl Prefs {
     pub fn from_cookie_header(header: &str) -> Prefs {
         let mut prefs = Prefs::default();
         for pair in header.split(';') {
-            let Some((name, value)) = pair.trim().split_once('=') else { continue };
+            let Some((name, value)) = pair.trim().split_once('=') else {
+                continue;
+            };
             match name {
                 LANG_COOKIE => {
                     if let Some(locale) = parse_locale(value) {
@@ -120,7 +125,13 @@ mod tests {
     fn reads_preferences_from_cookies() {
         assert_eq!(Prefs::from_cookie_header(""), Prefs::default());
         let p = Prefs::from_cookie_header("a=b; peixun_lang=en; peixun_elder=1");
-        assert_eq!(p, Prefs { locale: Locale::en, elder: true });
+        assert_eq!(
+            p,
+            Prefs {
+                locale: Locale::en,
+                elder: true
+            }
+        );
         let p = Prefs::from_cookie_header("peixun_lang=fr; peixun_elder=yes");
         assert_eq!(p, Prefs::default());
     }

@@ -116,7 +116,12 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     let locale = use_prefs().locale;
     let details: Vec<String> = error
         .fields()
-        .map(|f| f.messages(locale).into_iter().map(|(k, v)| format!("{k}: {v}")).collect())
+        .map(|f| {
+            f.messages(locale)
+                .into_iter()
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect()
+        })
         .unwrap_or_default();
     let headline = match &error {
         AppError::Internal(_) => td_string!(locale, load_error).to_string(),

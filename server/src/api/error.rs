@@ -23,7 +23,8 @@ impl IntoResponse for ApiError {
         if let AppError::Internal(detail) = &err {
             tracing::error!(%detail, "request failed");
         }
-        let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut body = json!({
             "code": err.code(),
             "message": err.message(Locale::zh_CN),

@@ -24,7 +24,11 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     if state.db.is_healthy().await {
         Json(json!({"status": "ok"})).into_response()
     } else {
-        (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable"}))).into_response()
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"status": "unavailable"})),
+        )
+            .into_response()
     }
 }
 
@@ -34,14 +38,23 @@ fn query_pairs(raw: &Option<String>) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-async fn list_courses(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+async fn list_courses(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let pairs = query_pairs(&raw);
-    let query = CourseQuery::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), Strictness::Strict)?;
+    let query = CourseQuery::parse(
+        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        Strictness::Strict,
+    )?;
     let list = service::search(&state.db, &query).await?;
     Ok(Json(list).into_response())
 }
 
-async fn get_course(State(state): State<AppState>, Path(code): Path<String>) -> Result<Response, ApiError> {
+async fn get_course(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Response, ApiError> {
     let course = service::get(&state.db, &code).await?;
     Ok(Json(course).into_response())
 }

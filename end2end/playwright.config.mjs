@@ -1,0 +1,56 @@
+// Playwright drives Debian's chromium (no browser download is possible here) against a
+// release `peixun` serving the demo catalogue from a throwaway SQLite file.
+import { defineConfig } from '@playwright/test';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const port = Number(process.env.PEIXUN_E2E_PORT || 3917);
+// Set once in the main process; workers inherit it.
+process.env.PEIXUN_E2E_DB ||= path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'peixun-e2e-')), 'e2e.db');
+
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-dev-shm-usage',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+};
+const phone = { width: 375, height: 812 };
+const desktop = { width: 1280, height: 800 };
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  workers: 2,
+  forbidOnly: !!process.env.CI,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    locale: 'zh-CN',
+    launchOptions: chromium,
+    trace: 'off',
+  },
+  projects: [
+    { name: 'phone-js', use: { viewport: phone, isMobile: true, hasTouch: true } },
+    { name: 'phone-nojs', use: { viewport: phone, isMobile: true, hasTouch: true, javaScriptEnabled: false } },
+    { name: 'desktop-js', use: { viewport: desktop } },
+  ],
+  webServer: {
+    command:
+      `../target/release/peixun serve --demo --addr 127.0.0.1:${port} ` +
+      `--database-url sqlite://${process.env.PEIXUN_E2E_DB} --site-root ../target/site`,
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

@@ -1,0 +1,93 @@
+import { test, expect, visit, jsEnabled, expectAccessible } from './fixtures.mjs';
+
+test('home page lists the ten industry areas in Chinese', async ({ page, consoleErrors }, testInfo) => {
+  await visit(page, '/', testInfo);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('找到适合您的免费或补贴培训');
+  const areas = page.locator('.industry-grid a');
+  await expect(areas).toHaveCount(10);
+  await expect(areas.filter({ hasText: '低空经济' })).toContainText('个项目');
+  await expect(page.getByText('演示数据')).toBeVisible();
+  await expect(page.getByRole('main')).toBeVisible();
+  await expect(page.getByRole('navigation', { name: '主导航' })).toBeVisible();
+});
+
+test('the search box leads to a paginated, server-rendered course list', async ({ page, consoleErrors }, testInfo) => {
+  await visit(page, '/', testInfo);
+  await page.getByLabel('搜索培训项目、职业或工种').fill('电工');
+  await page.getByRole('button', { name: '搜索' }).click();
+  await expect(page).toHaveURL(/\/courses\?q=%E7%94%B5%E5%B7%A5/);
+  await expect(page.getByRole('heading', { level: 2, name: /共找到 \d+ 个培训项目/ })).toBeVisible();
+  const titles = page.locator('.course-card h3 a');
+  expect(await titles.count()).toBeGreaterThan(0);
+  for (const title of await titles.allTextContents()) expect(title).toContain('电工');
+  await expect(page.locator('.course-card .badge').first()).toHaveText('示例');
+});
+
+test('filtering by industry and city narrows the list', async ({ page, consoleErrors }, testInfo) => {
+  await visit(page, '/courses', testInfo);
+  await expect(page.locator('.course-card')).toHaveCount(20);
+  await page.getByLabel('行业领域').selectOption('elderly_childcare');
+  await page.getByLabel('市州').selectOption('510100');
+  await page.getByRole('button', { name: '查看结果' }).click();
+  await expect(page).toHaveURL(/industry=elderly_childcare/);
+  await expect(page).toHaveURL(/city=510100/);
+  const cards = page.locator('.course-card');
+  expect(await cards.count()).toBeGreaterThan(0);
+  for (const where of await page.locator('.course-where').allTextContents()) expect(where).toContain('成都市');
+  await expect(page.getByLabel('行业领域')).toHaveValue('elderly_childcare');
+});
+
+test('pagination moves to the next page', async ({ page, consoleErrors }, testInfo) => {
+  await visit(page, '/courses', testInfo);
+  const first = await page.locator('.course-card h3 a').first().textContent();
+  await page.getByRole('link', { name: '下一页' }).click();
+  await expect(page).toHaveURL(/page=2/);
+  await expect(page.getByText(/第 2 页，共 \d+ 页/)).toBeVisible();
+  expect(await page.locator('.course-card h3 a').first().textContent()).not.toEqual(first);
+});
+
+test('a course page shows every field and the seats left', async ({ page, consoleErrors }, testInfo) => {
+  await visit(page, '/courses?city=513400', testInfo);
+  const link = page.locator('.course-card h3 a').first();
+  const title = await link.textContent();
+  await link.click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(title);
+  for (const field of ['项目编号', '承训机构', '培训等级', '面向群体', '剩余名额', '补贴标准', '培训地址']) {
+    await expect(page.locator('dt', { hasText: field }).first()).toBeVisible();
+  }
+  await expect(page.locator('dd').filter({ hasText: /^凉山彝族自治州$/ })).toBeVisible();
+  await expect(page.locator('dd', { hasText: /剩余 \d+ 个名额/ })).toBeVisible();
+  await expect(page).toHaveTitle(title);
+});
+
+test('an unknown course answers a styled 404 page', async ({ page, consoleErrors }, testInfo) => {
+  consoleErrors.allowStatus(404);
+  await visit(page, '/courses/NO-SUCH-COURSE', testInfo, { status: 404 });
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('没有找到这个页面');
+  await expect(page.getByRole('link', { name: '返回培训项目列表' })).toBeVisible();
+  await visit(page, '/no/such/page', testInfo, { status: 404 });
+});
+
+test('the page content is in the HTML itself (server-rendered)', async ({ request }) => {
+  const html = await (await request.get('/courses?industry=low_altitude')).text();
+  expect(html).toContain('<html lang="zh-CN"');
+  expect(html).toContain('无人机');
+  expect(html).toContain('class="course-card"');
+});
+
+test('the language switch renders the site in English', async ({ page, consoleErrors }, testInfo) => {
+  await visit(page, '/courses', testInfo);
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page).toHaveURL(/\/courses$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Courses');
+  await expectAccessibleAfterNavigation(page, testInfo);
+  await page.getByRole('button', { name: '中文' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+});
+
+async function expectAccessibleAfterNavigation(page, testInfo) {
+  if (jsEnabled(testInfo)) await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await expectAccessible(page);
+}
