@@ -797,7 +797,11 @@ mod tests {
             .errors
             .iter()
             .all(|f| f.problem == Problem::MissingColumn && f.line == 1));
-        assert_eq!(parsed.errors.len(), 16, "every required column but code and title");
+        assert_eq!(
+            parsed.errors.len(),
+            16,
+            "every required column but code and title"
+        );
     }
 
     #[test]
