@@ -9,6 +9,8 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 pub mod catalog;
 pub mod error;
 pub mod money;
+#[cfg(feature = "ssr")]
+pub mod portal;
 pub mod prefs;
 pub mod reference;
 pub mod shell;

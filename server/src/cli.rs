@@ -3,7 +3,8 @@
 use app::catalog::import::{self, FileKind};
 use app::catalog::service::{self, ImportError, ImportOptions, ImportReport};
 use app::i18n::Locale;
-use app::storage::{Db, DEFAULT_DATABASE_URL};
+use app::portal::Portal;
+use app::storage::DEFAULT_DATABASE_URL;
 use clap::{Args, Parser, Subcommand};
 use leptos_i18n::td_string;
 use std::net::SocketAddr;
@@ -65,8 +66,8 @@ struct ImportArgs {
     database: DatabaseArgs,
 }
 
-async fn open(database: &DatabaseArgs) -> Result<Db, ExitCode> {
-    Db::open(&database.database_url).await.map_err(|err| {
+async fn open(database: &DatabaseArgs) -> Result<Portal, ExitCode> {
+    Portal::open(&database.database_url).await.map_err(|err| {
         eprintln!("peixun: {err}");
         ExitCode::FAILURE
     })
@@ -81,14 +82,14 @@ pub async fn run(cli: Cli) -> ExitCode {
 }
 
 async fn serve(args: ServeArgs) -> Result<ExitCode, ExitCode> {
-    let db = open(&args.database).await?;
+    let portal = open(&args.database).await?;
     if args.demo {
-        crate::demo::load_if_empty(&db).await.map_err(|err| {
+        crate::demo::load_if_empty(&portal).await.map_err(|err| {
             eprintln!("peixun: cannot load the demo catalogue: {err}");
             ExitCode::FAILURE
         })?;
     }
-    crate::web::serve(args, db).await.map_err(|err| {
+    crate::web::serve(args, portal).await.map_err(|err| {
         eprintln!("peixun: {err}");
         ExitCode::FAILURE
     })?;
@@ -103,14 +104,14 @@ async fn import_catalog(args: ImportArgs) -> Result<ExitCode, ExitCode> {
             return Err(ExitCode::FAILURE);
         }
     };
-    let db = open(&args.database).await?;
+    let portal = open(&args.database).await?;
     let name = args.file.to_string_lossy();
     let parsed = import::parse(&bytes, FileKind::detect(&name, &bytes));
     let options = ImportOptions {
         dry_run: args.dry_run,
         ..Default::default()
     };
-    match service::import(&db, parsed, options).await {
+    match service::import(&portal, parsed, options).await {
         Ok(report) => {
             print_report(&report);
             Ok(ExitCode::SUCCESS)

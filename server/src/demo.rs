@@ -7,8 +7,8 @@ use app::i18n::Locale;
 
 pub const DEMO_CATALOG: &[u8] = include_bytes!("../data/demo-catalog.csv");
 
-pub async fn load_if_empty(db: &app::storage::Db) -> Result<(), String> {
-    if service::count(db).await.map_err(|e| e.to_string())? > 0 {
+pub async fn load_if_empty(portal: &app::portal::Portal) -> Result<(), String> {
+    if service::count(portal).await.map_err(|e| e.to_string())? > 0 {
         return Ok(());
     }
     let parsed = import::parse(DEMO_CATALOG, FileKind::Csv);
@@ -16,7 +16,7 @@ pub async fn load_if_empty(db: &app::storage::Db) -> Result<(), String> {
         demo: true,
         ..Default::default()
     };
-    match service::import(db, parsed, options).await {
+    match service::import(portal, parsed, options).await {
         Ok(report) => {
             tracing::info!(created = report.created, "demo catalogue loaded");
             Ok(())

@@ -3,11 +3,11 @@
 
 use crate::api;
 use crate::cli::ServeArgs;
+use app::portal::Portal;
 use app::shell::{shell, App, Assets};
-use app::storage::Db;
 use axum::extract::FromRef;
 use axum::http::{header, HeaderValue, Request, Response};
-use axum::routing::{get, post};
+use axum::routing::post;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -22,7 +22,7 @@ use tower_http::trace::TraceLayer;
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub db: Db,
+    pub portal: Portal,
 }
 
 /// The browser bundle's file names, from `assets.json` that `make build` writes beside the
@@ -52,7 +52,7 @@ fn read_assets(site_root: &Path) -> (String, Assets) {
     }
 }
 
-pub fn router(db: Db, site_root: &Path) -> Router {
+pub fn router(portal: Portal, site_root: &Path) -> Router {
     let (bundle, assets) = read_assets(site_root);
     let leptos_options = LeptosOptions::builder()
         .output_name(bundle)
@@ -62,12 +62,12 @@ pub fn router(db: Db, site_root: &Path) -> Router {
         .build();
     let state = AppState {
         leptos_options: leptos_options.clone(),
-        db: db.clone(),
+        portal: portal.clone(),
     };
     let routes = generate_route_list(App);
     let page_context = {
-        let db = db.clone();
-        move || provide_context(db.clone())
+        let portal = portal.clone();
+        move || provide_context(portal.clone())
     };
     let page_shell = {
         let options = leptos_options.clone();
@@ -85,9 +85,9 @@ pub fn router(db: Db, site_root: &Path) -> Router {
         )
         .layer(axum::middleware::map_response(immutable_when_ok));
 
+    let (api, _) = api::router();
     Router::new()
-        .route("/healthz", get(api::healthz))
-        .nest("/api/v1", api::router())
+        .merge(api)
         .route("/prefs", post(crate::prefs::set))
         .leptos_routes_with_context(&state, routes, page_context.clone(), page_shell)
         .nest("/pkg", pkg.with_state(()))
@@ -120,8 +120,8 @@ async fn immutable_when_ok<B>(mut response: Response<B>) -> Response<B> {
     response
 }
 
-pub async fn serve(args: ServeArgs, db: Db) -> std::io::Result<()> {
-    let app = router(db, &args.site_root);
+pub async fn serve(args: ServeArgs, portal: Portal) -> std::io::Result<()> {
+    let app = router(portal, &args.site_root);
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
     axum::serve(listener, app)

@@ -185,3 +185,246 @@ async fn one_course_by_code_and_unknown_codes_are_404_json() {
     assert_eq!(status, 404);
     assert_eq!(body["error"]["code"], "not_found");
 }
+
+#[tokio::test]
+async fn search_understands_chinese_pinyin_and_initials() {
+    let s = Server::demo().await;
+    let titles = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| format!("{} {}", i["title"], i["occupation"]))
+            .collect()
+    };
+    let (status, zh) = s
+        .get_json("/api/v1/courses?q=%E7%94%B5%E5%B7%A5&per_page=100")
+        .await; // 电工
+    assert_eq!(status, 200);
+    assert!(zh["total"].as_u64().unwrap() > 0);
+    for t in titles(&zh) {
+        assert!(t.contains("电工"), "{t}");
+    }
+    let (_, pinyin) = s.get_json("/api/v1/courses?q=diangong&per_page=100").await;
+    assert_eq!(
+        titles(&pinyin).len(),
+        titles(&zh).len(),
+        "diangong finds the 电工 courses"
+    );
+    let (_, initials) = s.get_json("/api/v1/courses?q=dg&per_page=100").await;
+    for t in titles(&zh) {
+        assert!(titles(&initials).contains(&t), "dg also finds {t}");
+    }
+    let (_, elderly) = s
+        .get_json("/api/v1/courses?q=%E5%85%BB%E8%80%81%E6%8A%A4%E7%90%86&per_page=100")
+        .await; // 养老护理
+    assert!(elderly["total"].as_u64().unwrap() > 0);
+    for t in titles(&elderly) {
+        assert!(t.contains("养老护理"), "{t}");
+    }
+    let (_, tea) = s.get_json("/api/v1/courses?q=cys&per_page=100").await;
+    assert!(titles(&tea).iter().any(|t| t.contains("茶艺师")));
+    let (_, none) = s
+        .get_json("/api/v1/courses?q=%E9%A3%9E%E8%A1%8C%E6%B1%BD%E8%BD%A6")
+        .await; // 飞行汽车
+    assert_eq!(none["total"], 0);
+}
+
+#[tokio::test]
+async fn group_filter_keeps_courses_open_to_that_group_or_all() {
+    let s = Server::demo().await;
+    let (_, veterans) = s
+        .get_json("/api/v1/courses?group=veteran&per_page=100")
+        .await;
+    assert!(veterans["total"].as_u64().unwrap() > 0);
+    for item in veterans["items"].as_array().unwrap() {
+        let groups: Vec<&str> = item["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g.as_str().unwrap())
+            .collect();
+        assert!(
+            groups.contains(&"all") || groups.contains(&"veteran"),
+            "{groups:?}"
+        );
+    }
+    let (_, facets) = s.get_json("/api/v1/courses?city=510100").await;
+    for facet in [
+        "industry",
+        "city",
+        "district",
+        "class_format",
+        "class_type",
+        "level",
+        "accessibility",
+        "free",
+        "has_seats",
+    ] {
+        assert!(facets["facets"][facet].is_object(), "facet {facet}");
+    }
+}
+
+#[tokio::test]
+async fn meta_lists_every_enumeration_in_both_languages() {
+    let s = Server::start(&[]).await;
+    let (status, meta) = s.get_json("/api/v1/meta").await;
+    assert_eq!(status, 200);
+    let sizes = [
+        ("industry", 10),
+        ("group", 11),
+        ("level", 9),
+        ("certificate_type", 5),
+        ("class_format", 6),
+        ("class_type", 5),
+        ("accessibility", 5),
+        ("city", 21),
+    ];
+    for (name, n) in sizes {
+        let list = meta[name].as_array().unwrap_or_else(|| panic!("{name}"));
+        assert_eq!(list.len(), n, "{name}");
+        for v in list {
+            assert!(
+                v["code"].is_string() && v["zh-CN"].is_string() && v["en"].is_string(),
+                "{v}"
+            );
+        }
+    }
+    assert_eq!(
+        meta["city"][0],
+        serde_json::json!({"code": "510100", "zh-CN": "成都市", "en": "Chengdu"})
+    );
+}
+
+#[tokio::test]
+async fn institutions_list_and_detail() {
+    let s = Server::demo().await;
+    let (status, list) = s
+        .get_json("/api/v1/institutions?city=510700&per_page=100")
+        .await;
+    assert_eq!(status, 200);
+    let items = list["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    assert_eq!(list["total"].as_u64().unwrap() as usize, items.len());
+    for i in items {
+        assert_eq!(i["city"], "510700");
+        assert!(i["courses"].as_u64().unwrap() >= 1);
+    }
+    let code = items[0]["code"].as_str().unwrap();
+    let (status, one) = s.get_json(&format!("/api/v1/institutions/{code}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(one["name"], items[0]["name"]);
+    assert_eq!(
+        one["course_list"].as_array().unwrap().len() as u64,
+        items[0]["courses"].as_u64().unwrap()
+    );
+    let (status, _) = s.get_json("/api/v1/institutions/NOPE").await;
+    assert_eq!(status, 404);
+    let (status, body) = s.get_json("/api/v1/institutions?city=chengdu").await;
+    assert_eq!(status, 400);
+    assert!(body["error"]["fields"]["city"].is_string());
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_public_path_and_each_answers() {
+    let s = Server::demo().await;
+    let (status, doc) = s.get_json("/api/openapi.json").await;
+    assert_eq!(status, 200);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths: Vec<String> = doc["paths"].as_object().unwrap().keys().cloned().collect();
+    for expected in [
+        "/healthz",
+        "/api/v1/meta",
+        "/api/v1/courses",
+        "/api/v1/courses/{code}",
+        "/api/v1/institutions",
+        "/api/v1/institutions/{code}",
+    ] {
+        assert!(
+            paths.iter().any(|p| p == expected),
+            "{expected} missing from {paths:?}"
+        );
+    }
+    let (_, list) = s.get_json("/api/v1/courses?per_page=1").await;
+    let course = list["items"][0]["code"].as_str().unwrap().to_string();
+    let institution = list["items"][0]["institution_code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for path in &paths {
+        let concrete = path.replace(
+            "{code}",
+            if path.contains("institutions") {
+                &institution
+            } else {
+                &course
+            },
+        );
+        let status = s.get(&concrete).await.status();
+        assert_eq!(status, 200, "{concrete} documented but answers {status}");
+    }
+    let params: Vec<&str> = doc["paths"]["/api/v1/courses"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    for p in [
+        "q",
+        "industry",
+        "city",
+        "group",
+        "level",
+        "class_format",
+        "class_type",
+        "accessibility",
+        "free",
+        "has_seats",
+        "starts_after",
+        "starts_before",
+        "sort",
+        "page",
+        "per_page",
+    ] {
+        assert!(params.contains(&p), "parameter {p} documented");
+    }
+}
+
+#[tokio::test]
+async fn other_sites_may_read_the_api_from_the_browser() {
+    let s = Server::demo().await;
+    let r = s
+        .client
+        .get(s.url("/api/v1/courses"))
+        .header("Origin", "https://www.sczwfw.gov.cn")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["access-control-allow-origin"], "*");
+    let r = s
+        .client
+        .get(s.url("/api/openapi.json"))
+        .header("Origin", "https://example.org")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["access-control-allow-origin"], "*");
+}
+
+#[tokio::test]
+async fn malformed_paths_and_methods_still_answer_json_4xx() {
+    let s = Server::demo().await;
+    let r = s
+        .client
+        .post(s.url("/api/v1/courses"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 405);
+    let body: Value = r.json().await.unwrap();
+    assert!(body["error"]["code"].is_string());
+    let r = s.get("/api/v1/courses/%FF%FE").await;
+    assert!(r.status().is_client_error(), "{}", r.status());
+    let body: Value = r.json().await.unwrap();
+    assert!(body["error"]["code"].is_string());
+}

@@ -734,7 +734,7 @@ mod tests {
 
     #[test]
     fn reads_the_shared_sample() {
-        let bytes = include_bytes!("../../../../shared/data/sample-catalog.csv");
+        let bytes = include_bytes!("../../../server/tests/fixtures/sample-catalog.csv");
         let parsed = parse(bytes, FileKind::Csv);
         assert_eq!(describe(&parsed), Vec::<String>::new());
         assert_eq!(parsed.items.len(), 6);

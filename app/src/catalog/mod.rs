@@ -2,12 +2,14 @@
 //! its pages. Storage and import run on the server only (`service`, `import`).
 
 mod query;
-pub use query::{CourseQuery, Facet, Sort, Strictness, MAX_PER_PAGE};
+pub use query::{CourseQuery, Facet, InstitutionQuery, Sort, Strictness, MAX_PER_PAGE};
 
 pub mod pages;
 
 #[cfg(feature = "ssr")]
 pub mod import;
+#[cfg(feature = "ssr")]
+pub mod search;
 #[cfg(feature = "ssr")]
 pub mod service;
 
@@ -60,6 +62,7 @@ impl<'de> Deserialize<'de> for OpenTo {
 
 /// One catalogue item: a class that a person can enrol in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Course {
     pub code: String,
     pub title: String,
@@ -75,6 +78,8 @@ pub struct Course {
     pub certificate_type: CertificateType,
     pub class_format: ClassFormat,
     pub class_type: ClassType,
+    /// Group codes the course is open to, or `["all"]`.
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<String>, example = json!(["veteran", "graduate"])))]
     pub groups: OpenTo,
     pub min_age: Option<u8>,
     pub max_age: Option<u8>,
@@ -84,7 +89,11 @@ pub struct Course {
     pub enroll_deadline: NaiveDate,
     pub capacity: u32,
     pub seats_left: u32,
+    /// Yuan, two decimals.
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "1800.00"))]
     pub fee_yuan: Yuan,
+    /// The subsidy standard in yuan, two decimals.
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "1000.00"))]
     pub subsidy_yuan: Yuan,
     pub accessibility: Vec<Accessibility>,
     pub address: String,
@@ -105,11 +114,14 @@ pub type Facets = BTreeMap<String, BTreeMap<String, u64>>;
 
 /// One page of search results, shaped as the API's list envelope.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CourseList {
     pub items: Vec<Course>,
     pub total: u64,
     pub page: u32,
     pub per_page: u32,
+    /// Facet name → value code → number of courses, counted with every filter but the
+    /// facet's own.
     pub facets: Facets,
 }
 

@@ -13,14 +13,14 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[cfg(feature = "ssr")]
-fn db() -> Result<crate::storage::Db, AppError> {
-    use_context::<crate::storage::Db>()
-        .ok_or_else(|| AppError::Internal("no database in context".into()))
+fn portal() -> Result<crate::portal::Portal, AppError> {
+    use_context::<crate::portal::Portal>()
+        .ok_or_else(|| AppError::Internal("no portal in context".into()))
 }
 
 #[server]
 pub async fn industry_counts() -> Result<Vec<(Industry, u64)>, AppError> {
-    super::service::industry_counts(&db()?).await
+    super::service::industry_counts(&portal()?).await
 }
 
 #[server]
@@ -31,13 +31,13 @@ pub async fn search_courses(
         pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
         super::Strictness::Lenient,
     )?;
-    let list = super::service::search(&db()?, &query).await?;
+    let list = super::service::search(&portal()?, &query).await?;
     Ok((query, list))
 }
 
 #[server]
 pub async fn load_course(code: String) -> Result<Course, AppError> {
-    super::service::get(&db()?, &code).await
+    super::service::get(&portal()?, &code).await
 }
 
 #[component]

@@ -11,9 +11,11 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_PER_PAGE: u32 = 20;
 pub const MAX_PER_PAGE: u32 = 100;
 pub const MAX_QUERY_CHARS: usize = 100;
+pub const MAX_DISTRICT_CHARS: usize = 50;
 const MAX_PAGE: u32 = 100_000;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Sort {
     #[default]
@@ -34,22 +36,44 @@ impl Sort {
     }
 }
 
-/// The facets whose counts a search returns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The facets whose counts a search returns (value code → number of courses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Facet {
     Industry,
     City,
+    District,
     ClassFormat,
+    ClassType,
+    Level,
+    Accessibility,
+    Free,
+    HasSeats,
 }
 
 impl Facet {
-    pub const ALL: [Facet; 3] = [Facet::Industry, Facet::City, Facet::ClassFormat];
+    pub const ALL: [Facet; 9] = [
+        Facet::Industry,
+        Facet::City,
+        Facet::District,
+        Facet::ClassFormat,
+        Facet::ClassType,
+        Facet::Level,
+        Facet::Accessibility,
+        Facet::Free,
+        Facet::HasSeats,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Facet::Industry => "industry",
             Facet::City => "city",
+            Facet::District => "district",
             Facet::ClassFormat => "class_format",
+            Facet::ClassType => "class_type",
+            Facet::Level => "level",
+            Facet::Accessibility => "accessibility",
+            Facet::Free => "free",
+            Facet::HasSeats => "has_seats",
         }
     }
 }
@@ -64,21 +88,47 @@ pub enum Strictness {
 
 /// A catalogue search. Repeated values of one facet are OR-ed; different facets are AND-ed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct CourseQuery {
+    /// Keywords: Chinese words, pinyin (`diangong`) or pinyin initials (`dg`); at most 100
+    /// characters. Every word must match.
     pub q: Option<String>,
+    #[cfg_attr(feature = "ssr", param(required = false))]
     pub industry: Vec<Industry>,
+    #[cfg_attr(feature = "ssr", param(required = false))]
     pub city: Vec<City>,
+    /// District or county name (区县), as the catalogue gives it.
+    #[cfg_attr(feature = "ssr", param(required = false))]
+    pub district: Vec<String>,
+    /// Only courses open to one of these groups (or to all).
+    #[cfg_attr(feature = "ssr", param(required = false))]
     pub group: Vec<Group>,
+    #[cfg_attr(feature = "ssr", param(required = false))]
     pub level: Vec<Level>,
+    #[cfg_attr(feature = "ssr", param(required = false))]
     pub class_format: Vec<ClassFormat>,
+    #[cfg_attr(feature = "ssr", param(required = false))]
     pub class_type: Vec<ClassType>,
+    #[cfg_attr(feature = "ssr", param(required = false))]
     pub accessibility: Vec<Accessibility>,
+    /// Only courses without a fee (`true`) or with one (`false`).
     pub free: Option<bool>,
+    /// Only courses with seats left (`true`) or full ones (`false`).
     pub has_seats: Option<bool>,
+    /// Start date on or after (YYYY-MM-DD).
     pub starts_after: Option<NaiveDate>,
+    /// Start date on or before (YYYY-MM-DD).
     pub starts_before: Option<NaiveDate>,
+    #[cfg_attr(feature = "ssr", param(inline, required = false))]
     pub sort: Sort,
+    /// Page number, from 1.
+    #[cfg_attr(feature = "ssr", param(required = false, default = 1, minimum = 1))]
     pub page: u32,
+    /// Items per page, at most 100.
+    #[cfg_attr(
+        feature = "ssr",
+        param(required = false, default = 20, minimum = 1, maximum = 100)
+    )]
     pub per_page: u32,
 }
 
@@ -88,6 +138,7 @@ impl Default for CourseQuery {
             q: None,
             industry: Vec::new(),
             city: Vec::new(),
+            district: Vec::new(),
             group: Vec::new(),
             level: Vec::new(),
             class_format: Vec::new(),
@@ -188,6 +239,18 @@ impl CourseQuery {
                 }
                 "industry" => push_code(&mut query.industry, key, value, &mut errors),
                 "city" => push_code(&mut query.city, key, value, &mut errors),
+                "district" => {
+                    if value.chars().count() > MAX_DISTRICT_CHARS {
+                        errors.add(
+                            key,
+                            FieldProblem::TooLong {
+                                max: MAX_DISTRICT_CHARS,
+                            },
+                        );
+                    } else if !query.district.iter().any(|d| d == value) {
+                        query.district.push(value.to_string());
+                    }
+                }
                 "group" => push_code(&mut query.group, key, value, &mut errors),
                 "level" => push_code(&mut query.level, key, value, &mut errors),
                 "class_format" => push_code(&mut query.class_format, key, value, &mut errors),
@@ -279,6 +342,7 @@ impl CourseQuery {
         }
         codes(&mut out, "industry", &self.industry);
         codes(&mut out, "city", &self.city);
+        out.extend(self.district.iter().map(|d| ("district", d.clone())));
         codes(&mut out, "group", &self.group);
         codes(&mut out, "level", &self.level);
         codes(&mut out, "class_format", &self.class_format);
@@ -320,6 +384,71 @@ impl CourseQuery {
             .extend_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
             .finish();
         format!("/courses?{encoded}")
+    }
+}
+
+/// The institution list's query: cities (repeatable) and the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+pub struct InstitutionQuery {
+    #[cfg_attr(feature = "ssr", param(required = false))]
+    pub city: Vec<City>,
+    #[cfg_attr(feature = "ssr", param(required = false, default = 1, minimum = 1))]
+    pub page: u32,
+    #[cfg_attr(
+        feature = "ssr",
+        param(required = false, default = 20, minimum = 1, maximum = 100)
+    )]
+    pub per_page: u32,
+}
+
+impl InstitutionQuery {
+    pub fn parse<'a, I>(pairs: I) -> Result<InstitutionQuery, AppError>
+    where
+        I: IntoIterator<Item = (&'a str, &'a str)>,
+    {
+        let mut city = Vec::new();
+        let mut errors = FieldErrors::default();
+        let (mut page, mut per_page) = (None, None);
+        for (key, value) in pairs {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            match key {
+                "city" => push_code(&mut city, key, value, &mut errors),
+                "page" => match parse_bounded(value, 1, MAX_PAGE) {
+                    Ok(n) => set_once(
+                        &mut page,
+                        key,
+                        Some(n),
+                        FieldProblem::NotANumber,
+                        &mut errors,
+                    ),
+                    Err(p) => errors.add(key, p),
+                },
+                "per_page" => match parse_bounded(value, 1, MAX_PER_PAGE) {
+                    Ok(n) => set_once(
+                        &mut per_page,
+                        key,
+                        Some(n),
+                        FieldProblem::NotANumber,
+                        &mut errors,
+                    ),
+                    Err(p) => errors.add(key, p),
+                },
+                _ => errors.add(
+                    key.chars().take(40).collect::<String>(),
+                    FieldProblem::UnknownParameter,
+                ),
+            }
+        }
+        let query = InstitutionQuery {
+            city,
+            page: page.unwrap_or(1),
+            per_page: per_page.unwrap_or(DEFAULT_PER_PAGE),
+        };
+        errors.into_result(query)
     }
 }
 

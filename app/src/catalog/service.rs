@@ -2,9 +2,11 @@
 //! call these functions; none of them talks to the database about courses directly.
 
 use super::import::{CatalogItem, Finding, ParsedFile, Problem};
-use super::{Course, CourseList, CourseQuery, Facet, Facets, OpenTo, Sort};
+use super::search::CatalogIndex;
+use super::{Course, CourseList, CourseQuery, OpenTo};
 use crate::error::{AppError, AppResult};
 use crate::money::Yuan;
+use crate::portal::Portal;
 use crate::reference::{
     Accessibility, CertificateType, City, ClassFormat, ClassType, Enumeration, Group, Industry,
     Level,
@@ -13,6 +15,9 @@ use crate::storage::Db;
 use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::{QueryBuilder, Sqlite};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 /// The stored columns of a catalogue item, as the importer writes them.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -175,20 +180,20 @@ impl TryFrom<CourseRow> for Course {
 }
 
 /// One course by its code.
-pub async fn get(db: &Db, code: &str) -> AppResult<Course> {
+pub async fn get(portal: &Portal, code: &str) -> AppResult<Course> {
     let sql = format!("SELECT {COLUMN_LIST}, seats_taken FROM courses WHERE code = $1");
     let row: Option<CourseRow> = sqlx::query_as(&sql)
         .bind(code)
-        .fetch_optional(db.pool())
+        .fetch_optional(portal.db.pool())
         .await?;
     row.ok_or(AppError::NotFound)?.try_into()
 }
 
 /// How many courses each industry area has (every area listed, zero included).
-pub async fn industry_counts(db: &Db) -> AppResult<Vec<(Industry, u64)>> {
+pub async fn industry_counts(portal: &Portal) -> AppResult<Vec<(Industry, u64)>> {
     let rows: Vec<(String, i64)> =
         sqlx::query_as("SELECT industry, COUNT(*) FROM courses GROUP BY industry")
-            .fetch_all(db.pool())
+            .fetch_all(portal.db.pool())
             .await?;
     Ok(Industry::all()
         .iter()
@@ -202,162 +207,241 @@ pub async fn industry_counts(db: &Db) -> AppResult<Vec<(Industry, u64)>> {
         .collect())
 }
 
-pub async fn count(db: &Db) -> AppResult<u64> {
+pub async fn count(portal: &Portal) -> AppResult<u64> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM courses")
-        .fetch_one(db.pool())
+        .fetch_one(portal.db.pool())
         .await?;
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
-fn escape_like(term: &str) -> String {
-    let mut out = String::with_capacity(term.len() + 2);
-    out.push('%');
-    for c in term.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}
-
-fn push_in<E: Enumeration>(qb: &mut QueryBuilder<'_, Sqlite>, column: &str, values: &[E]) {
-    if values.is_empty() {
-        return;
-    }
-    qb.push(format!(" AND {column} IN ("));
-    let mut list = qb.separated(", ");
-    for v in values {
-        list.push_bind(v.code());
-    }
-    qb.push(")");
-}
-
-/// The WHERE clause of a search; `except` leaves one facet's own filter out, so that facet's
-/// counts show what choosing another value of it would give.
-fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, query: &CourseQuery, except: Option<Facet>) {
-    qb.push(" WHERE 1 = 1");
-    if let Some(q) = &query.q {
-        for term in q.split_whitespace() {
-            let pattern = escape_like(term);
-            qb.push(" AND (");
-            for (i, column) in ["title", "occupation", "institution", "district"]
-                .iter()
-                .enumerate()
-            {
-                if i > 0 {
-                    qb.push(" OR ");
-                }
-                qb.push(format!("{column} LIKE "))
-                    .push_bind(pattern.clone())
-                    .push(" ESCAPE '\\'");
-            }
-            qb.push(")");
-        }
-    }
-    if except != Some(Facet::Industry) {
-        push_in(qb, "industry", &query.industry);
-    }
-    if except != Some(Facet::City) {
-        push_in(qb, "city", &query.city);
-    }
-    if except != Some(Facet::ClassFormat) {
-        push_in(qb, "class_format", &query.class_format);
-    }
-    push_in(qb, "level", &query.level);
-    push_in(qb, "class_type", &query.class_type);
-    if !query.group.is_empty() {
-        qb.push(" AND (groups = 'all'");
-        for g in &query.group {
-            qb.push(" OR groups LIKE ")
-                .push_bind(format!("%;{};%", g.code()));
-        }
-        qb.push(")");
-    }
-    for a in &query.accessibility {
-        qb.push(" AND accessibility LIKE ")
-            .push_bind(format!("%;{};%", a.code()));
-    }
-    match query.free {
-        Some(true) => {
-            qb.push(" AND fee_fen = 0");
-        }
-        Some(false) => {
-            qb.push(" AND fee_fen > 0");
-        }
-        None => {}
-    }
-    match query.has_seats {
-        Some(true) => {
-            qb.push(" AND seats_taken < capacity");
-        }
-        Some(false) => {
-            qb.push(" AND seats_taken >= capacity");
-        }
-        None => {}
-    }
-    if let Some(d) = query.starts_after {
-        qb.push(" AND start_date >= ").push_bind(d.to_string());
-    }
-    if let Some(d) = query.starts_before {
-        qb.push(" AND start_date <= ").push_bind(d.to_string());
-    }
-}
-
-fn facet_column(facet: Facet) -> &'static str {
-    match facet {
-        Facet::Industry => "industry",
-        Facet::City => "city",
-        Facet::ClassFormat => "class_format",
-    }
-}
-
-/// Searches the catalogue: one page of courses, the total, and facet counts.
-pub async fn search(db: &Db, query: &CourseQuery) -> AppResult<CourseList> {
-    let mut qb =
-        QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMN_LIST}, seats_taken FROM courses"));
-    push_filters(&mut qb, query, None);
-    qb.push(match query.sort {
-        Sort::Relevance | Sort::StartDate => " ORDER BY start_date, code",
-        Sort::Subsidy => " ORDER BY subsidy_fen DESC, start_date, code",
-    });
-    let offset = i64::from(query.page.saturating_sub(1)) * i64::from(query.per_page);
-    qb.push(" LIMIT ")
-        .push_bind(i64::from(query.per_page))
-        .push(" OFFSET ")
-        .push_bind(offset);
-    let rows: Vec<CourseRow> = qb.build_query_as().fetch_all(db.pool()).await?;
-    let items = rows
+async fn load_all(db: &Db) -> AppResult<(i64, Vec<Course>)> {
+    let mut tx = db.pool().begin().await?;
+    let version: i64 = sqlx::query_scalar("SELECT version FROM catalog_state WHERE id = 1")
+        .fetch_one(&mut *tx)
+        .await?;
+    let sql = format!("SELECT {COLUMN_LIST}, seats_taken FROM courses");
+    let rows: Vec<CourseRow> = sqlx::query_as(&sql).fetch_all(&mut *tx).await?;
+    tx.commit().await?;
+    let courses = rows
         .into_iter()
         .map(Course::try_from)
         .collect::<AppResult<Vec<_>>>()?;
+    Ok((version, courses))
+}
 
-    let mut qb = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM courses");
-    push_filters(&mut qb, query, None);
-    let total: i64 = qb.build_query_scalar().fetch_one(db.pool()).await?;
+/// How often an instance asks the database whether the catalogue changed.
+const RECHECK: Duration = Duration::from_secs(1);
 
-    let mut facets = Facets::new();
-    for facet in Facet::ALL {
-        let column = facet_column(facet);
-        let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {column}, COUNT(*) FROM courses"));
-        push_filters(&mut qb, query, Some(facet));
-        qb.push(format!(" GROUP BY {column}"));
-        let counts: Vec<(String, i64)> = qb.build_query_as().fetch_all(db.pool()).await?;
-        facets.insert(
-            facet.name().to_string(),
-            counts
-                .into_iter()
-                .map(|(k, n)| (k, u64::try_from(n).unwrap_or(0)))
-                .collect(),
-        );
+/// The search index of the current catalogue, rebuilt when the catalogue's version in the
+/// database moves on — whichever instance imported the change.
+#[derive(Default)]
+pub struct CatalogSearch {
+    current: RwLock<Option<(i64, Arc<CatalogIndex>)>>,
+    checked: Mutex<Option<Instant>>,
+    rebuilding: tokio::sync::Mutex<()>,
+}
+
+impl CatalogSearch {
+    fn cached(&self) -> Option<(i64, Arc<CatalogIndex>)> {
+        self.current.read().ok().and_then(|c| c.clone())
     }
+
+    fn recently_checked(&self) -> bool {
+        self.checked
+            .lock()
+            .ok()
+            .and_then(|c| *c)
+            .is_some_and(|at| at.elapsed() < RECHECK)
+    }
+
+    fn mark_checked(&self) {
+        if let Ok(mut c) = self.checked.lock() {
+            *c = Some(Instant::now());
+        }
+    }
+
+    /// Makes the next search look at the database's version at once (after an import here).
+    pub fn invalidate(&self) {
+        if let Ok(mut c) = self.checked.lock() {
+            *c = None;
+        }
+    }
+
+    pub async fn index(&self, db: &Db) -> AppResult<Arc<CatalogIndex>> {
+        if let Some((_, index)) = self.cached().filter(|_| self.recently_checked()) {
+            return Ok(index);
+        }
+        let version: i64 = sqlx::query_scalar("SELECT version FROM catalog_state WHERE id = 1")
+            .fetch_one(db.pool())
+            .await?;
+        if let Some((v, index)) = self.cached() {
+            if v == version {
+                self.mark_checked();
+                return Ok(index);
+            }
+        }
+        // One rebuild at a time; the others wait for it rather than building it again.
+        let _guard = self.rebuilding.lock().await;
+        if let Some((v, index)) = self.cached() {
+            if v >= version {
+                self.mark_checked();
+                return Ok(index);
+            }
+        }
+        let (version, courses) = load_all(db).await?;
+        let index = tokio::task::spawn_blocking(move || CatalogIndex::build(courses))
+            .await
+            .map_err(|e| AppError::Internal(format!("index build failed: {e}")))?;
+        let index = Arc::new(index);
+        if let Ok(mut current) = self.current.write() {
+            *current = Some((version, index.clone()));
+        }
+        self.mark_checked();
+        Ok(index)
+    }
+}
+
+/// Seats change with every enrolment, so the courses shown get their seat counts from the
+/// database, not from the index.
+async fn fresh_seats(db: &Db, codes: &[&str]) -> AppResult<HashMap<String, u32>> {
+    if codes.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut qb = QueryBuilder::<Sqlite>::new(
+        "SELECT code, capacity - seats_taken FROM courses WHERE code IN (",
+    );
+    let mut list = qb.separated(", ");
+    for code in codes {
+        list.push_bind(*code);
+    }
+    qb.push(")");
+    let rows: Vec<(String, i64)> = qb.build_query_as().fetch_all(db.pool()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(code, n)| (code, u32::try_from(n).unwrap_or(0)))
+        .collect())
+}
+
+/// Searches the catalogue: one page of courses, the total, and facet counts.
+pub async fn search(portal: &Portal, query: &CourseQuery) -> AppResult<CourseList> {
+    let index = portal.catalog.index(&portal.db).await?;
+    let hits = index.search(query);
+    let codes: Vec<&str> = hits.courses.iter().map(|c| c.code.as_str()).collect();
+    let seats = fresh_seats(&portal.db, &codes).await?;
+    let items = hits
+        .courses
+        .iter()
+        .map(|c| {
+            let mut course = Course::clone(c);
+            if let Some(n) = seats.get(&course.code) {
+                course.seats_left = *n;
+            }
+            course
+        })
+        .collect();
     Ok(CourseList {
         items,
-        total: u64::try_from(total).unwrap_or(0),
+        total: hits.total,
         page: query.page,
         per_page: query.per_page,
-        facets,
+        facets: hits.facets,
+    })
+}
+
+/// A training institution as the catalogue lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct InstitutionSummary {
+    pub code: String,
+    pub name: String,
+    pub city: String,
+    pub courses: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct InstitutionList {
+    pub items: Vec<InstitutionSummary>,
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// Institutions with courses in the catalogue, optionally of some cities, by name.
+pub async fn institutions(
+    portal: &Portal,
+    cities: &[City],
+    page: u32,
+    per_page: u32,
+) -> AppResult<InstitutionList> {
+    let filter = |qb: &mut QueryBuilder<'_, Sqlite>| {
+        if !cities.is_empty() {
+            qb.push(" WHERE city IN (");
+            let mut list = qb.separated(", ");
+            for c in cities {
+                list.push_bind(c.code());
+            }
+            qb.push(")");
+        }
+    };
+    let mut qb =
+        QueryBuilder::<Sqlite>::new("SELECT COUNT(DISTINCT institution_code) FROM courses");
+    filter(&mut qb);
+    let total: i64 = qb.build_query_scalar().fetch_one(portal.db.pool()).await?;
+    let mut qb = QueryBuilder::<Sqlite>::new(
+        "SELECT institution_code AS code, MAX(institution) AS name, MIN(city) AS city, COUNT(*) AS courses FROM courses",
+    );
+    filter(&mut qb);
+    qb.push(" GROUP BY institution_code ORDER BY name, code LIMIT ")
+        .push_bind(i64::from(per_page))
+        .push(" OFFSET ")
+        .push_bind(i64::from(page.saturating_sub(1)) * i64::from(per_page));
+    let items = qb.build_query_as().fetch_all(portal.db.pool()).await?;
+    Ok(InstitutionList {
+        items,
+        total: u64::try_from(total).unwrap_or(0),
+        page,
+        per_page,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct CourseRef {
+    pub code: String,
+    pub title: String,
+    pub start_date: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Institution {
+    pub code: String,
+    pub name: String,
+    pub city: String,
+    /// The institution's catalogue courses, by start date.
+    pub course_list: Vec<CourseRef>,
+}
+
+pub async fn institution(portal: &Portal, code: &str) -> AppResult<Institution> {
+    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT institution, city, code, title, start_date FROM courses WHERE institution_code = $1 \
+         ORDER BY start_date, code",
+    )
+    .bind(code)
+    .fetch_all(portal.db.pool())
+    .await?;
+    let Some((name, city, ..)) = rows.first().cloned() else {
+        return Err(AppError::NotFound);
+    };
+    Ok(Institution {
+        code: code.to_string(),
+        name,
+        city,
+        course_list: rows
+            .into_iter()
+            .map(|(_, _, code, title, start_date)| CourseRef {
+                code,
+                title,
+                start_date,
+            })
+            .collect(),
     })
 }
 
@@ -399,10 +483,11 @@ impl From<sqlx::Error> for ImportError {
 /// Stores a checked file in one transaction: every item or none. The same file imported
 /// again changes nothing (all items "unchanged").
 pub async fn import(
-    db: &Db,
+    portal: &Portal,
     parsed: ParsedFile,
     options: ImportOptions,
 ) -> Result<ImportReport, ImportError> {
+    let db = &portal.db;
     let ParsedFile {
         items,
         mut errors,
@@ -467,9 +552,15 @@ pub async fn import(
     }
     if options.dry_run {
         tx.rollback().await?;
-    } else {
-        tx.commit().await?;
+        return Ok(report);
     }
+    if report.created + report.updated > 0 {
+        sqlx::query("UPDATE catalog_state SET version = version + 1 WHERE id = 1")
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    portal.catalog.invalidate();
     Ok(report)
 }
 

@@ -3,10 +3,13 @@
 
 use app::error::AppError;
 use app::i18n::Locale;
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
+use serde::Serialize;
+use std::collections::BTreeMap;
 
 #[derive(Debug)]
 pub struct ApiError(pub AppError);
@@ -17,6 +20,27 @@ impl From<AppError> for ApiError {
     }
 }
 
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Machine-readable, snake_case.
+    #[schema(example = "invalid_request")]
+    code: &'static str,
+    /// For people, in Chinese.
+    message: String,
+    /// The same in English.
+    message_en: String,
+    /// Field name → what is wrong with it (Chinese).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<BTreeMap<String, String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields_en: Option<BTreeMap<String, String>>,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let err = self.0;
@@ -25,15 +49,36 @@ impl IntoResponse for ApiError {
         }
         let status =
             StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut body = json!({
-            "code": err.code(),
-            "message": err.message(Locale::zh_CN),
-            "message_en": err.message(Locale::en),
-        });
-        if let Some(fields) = err.fields() {
-            body["fields"] = json!(fields.messages(Locale::zh_CN));
-            body["fields_en"] = json!(fields.messages(Locale::en));
-        }
-        (status, Json(json!({ "error": body }))).into_response()
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: err.code(),
+                message: err.message(Locale::zh_CN),
+                message_en: err.message(Locale::en),
+                fields: err.fields().map(|f| f.messages(Locale::zh_CN)),
+                fields_en: err.fields().map(|f| f.messages(Locale::en)),
+            },
+        };
+        (status, Json(body)).into_response()
     }
+}
+
+/// axum answers bad paths, methods and bodies in plain text; the API answers them in its own
+/// JSON error shape, with the same status.
+pub async fn json_rejections(request: Request<Body>, next: Next) -> Response {
+    let response = next.run(request).await;
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let status = response.status();
+    if is_json || !(status.is_client_error()) {
+        return response;
+    }
+    let err = match status {
+        StatusCode::NOT_FOUND => AppError::NotFound,
+        _ => AppError::Invalid(Default::default()),
+    };
+    let mut out = ApiError(err).into_response();
+    *out.status_mut() = status;
+    out
 }

@@ -1,27 +1,92 @@
-//! The public JSON API under `/api/v1` (../shared/docs/api.md). Handlers only translate
-//! HTTP to calls of the service layer and back.
+//! The public JSON API under `/api/v1` (../shared/docs/api.md), documented by the OpenAPI
+//! document at `/api/openapi.json` that is generated from these handlers. Handlers only
+//! translate HTTP to calls of the service layer and back.
 
 mod error;
+mod meta;
 
 use crate::web::AppState;
-use app::catalog::{service, CourseQuery, Strictness};
+use app::catalog::service::{self, Institution, InstitutionList};
+use app::catalog::{Course, CourseList, CourseQuery, InstitutionQuery, Strictness};
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::{Json, Router};
-pub use error::ApiError;
+pub use error::{ApiError, ErrorBody};
 use serde_json::json;
+use tower_http::cors::{Any, CorsLayer};
+use utoipa::openapi::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/courses", get(list_courses))
-        .route("/courses/{code}", get(get_course))
-        .fallback(not_found)
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "Peixun 我要培训一件事 API",
+        description = "The open API of Sichuan's skills-training portal: the demand catalogue \
+            (职业技能培训需求指导目录), its institutions and enumerations. JSON in UTF-8; errors are \
+            `{\"error\": {\"code\", \"message\", \"fields\"}}` with zh-CN messages (English in \
+            `message_en`, `fields_en`). Money is a decimal string in yuan, dates are YYYY-MM-DD."
+    ),
+    tags(
+        (name = "catalogue", description = "Training courses of the demand catalogue"),
+        (name = "reference", description = "Enumerations and service health")
+    )
+)]
+struct ApiDoc;
+
+/// The public API and its OpenAPI document, built from the same route list.
+pub fn router() -> (Router<AppState>, OpenApi) {
+    let (public, mut doc) = OpenApiRouter::with_openapi(<ApiDoc as utoipa::OpenApi>::openapi())
+        .routes(routes!(list_courses))
+        .routes(routes!(get_course))
+        .routes(routes!(list_institutions))
+        .routes(routes!(get_institution))
+        .routes(routes!(meta::meta))
+        .split_for_parts();
+    // The paths above are relative to /api/v1.
+    doc.paths.paths = std::mem::take(&mut doc.paths.paths)
+        .into_iter()
+        .map(|(path, item)| (format!("/api/v1{path}"), item))
+        .collect();
+    let (health, health_doc) = OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .split_for_parts();
+    doc.merge(health_doc);
+    // Other government sites embed the catalogue: reads are open to every origin.
+    let cors = CorsLayer::new().allow_origin(Any).allow_methods([
+        Method::GET,
+        Method::HEAD,
+        Method::OPTIONS,
+    ]);
+    let router = Router::new()
+        .nest("/api/v1", public.fallback(not_found).layer(cors.clone()))
+        .merge(health)
+        .route_layer(axum::middleware::from_fn(error::json_rejections));
+    let openapi = doc.clone();
+    let router = router.route(
+        "/api/openapi.json",
+        axum::routing::get(move || {
+            let doc = openapi.clone();
+            async move { Json(doc) }
+        })
+        .layer(cors),
+    );
+    (router, doc)
 }
 
+/// Liveness and readiness: 200 while the database answers.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "reference",
+    responses(
+        (status = 200, description = "The database answers", body = serde_json::Value, example = json!({"status": "ok"})),
+        (status = 503, description = "The database does not answer", body = serde_json::Value),
+    )
+)]
 pub async fn healthz(State(state): State<AppState>) -> Response {
-    if state.db.is_healthy().await {
+    if state.portal.db.is_healthy().await {
         Json(json!({"status": "ok"})).into_response()
     } else {
         (
@@ -38,25 +103,86 @@ fn query_pairs(raw: &Option<String>) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
+/// Search the catalogue: Chinese keywords, pinyin or initials, facet filters (repeated keys
+/// are OR-ed within a facet), sorting and pages; with facet counts.
+#[utoipa::path(
+    get,
+    path = "/courses",
+    tag = "catalogue",
+    params(CourseQuery),
+    responses(
+        (status = 200, description = "One page of courses", body = CourseList),
+        (status = 400, description = "A parameter is not valid; `fields` names each one", body = ErrorBody),
+    )
+)]
 async fn list_courses(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Result<Response, ApiError> {
+) -> Result<Json<CourseList>, ApiError> {
     let pairs = query_pairs(&raw);
     let query = CourseQuery::parse(
         pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
         Strictness::Strict,
     )?;
-    let list = service::search(&state.db, &query).await?;
-    Ok(Json(list).into_response())
+    Ok(Json(service::search(&state.portal, &query).await?))
 }
 
+/// One course: every catalogue field and the seats left.
+#[utoipa::path(
+    get,
+    path = "/courses/{code}",
+    tag = "catalogue",
+    params(("code" = String, Path, description = "Course code (项目编号)")),
+    responses(
+        (status = 200, description = "The course", body = Course),
+        (status = 404, description = "No such course", body = ErrorBody),
+    )
+)]
 async fn get_course(
     State(state): State<AppState>,
     Path(code): Path<String>,
-) -> Result<Response, ApiError> {
-    let course = service::get(&state.db, &code).await?;
-    Ok(Json(course).into_response())
+) -> Result<Json<Course>, ApiError> {
+    Ok(Json(service::get(&state.portal, &code).await?))
+}
+
+/// Training institutions with courses in the catalogue.
+#[utoipa::path(
+    get,
+    path = "/institutions",
+    tag = "catalogue",
+    params(InstitutionQuery),
+    responses(
+        (status = 200, description = "One page of institutions", body = InstitutionList),
+        (status = 400, description = "A parameter is not valid", body = ErrorBody),
+    )
+)]
+async fn list_institutions(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<InstitutionList>, ApiError> {
+    let pairs = query_pairs(&raw);
+    let query = InstitutionQuery::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    Ok(Json(
+        service::institutions(&state.portal, &query.city, query.page, query.per_page).await?,
+    ))
+}
+
+/// One institution and its catalogue courses.
+#[utoipa::path(
+    get,
+    path = "/institutions/{code}",
+    tag = "catalogue",
+    params(("code" = String, Path, description = "Unified social credit code or local code")),
+    responses(
+        (status = 200, description = "The institution", body = Institution),
+        (status = 404, description = "No such institution", body = ErrorBody),
+    )
+)]
+async fn get_institution(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<Institution>, ApiError> {
+    Ok(Json(service::institution(&state.portal, &code).await?))
 }
 
 async fn not_found() -> ApiError {

@@ -1,0 +1,801 @@
+//! The in-memory catalogue index: finds courses the way people in Sichuan type — Chinese words
+//! (segmented by jieba), pinyin (`diangong`) and pinyin initials (`dg`) — and counts facets.
+//!
+//! Every term and every facet value maps to a compressed bitmap of course numbers (`roaring`),
+//! so a search is a handful of bitmap intersections, and a facet count is the size of one.
+//! The index holds only the catalogue; the live seat counts of the courses shown are read
+//! from the database by the service.
+
+use super::{Course, CourseQuery, Facet, OpenTo, Sort};
+use crate::reference::{Enumeration, Group};
+use chrono::NaiveDate;
+use jieba_rs::Jieba;
+use pinyin::ToPinyinMulti;
+use roaring::RoaringBitmap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, LazyLock};
+
+static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
+
+/// How much a match in each place counts towards relevance.
+const TITLE_WEIGHT: f32 = 3.0;
+const OCCUPATION_WEIGHT: f32 = 2.0;
+const PINYIN_WEIGHT: f32 = 2.0;
+const OTHER_WEIGHT: f32 = 1.0;
+const CHARACTER_WEIGHT: f32 = 0.5;
+/// Shortest pinyin (or initials) typed that is matched as a prefix.
+const MIN_PINYIN_PREFIX: usize = 2;
+/// Polyphonic characters read every way only up to this many readings per word.
+const MAX_READINGS: usize = 8;
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+/// The words of a text as jieba's search mode cuts it (long words and the words inside them),
+/// lower-cased, without punctuation.
+fn words(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = JIEBA
+        .cut_for_search(text, true)
+        .into_iter()
+        .map(|t| t.word.trim().to_lowercase())
+        .filter(|w| w.chars().any(|c| c.is_alphanumeric()))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The pinyin spellings of a Chinese word, full (`diangong`) and initials (`dg`), every
+/// reading of its polyphonic characters (烹调 is `pengtiao`, not only `pengdiao`).
+fn pinyin_forms(word: &str) -> Vec<String> {
+    if word.is_empty() || !word.chars().all(is_cjk) {
+        return Vec::new();
+    }
+    let mut full: Vec<String> = vec![String::new()];
+    let mut initials: Vec<String> = vec![String::new()];
+    for reading in word.to_pinyin_multi() {
+        let Some(multi) = reading else {
+            return Vec::new();
+        };
+        let mut plains: Vec<&str> = multi.into_iter().map(|p| p.plain()).collect();
+        plains.dedup();
+        let mut firsts: Vec<&str> = multi.into_iter().map(|p| p.first_letter()).collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        full = extend(full, &plains);
+        initials = extend(initials, &firsts);
+    }
+    full.append(&mut initials);
+    full.sort();
+    full.dedup();
+    full
+}
+
+fn extend(prefixes: Vec<String>, endings: &[&str]) -> Vec<String> {
+    let mut out = Vec::with_capacity(prefixes.len() * endings.len());
+    for p in &prefixes {
+        for e in endings {
+            if out.len() < MAX_READINGS {
+                out.push(format!("{p}{e}"));
+            }
+        }
+    }
+    out
+}
+
+/// Where a term was found in a course.
+#[derive(Default)]
+struct Postings {
+    title: HashMap<String, RoaringBitmap>,
+    occupation: HashMap<String, RoaringBitmap>,
+    other: HashMap<String, RoaringBitmap>,
+    characters: HashMap<char, RoaringBitmap>,
+    /// Full pinyin and initials, ordered so a typed prefix is a range.
+    pinyin: BTreeMap<String, RoaringBitmap>,
+}
+
+/// Text analysis is memoised while building: institutions and occupations repeat a lot.
+#[derive(Default)]
+struct AnalysisCache {
+    words: HashMap<String, Arc<Vec<String>>>,
+}
+
+impl AnalysisCache {
+    fn words(&mut self, text: &str) -> Arc<Vec<String>> {
+        if let Some(w) = self.words.get(text) {
+            return w.clone();
+        }
+        let w = Arc::new(words(text));
+        self.words.insert(text.to_string(), w.clone());
+        w
+    }
+}
+
+/// One facet: value code → courses with that value.
+type FacetIndex = HashMap<String, RoaringBitmap>;
+
+/// The index of one version of the catalogue.
+pub struct CatalogIndex {
+    courses: Vec<Arc<Course>>,
+    all: RoaringBitmap,
+    postings: Postings,
+    facets: HashMap<Facet, FacetIndex>,
+    open_to_all: RoaringBitmap,
+    groups: HashMap<Group, RoaringBitmap>,
+    /// Course numbers ordered by (start date, code), with their start dates.
+    by_start: Vec<u32>,
+    start_dates: Vec<NaiveDate>,
+    start_rank: Vec<u32>,
+    /// Course numbers ordered by (subsidy descending, start date, code).
+    by_subsidy: Vec<u32>,
+    subsidy_rank: Vec<u32>,
+}
+
+/// What a search found: the courses of the page asked for, the total and facet counts.
+pub struct Hits {
+    pub courses: Vec<Arc<Course>>,
+    pub total: u64,
+    pub facets: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
+fn facet_values(course: &Course, facet: Facet) -> Vec<String> {
+    match facet {
+        Facet::Industry => vec![course.industry.code().into()],
+        Facet::City => vec![course.city.code().into()],
+        Facet::District => course.district.iter().cloned().collect(),
+        Facet::ClassFormat => vec![course.class_format.code().into()],
+        Facet::ClassType => vec![course.class_type.code().into()],
+        Facet::Level => vec![course.level.code().into()],
+        Facet::Accessibility => course
+            .accessibility
+            .iter()
+            .map(|a| a.code().to_string())
+            .collect(),
+        Facet::Free => vec![course.is_free().to_string()],
+        Facet::HasSeats => vec![(course.seats_left > 0).to_string()],
+    }
+}
+
+fn ranks(order: &[u32]) -> Vec<u32> {
+    let mut rank = vec![0; order.len()];
+    for (position, doc) in order.iter().enumerate() {
+        rank[*doc as usize] = position as u32;
+    }
+    rank
+}
+
+impl CatalogIndex {
+    /// Builds the index of these courses (CPU work: call it off the async runtime).
+    pub fn build(courses: Vec<Course>) -> CatalogIndex {
+        let courses: Vec<Arc<Course>> = courses.into_iter().map(Arc::new).collect();
+        let mut postings = Postings::default();
+        let mut cache = AnalysisCache::default();
+        let mut facets: HashMap<Facet, FacetIndex> = HashMap::new();
+        let mut open_to_all = RoaringBitmap::new();
+        let mut groups: HashMap<Group, RoaringBitmap> = HashMap::new();
+        for (doc, course) in courses.iter().enumerate() {
+            let doc = doc as u32;
+            let add = |map: &mut HashMap<String, RoaringBitmap>, words: &[String]| {
+                for w in words {
+                    map.entry(w.clone()).or_default().insert(doc);
+                }
+            };
+            let title = cache.words(&course.title);
+            let occupation = cache.words(&course.occupation);
+            add(&mut postings.title, &title);
+            add(&mut postings.occupation, &occupation);
+            for text in [Some(&course.institution), course.district.as_ref()]
+                .into_iter()
+                .flatten()
+            {
+                let other = cache.words(text);
+                add(&mut postings.other, &other);
+            }
+            add(&mut postings.other, &cache.words(course.city.zh()));
+            add(&mut postings.other, &cache.words(course.industry.zh()));
+            for c in course
+                .title
+                .chars()
+                .chain(course.occupation.chars())
+                .filter(|c| is_cjk(*c))
+            {
+                postings.characters.entry(c).or_default().insert(doc);
+            }
+            // Pinyin of every word of the title and occupation, and of the occupation whole
+            // (茶艺师 → chayishi, cys).
+            let whole = [course.occupation.clone()];
+            for word in title.iter().chain(occupation.iter()).chain(whole.iter()) {
+                for form in pinyin_forms(word) {
+                    postings.pinyin.entry(form).or_default().insert(doc);
+                }
+            }
+            for facet in Facet::ALL {
+                let index = facets.entry(facet).or_default();
+                for value in facet_values(course, facet) {
+                    index.entry(value).or_default().insert(doc);
+                }
+            }
+            match &course.groups {
+                OpenTo::All => {
+                    open_to_all.insert(doc);
+                }
+                OpenTo::Groups(list) => {
+                    for g in list {
+                        groups.entry(*g).or_default().insert(doc);
+                    }
+                }
+            }
+        }
+        let mut by_start: Vec<u32> = (0..courses.len() as u32).collect();
+        by_start.sort_by(|a, b| {
+            let (a, b) = (&courses[*a as usize], &courses[*b as usize]);
+            (a.start_date, &a.code).cmp(&(b.start_date, &b.code))
+        });
+        let start_dates = by_start
+            .iter()
+            .map(|d| courses[*d as usize].start_date)
+            .collect();
+        let start_rank = ranks(&by_start);
+        let mut by_subsidy = by_start.clone();
+        by_subsidy.sort_by_key(|d| std::cmp::Reverse(courses[*d as usize].subsidy_yuan));
+        let subsidy_rank = ranks(&by_subsidy);
+        let all = (0..courses.len() as u32).collect();
+        CatalogIndex {
+            courses,
+            all,
+            postings,
+            facets,
+            open_to_all,
+            groups,
+            by_start,
+            start_dates,
+            start_rank,
+            by_subsidy,
+            subsidy_rank,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.courses.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.courses.is_empty()
+    }
+
+    fn idf(&self, df: u64) -> f32 {
+        (1.0 + self.courses.len() as f32 / (1.0 + df as f32)).ln()
+    }
+
+    /// The courses matching every term of `q`, each with its relevance score.
+    fn text_matches(&self, q: &str) -> (RoaringBitmap, Vec<Matcher>) {
+        let mut result = self.all.clone();
+        let mut matchers = Vec::new();
+        for part in q.split_whitespace() {
+            let terms: Vec<String> = if part.chars().any(is_cjk) {
+                JIEBA
+                    .cut(part, true)
+                    .into_iter()
+                    .map(|t| t.word.trim().to_lowercase())
+                    .filter(|w| w.chars().any(|c| c.is_alphanumeric()))
+                    .collect()
+            } else {
+                vec![part.to_lowercase()]
+            };
+            for term in terms {
+                let m = self.matcher(&term);
+                result &= &m.any;
+                matchers.push(m);
+            }
+        }
+        (result, matchers)
+    }
+
+    fn matcher(&self, term: &str) -> Matcher {
+        let get = |map: &HashMap<String, RoaringBitmap>| map.get(term).cloned().unwrap_or_default();
+        let title = get(&self.postings.title);
+        let occupation = get(&self.postings.occupation);
+        let other = get(&self.postings.other);
+        let mut pinyin = RoaringBitmap::new();
+        let ascii = term.chars().all(|c| c.is_ascii_alphabetic());
+        if ascii && term.len() >= MIN_PINYIN_PREFIX {
+            for (_, docs) in self
+                .postings
+                .pinyin
+                .range(term.to_string()..)
+                .take_while(|(k, _)| k.starts_with(term))
+            {
+                pinyin |= docs;
+            }
+        } else if ascii {
+            if let Some(docs) = self.postings.pinyin.get(term) {
+                pinyin |= docs;
+            }
+        }
+        // A Chinese term that no course has as a word (jieba may cut the course's text
+        // differently) still finds the courses that have all its characters.
+        let words = &(&title | &occupation) | &(&other | &pinyin);
+        let mut characters = RoaringBitmap::new();
+        if words.is_empty() && term.chars().all(is_cjk) {
+            let mut chars = term.chars();
+            if let Some(first) = chars.next() {
+                characters = self
+                    .postings
+                    .characters
+                    .get(&first)
+                    .cloned()
+                    .unwrap_or_default();
+                for c in chars {
+                    characters &= self
+                        .postings
+                        .characters
+                        .get(&c)
+                        .cloned()
+                        .unwrap_or_default();
+                }
+            }
+        }
+        let any = &words | &characters;
+        let idf = self.idf(any.len());
+        Matcher {
+            title,
+            occupation,
+            other,
+            pinyin,
+            any,
+            idf,
+        }
+    }
+
+    fn facet_filter(&self, facet: Facet, query: &CourseQuery) -> Option<RoaringBitmap> {
+        let values: Vec<String> = match facet {
+            Facet::Industry => query.industry.iter().map(|v| v.code().into()).collect(),
+            Facet::City => query.city.iter().map(|v| v.code().into()).collect(),
+            Facet::District => query.district.clone(),
+            Facet::ClassFormat => query.class_format.iter().map(|v| v.code().into()).collect(),
+            Facet::ClassType => query.class_type.iter().map(|v| v.code().into()).collect(),
+            Facet::Level => query.level.iter().map(|v| v.code().into()).collect(),
+            Facet::Accessibility => query
+                .accessibility
+                .iter()
+                .map(|v| v.code().into())
+                .collect(),
+            Facet::Free => query.free.iter().map(|b| b.to_string()).collect(),
+            Facet::HasSeats => query.has_seats.iter().map(|b| b.to_string()).collect(),
+        };
+        if values.is_empty() {
+            return None;
+        }
+        let index = self.facets.get(&facet)?;
+        let empty = RoaringBitmap::new();
+        if facet == Facet::Accessibility {
+            // A visitor who needs sign language and captions needs both.
+            let mut out = self.all.clone();
+            for v in &values {
+                out &= index.get(v).unwrap_or(&empty);
+            }
+            return Some(out);
+        }
+        let mut out = RoaringBitmap::new();
+        for v in &values {
+            out |= index.get(v).unwrap_or(&empty);
+        }
+        Some(out)
+    }
+
+    /// Courses outside the facets: groups and start dates.
+    fn other_filters(&self, query: &CourseQuery) -> RoaringBitmap {
+        let mut out = self.all.clone();
+        if !query.group.is_empty() {
+            let mut admitted = self.open_to_all.clone();
+            for g in &query.group {
+                if let Some(docs) = self.groups.get(g) {
+                    admitted |= docs;
+                }
+            }
+            out &= admitted;
+        }
+        if query.starts_after.is_some() || query.starts_before.is_some() {
+            let from = query
+                .starts_after
+                .map_or(0, |d| self.start_dates.partition_point(|s| *s < d));
+            let to = query.starts_before.map_or(self.start_dates.len(), |d| {
+                self.start_dates.partition_point(|s| *s <= d)
+            });
+            let slice = self.by_start.get(from..to.max(from)).unwrap_or(&[]);
+            out &= slice.iter().copied().collect::<RoaringBitmap>();
+        }
+        out
+    }
+
+    pub fn search(&self, query: &CourseQuery) -> Hits {
+        let (text, matchers) = match &query.q {
+            Some(q) => self.text_matches(q),
+            None => (self.all.clone(), Vec::new()),
+        };
+        let base = &text & &self.other_filters(query);
+        let filters: Vec<(Facet, RoaringBitmap)> = Facet::ALL
+            .iter()
+            .filter_map(|f| self.facet_filter(*f, query).map(|b| (*f, b)))
+            .collect();
+        let mut result = base.clone();
+        for (_, bitmap) in &filters {
+            result &= bitmap;
+        }
+
+        // A facet's counts apply every filter but its own, so they show what choosing another
+        // value of that facet would give.
+        let mut facets = BTreeMap::new();
+        for facet in Facet::ALL {
+            let scope = if filters.iter().any(|(f, _)| *f == facet) {
+                let mut scope = base.clone();
+                for (_, bitmap) in filters.iter().filter(|(f, _)| *f != facet) {
+                    scope &= bitmap;
+                }
+                scope
+            } else {
+                result.clone()
+            };
+            let counts: BTreeMap<String, u64> =
+                self.facets.get(&facet).map_or_else(BTreeMap::new, |index| {
+                    index
+                        .iter()
+                        .map(|(value, docs)| (value.clone(), scope.intersection_len(docs)))
+                        .filter(|(_, n)| *n > 0)
+                        .collect()
+                });
+            facets.insert(facet.name().to_string(), counts);
+        }
+
+        let total = result.len();
+        let offset =
+            (query.page.saturating_sub(1) as usize).saturating_mul(query.per_page as usize);
+        let courses = self
+            .page(
+                &result,
+                &matchers,
+                query.sort,
+                offset,
+                query.per_page as usize,
+            )
+            .into_iter()
+            .map(|doc| self.courses[doc as usize].clone())
+            .collect();
+        Hits {
+            courses,
+            total,
+            facets,
+        }
+    }
+
+    /// The course numbers of one page of results, in the order asked for.
+    fn page(
+        &self,
+        result: &RoaringBitmap,
+        matchers: &[Matcher],
+        sort: Sort,
+        offset: usize,
+        limit: usize,
+    ) -> Vec<u32> {
+        if offset >= result.len() as usize {
+            return Vec::new();
+        }
+        let end = (offset + limit).min(result.len() as usize);
+        if sort == Sort::Relevance && !matchers.is_empty() {
+            let mut scored: Vec<(f32, u32, u32)> = result
+                .iter()
+                .map(|doc| (-score(doc, matchers), self.start_rank[doc as usize], doc))
+                .collect();
+            let by_score =
+                |a: &(f32, u32, u32), b: &(f32, u32, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+            if end < scored.len() {
+                scored.select_nth_unstable_by(end, by_score);
+                scored.truncate(end);
+            }
+            scored.sort_unstable_by(by_score);
+            return scored[offset..].iter().map(|(_, _, doc)| *doc).collect();
+        }
+        let (rank, order) = match sort {
+            Sort::Subsidy => (&self.subsidy_rank, &self.by_subsidy),
+            Sort::Relevance | Sort::StartDate => (&self.start_rank, &self.by_start),
+        };
+        let mut ranks: Vec<u32> = result.iter().map(|doc| rank[doc as usize]).collect();
+        if end < ranks.len() {
+            ranks.select_nth_unstable(end);
+            ranks.truncate(end);
+        }
+        ranks.sort_unstable();
+        ranks[offset..].iter().map(|r| order[*r as usize]).collect()
+    }
+}
+
+/// One search term: the courses it matches in each place, and its rarity.
+struct Matcher {
+    title: RoaringBitmap,
+    occupation: RoaringBitmap,
+    other: RoaringBitmap,
+    pinyin: RoaringBitmap,
+    any: RoaringBitmap,
+    idf: f32,
+}
+
+fn score(doc: u32, matchers: &[Matcher]) -> f32 {
+    matchers
+        .iter()
+        .map(|m| {
+            let weight = if m.title.contains(doc) {
+                TITLE_WEIGHT
+            } else if m.occupation.contains(doc) {
+                OCCUPATION_WEIGHT
+            } else if m.pinyin.contains(doc) {
+                PINYIN_WEIGHT
+            } else if m.other.contains(doc) {
+                OTHER_WEIGHT
+            } else {
+                CHARACTER_WEIGHT
+            };
+            weight * m.idf
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Strictness;
+    use crate::money::Yuan;
+    use crate::reference::{CertificateType, City, ClassFormat, ClassType, Industry, Level};
+
+    fn course(code: &str, title: &str, occupation: &str, city: City, industry: Industry) -> Course {
+        let date = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
+        Course {
+            code: code.into(),
+            title: title.into(),
+            occupation: occupation.into(),
+            occupation_code: None,
+            industry,
+            city,
+            district: Some("武侯区".into()),
+            institution_code: "X1".into(),
+            institution: "示例职业技能培训学校".into(),
+            evaluation_org: None,
+            level: Level::Level5,
+            certificate_type: CertificateType::SkillLevel,
+            class_format: ClassFormat::Night,
+            class_type: ClassType::Regular,
+            groups: OpenTo::All,
+            min_age: None,
+            max_age: None,
+            hours: 100,
+            start_date: date,
+            end_date: date,
+            enroll_deadline: date,
+            capacity: 30,
+            seats_left: 30,
+            fee_yuan: Yuan::from_fen(100_000),
+            subsidy_yuan: Yuan::from_fen(50_000),
+            accessibility: Vec::new(),
+            address: "示例路".into(),
+            contact_phone: None,
+            description: None,
+            demo: true,
+        }
+    }
+
+    fn catalogue() -> CatalogIndex {
+        let mut c = vec![
+            course(
+                "A",
+                "电工（初级）夜校班",
+                "电工",
+                City::Chengdu,
+                Industry::AdvancedManufacturing,
+            ),
+            course(
+                "B",
+                "养老护理员（中级）",
+                "养老护理员",
+                City::Chengdu,
+                Industry::ElderlyChildcare,
+            ),
+            course(
+                "C",
+                "无人机驾驶员（初级）",
+                "无人机驾驶员",
+                City::Mianyang,
+                Industry::LowAltitude,
+            ),
+            course(
+                "D",
+                "茶艺师（初级）",
+                "茶艺师",
+                City::YaAn,
+                Industry::CultureTourism,
+            ),
+            course(
+                "E",
+                "中式烹调师（川菜）",
+                "中式烹调师",
+                City::Zigong,
+                Industry::LifeServices,
+            ),
+            course(
+                "F",
+                "低压电工作业",
+                "低压电工作业",
+                City::Mianyang,
+                Industry::SafetyEmergency,
+            ),
+        ];
+        c[1].groups = OpenTo::Groups(vec![Group::Unemployed, Group::MigrantWorker]);
+        c[2].groups = OpenTo::Groups(vec![Group::Veteran]);
+        c[2].seats_left = 0;
+        c[3].fee_yuan = Yuan::ZERO;
+        c[4].subsidy_yuan = Yuan::from_fen(150_000);
+        c[5].start_date = NaiveDate::from_ymd_opt(2027, 1, 10).unwrap();
+        CatalogIndex::build(c)
+    }
+
+    fn codes(index: &CatalogIndex, pairs: &[(&str, &str)]) -> Vec<String> {
+        let q = CourseQuery::parse(pairs.iter().copied(), Strictness::Strict).unwrap();
+        index
+            .search(&q)
+            .courses
+            .iter()
+            .map(|c| c.code.clone())
+            .collect()
+    }
+
+    fn sorted(mut v: Vec<String>) -> Vec<String> {
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn chinese_words_find_their_courses() {
+        let idx = catalogue();
+        assert_eq!(sorted(codes(&idx, &[("q", "电工")])), ["A", "F"]);
+        assert_eq!(codes(&idx, &[("q", "养老护理")]), ["B"]);
+        assert_eq!(codes(&idx, &[("q", "无人机")]), ["C"]);
+        assert_eq!(codes(&idx, &[("q", "川菜")]), ["E"]);
+        assert!(codes(&idx, &[("q", "飞行汽车")]).is_empty());
+        // Characters alone do not make a match when the word exists: 电 and 工 are both in
+        // 电梯安装维修工, which is not an electrician's course.
+        let mut lift = course(
+            "L",
+            "电梯安装维修工（初级）",
+            "电梯安装维修工",
+            City::Chengdu,
+            Industry::ConstructionProperty,
+        );
+        lift.institution = "成都培训学校".into();
+        let idx = CatalogIndex::build(vec![
+            lift,
+            course(
+                "A",
+                "电工（初级）",
+                "电工",
+                City::Chengdu,
+                Industry::AdvancedManufacturing,
+            ),
+        ]);
+        assert_eq!(codes(&idx, &[("q", "电工")]), ["A"]);
+        // A term jieba never produced for any course falls back to its characters.
+        assert_eq!(codes(&idx, &[("q", "维修")]), ["L"]);
+    }
+
+    #[test]
+    fn two_words_must_both_match() {
+        let idx = catalogue();
+        assert_eq!(codes(&idx, &[("q", "电工 夜校")]), ["A"]);
+        assert_eq!(codes(&idx, &[("q", "电工 绵阳")]), ["F"]);
+    }
+
+    #[test]
+    fn pinyin_and_initials_find_chinese_courses() {
+        let idx = catalogue();
+        assert_eq!(sorted(codes(&idx, &[("q", "diangong")])), ["A", "F"]);
+        assert_eq!(sorted(codes(&idx, &[("q", "dg")])), ["A", "F"]);
+        assert_eq!(codes(&idx, &[("q", "chayi")]), ["D"]);
+        assert_eq!(codes(&idx, &[("q", "cys")]), ["D"]);
+        assert_eq!(codes(&idx, &[("q", "wurenji")]), ["C"]);
+        assert_eq!(codes(&idx, &[("q", "yanglao")]), ["B"]);
+        // A polyphonic character read the way this word reads it.
+        assert_eq!(codes(&idx, &[("q", "pengtiao")]), ["E"]);
+        assert_eq!(
+            codes(&idx, &[("q", "DianGong")]).len(),
+            2,
+            "case does not matter"
+        );
+    }
+
+    #[test]
+    fn the_title_counts_more_than_other_places() {
+        let mut welding = course(
+            "X",
+            "焊工（初级）",
+            "焊工",
+            City::Chengdu,
+            Industry::AdvancedManufacturing,
+        );
+        welding.institution = "成都电工焊工培训学校".into();
+        welding.start_date = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let electrician = course(
+            "Y",
+            "电工（初级）",
+            "电工",
+            City::Chengdu,
+            Industry::AdvancedManufacturing,
+        );
+        let idx = CatalogIndex::build(vec![welding, electrician]);
+        // X starts first, but only Y has 电工 in its title.
+        assert_eq!(codes(&idx, &[("q", "电工")]), ["Y", "X"]);
+        assert_eq!(
+            codes(&idx, &[("q", "电工"), ("sort", "start_date")]),
+            ["X", "Y"]
+        );
+    }
+
+    #[test]
+    fn facets_count_with_every_filter_but_their_own() {
+        let idx = catalogue();
+        let q = CourseQuery::parse(
+            [("city", "510100"), ("industry", "elderly_childcare")],
+            Strictness::Strict,
+        )
+        .unwrap();
+        let hits = idx.search(&q);
+        assert_eq!(hits.total, 1);
+        // City counts ignore the city filter but apply the industry filter.
+        assert_eq!(hits.facets["city"].get("510100"), Some(&1));
+        assert_eq!(hits.facets["industry"]["advanced_manufacturing"], 1);
+        assert_eq!(hits.facets["industry"]["elderly_childcare"], 1);
+        assert!(
+            !hits.facets["industry"].contains_key("low_altitude"),
+            "low altitude is not in Chengdu"
+        );
+        assert_eq!(hits.facets["free"]["false"], 1);
+    }
+
+    #[test]
+    fn group_free_seats_and_dates_filter() {
+        let idx = catalogue();
+        assert_eq!(
+            sorted(codes(&idx, &[("group", "veteran")])),
+            ["A", "C", "D", "E", "F"]
+        );
+        assert_eq!(
+            sorted(codes(&idx, &[("group", "unemployed")])),
+            ["A", "B", "D", "E", "F"]
+        );
+        assert_eq!(codes(&idx, &[("free", "true")]), ["D"]);
+        assert_eq!(codes(&idx, &[("has_seats", "false")]), ["C"]);
+        assert_eq!(codes(&idx, &[("starts_before", "2027-02-01")]), ["F"]);
+        assert_eq!(codes(&idx, &[("starts_after", "2027-02-01")]).len(), 5);
+        assert_eq!(
+            codes(&idx, &[("city", "510100"), ("city", "510700")]).len(),
+            4
+        );
+    }
+
+    #[test]
+    fn sorting_and_pages() {
+        let idx = catalogue();
+        assert_eq!(codes(&idx, &[("sort", "start_date")])[0], "F");
+        assert_eq!(codes(&idx, &[("sort", "subsidy")])[0], "E");
+        let page1 = codes(&idx, &[("per_page", "4")]);
+        let page2 = codes(&idx, &[("per_page", "4"), ("page", "2")]);
+        assert_eq!(page1.len() + page2.len(), 6);
+        assert!(page1.iter().all(|c| !page2.contains(c)));
+        assert!(codes(&idx, &[("page", "3"), ("per_page", "4")]).is_empty());
+    }
+
+    #[test]
+    fn pinyin_forms_cover_every_reading() {
+        let forms = pinyin_forms("烹调");
+        assert!(forms.contains(&"pengtiao".to_string()), "{forms:?}");
+        assert!(forms.contains(&"pt".to_string()));
+        assert_eq!(pinyin_forms("AI"), Vec::<String>::new());
+    }
+}
