@@ -31,6 +31,8 @@ enum Command {
     Serve(ServeArgs),
     /// Import a demand-catalogue file (.csv in UTF-8 or GBK, or .xlsx): all rows or none.
     ImportCatalog(ImportArgs),
+    /// Fetch a city's published catalogue file (http or https) and import it the same way.
+    SyncCatalog(SyncArgs),
 }
 
 #[derive(Debug, Args)]
@@ -66,6 +68,20 @@ struct ImportArgs {
     database: DatabaseArgs,
 }
 
+#[derive(Debug, Args)]
+struct SyncArgs {
+    /// The address of the city's catalogue file.
+    url: String,
+    /// Only check the file; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Give up when the download takes longer than this many seconds.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    timeout: u64,
+    #[command(flatten)]
+    database: DatabaseArgs,
+}
+
 async fn open(database: &DatabaseArgs) -> Result<Portal, ExitCode> {
     Portal::open(&database.database_url).await.map_err(|err| {
         eprintln!("peixun: {err}");
@@ -77,6 +93,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => serve(args).await,
         Command::ImportCatalog(args) => import_catalog(args).await,
+        Command::SyncCatalog(args) => sync_catalog(args).await,
     };
     result.unwrap_or_else(|code| code)
 }
@@ -106,12 +123,41 @@ async fn import_catalog(args: ImportArgs) -> Result<ExitCode, ExitCode> {
     };
     let portal = open(&args.database).await?;
     let name = args.file.to_string_lossy();
-    let parsed = import::parse(&bytes, FileKind::detect(&name, &bytes));
+    run_import(
+        &portal,
+        &bytes,
+        FileKind::detect(&name, &bytes),
+        args.dry_run,
+    )
+    .await
+}
+
+async fn sync_catalog(args: SyncArgs) -> Result<ExitCode, ExitCode> {
+    let portal = open(&args.database).await?;
+    let timeout = std::time::Duration::from_secs(args.timeout);
+    let (bytes, kind) = crate::sync::fetch(&args.url, timeout)
+        .await
+        .map_err(|err| {
+            eprintln!("peixun: {}", crate::sync::describe(&err, Locale::en));
+            eprintln!("peixun: {}", crate::sync::describe(&err, Locale::zh_CN));
+            ExitCode::FAILURE
+        })?;
+    run_import(&portal, &bytes, kind, args.dry_run).await
+}
+
+/// Checks and stores one file, printing the report in English and Chinese.
+async fn run_import(
+    portal: &Portal,
+    bytes: &[u8],
+    kind: FileKind,
+    dry_run: bool,
+) -> Result<ExitCode, ExitCode> {
+    let parsed = import::parse(bytes, kind);
     let options = ImportOptions {
-        dry_run: args.dry_run,
+        dry_run,
         ..Default::default()
     };
-    match service::import(&portal, parsed, options).await {
+    match service::import(portal, parsed, options).await {
         Ok(report) => {
             print_report(&report);
             Ok(ExitCode::SUCCESS)

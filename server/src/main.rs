@@ -4,6 +4,7 @@ mod api;
 mod cli;
 mod demo;
 mod prefs;
+mod sync;
 mod web;
 
 use clap::Parser;
