@@ -17,7 +17,7 @@ DATABASE_URL ?= sqlite://data/peixun.db
 export LEPTOS_OUTPUT_NAME := peixun
 
 .PHONY: build run test deps deps-rust deps-npm deps-browser deps-tools server wasm site \
-        fmt lint unit e2e size clean
+        fmt lint unit e2e size bench clean
 
 # ---------------------------------------------------------------- tools (installed once)
 deps: deps-rust deps-npm deps-tools
@@ -105,6 +105,15 @@ size:
 	  "$$(cat $(PKG)/*.wasm $(PKG)/*.js | wc -c)" "$$(cat $(PKG)/*.wasm.br $(PKG)/*.js.br | wc -c)"
 
 test: deps deps-browser fmt lint unit build e2e size
+
+# Benchmarks (not part of `make test`): the catalogue import, in-process search percentiles
+# and HTTP load against /healthz as the baseline, in one run; then criterion's view.
+bench: server
+	command -v wrk >/dev/null || { echo "== installing wrk"; $(call APT_INSTALL,wrk); }
+	$(CARGO) run --release -p peixun-bench --bin catalog-bench -- $(BENCH_ITEMS) $(BENCH_SECONDS)
+
+BENCH_ITEMS ?= 100000
+BENCH_SECONDS ?= 10
 
 clean:
 	$(CARGO) clean

@@ -91,3 +91,26 @@ async function expectAccessibleAfterNavigation(page, testInfo) {
   if (jsEnabled(testInfo)) await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
   await expectAccessible(page);
 }
+
+test('filters update the list in place with JavaScript, and back restores it', async ({ page, consoleErrors }, testInfo) => {
+  test.skip(!jsEnabled(testInfo), 'needs JavaScript');
+  await visit(page, '/courses', testInfo);
+  await expect(page.locator('#catalogue-live')).toHaveAttribute('data-live', 'true');
+  await page.evaluate(() => { window.__noReload = true; });
+  const total = page.locator('.results-total');
+  const before = await total.textContent();
+  await page.getByLabel('行业领域').selectOption('low_altitude');
+  await expect(page).toHaveURL(/\/courses\?industry=low_altitude$/);
+  await expect(total).not.toHaveText(before);
+  await page.getByLabel('市州').selectOption('510700');
+  await expect(page).toHaveURL(/industry=low_altitude&city=510700/);
+  for (const where of await page.locator('.course-where').allTextContents()) expect(where).toContain('绵阳市');
+  for (const title of await page.locator('.course-card h3 a').allTextContents()) expect(title).toMatch(/无人机|植保/);
+  expect(await page.evaluate(() => window.__noReload)).toBe(true);
+  await expectAccessible(page);
+
+  await page.goBack();
+  await expect(page).toHaveURL(/\/courses\?industry=low_altitude$/);
+  await expect(page.locator('.course-where').filter({ hasNotText: '绵阳市' }).first()).toBeVisible();
+  expect(await page.evaluate(() => window.__noReload)).toBe(true);
+});

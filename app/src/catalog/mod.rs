@@ -4,6 +4,7 @@
 mod query;
 pub use query::{CourseQuery, Facet, InstitutionQuery, Sort, Strictness, MAX_PER_PAGE};
 
+mod live;
 pub mod pages;
 
 #[cfg(feature = "ssr")]

@@ -1,11 +1,12 @@
 //! The catalogue's pages: home (search + industry areas), the course list and a course.
 //! They render on the server; their data comes through server functions that call `service`.
 
+use super::live::LiveCatalogue;
 use super::{Course, CourseList, CourseQuery, OpenTo, Sort};
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::prefs::use_locale;
-use crate::reference::{City, Enumeration, Industry};
+use crate::reference::{City, ClassFormat, Enumeration, Group, Industry};
 use crate::shell::ErrorNotice;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
@@ -98,12 +99,22 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
-fn options<E: Enumeration + PartialEq>(locale: Locale, chosen: &[E]) -> impl IntoView {
+/// The options of a facet's select, each with its count of courses.
+fn options<E: Enumeration + PartialEq>(
+    locale: Locale,
+    chosen: &[E],
+    counts: Option<&std::collections::BTreeMap<String, u64>>,
+) -> impl IntoView {
     E::all()
         .iter()
         .map(|v| {
             let selected = chosen.first() == Some(v);
-            view! { <option value=v.code() selected=selected>{v.label(locale)}</option> }
+            let n = counts.and_then(|c| c.get(v.code())).copied().unwrap_or(0);
+            let label = match counts {
+                Some(_) => format!("{}（{n}）", v.label(locale)),
+                None => v.label(locale).to_string(),
+            };
+            view! { <option value=v.code() selected=selected>{label}</option> }
         })
         .collect_view()
 }
@@ -117,14 +128,27 @@ fn sort_label(locale: Locale, sort: Sort) -> &'static str {
 }
 
 #[component]
-fn Filters(locale: Locale, query: CourseQuery) -> impl IntoView {
+fn Filters(locale: Locale, query: CourseQuery, facets: super::Facets) -> impl IntoView {
     let sorts = Sort::ALL
         .into_iter()
-        .map(|s| view! { <option value=s.code() selected=s == query.sort>{sort_label(locale, s)}</option> })
+        .map(|s| {
+            // The default order is the empty value, so it stays out of the address.
+            let value = if s == Sort::default() { "" } else { s.code() };
+            view! { <option value=value selected=s == query.sort>{sort_label(locale, s)}</option> }
+        })
         .collect_view();
+    let districts: Vec<(String, u64)> = if query.city.is_empty() {
+        Vec::new()
+    } else {
+        facets
+            .get("district")
+            .map(|d| d.iter().map(|(k, v)| (k.clone(), *v)).collect())
+            .unwrap_or_default()
+    };
+    let chosen_district = query.district.first().cloned().unwrap_or_default();
     view! {
-        <form class="filters" method="get" action="/courses" aria-labelledby="filters-heading">
-            <h2 id="filters-heading" class="visually-hidden">{td_string!(locale, filters_heading)}</h2>
+        <form id=super::live::FILTERS_ID class="filters" method="get" action="/courses" aria-labelledby="filters-heading">
+            <h2 id="filters-heading">{td_string!(locale, filters_heading)}</h2>
             <div class="field">
                 <label for="f-q">{td_string!(locale, filter_keyword)}</label>
                 <input id="f-q" name="q" type="search" maxlength="100" value=query.q.clone() />
@@ -133,15 +157,49 @@ fn Filters(locale: Locale, query: CourseQuery) -> impl IntoView {
                 <label for="f-industry">{td_string!(locale, filter_industry)}</label>
                 <select id="f-industry" name="industry">
                     <option value="">{td_string!(locale, filter_any)}</option>
-                    {options::<Industry>(locale, &query.industry)}
+                    {options::<Industry>(locale, &query.industry, facets.get("industry"))}
                 </select>
             </div>
             <div class="field">
                 <label for="f-city">{td_string!(locale, filter_city)}</label>
                 <select id="f-city" name="city">
                     <option value="">{td_string!(locale, filter_any)}</option>
-                    {options::<City>(locale, &query.city)}
+                    {options::<City>(locale, &query.city, facets.get("city"))}
                 </select>
+            </div>
+            {(!districts.is_empty()).then(|| view! {
+                <div class="field">
+                    <label for="f-district">{td_string!(locale, filter_district)}</label>
+                    <select id="f-district" name="district">
+                        <option value="">{td_string!(locale, filter_any)}</option>
+                        {districts.into_iter().map(|(d, n)| {
+                            let selected = d == chosen_district;
+                            view! { <option value=d.clone() selected=selected>{format!("{d}（{n}）")}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+            })}
+            <div class="field">
+                <label for="f-group">{td_string!(locale, filter_group)}</label>
+                <select id="f-group" name="group">
+                    <option value="">{td_string!(locale, filter_any)}</option>
+                    {options::<Group>(locale, &query.group, None)}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-format">{td_string!(locale, filter_class_format)}</label>
+                <select id="f-format" name="class_format">
+                    <option value="">{td_string!(locale, filter_any)}</option>
+                    {options::<ClassFormat>(locale, &query.class_format, facets.get("class_format"))}
+                </select>
+            </div>
+            <div class="field checks">
+                <input id="f-free" type="checkbox" name="free" value="true" checked=query.free == Some(true) />
+                <label for="f-free">{td_string!(locale, filter_free)}</label>
+            </div>
+            <div class="field checks">
+                <input id="f-seats" type="checkbox" name="has_seats" value="true" checked=query.has_seats == Some(true) />
+                <label for="f-seats">{td_string!(locale, filter_has_seats)}</label>
             </div>
             <div class="field">
                 <label for="f-sort">{td_string!(locale, sort_label)}</label>
@@ -235,19 +293,21 @@ pub fn CoursesPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match results.await {
                     Ok((query, list)) => view! {
-                        <div class="catalogue">
-                            <Filters locale=locale query=query.clone() />
-                            <section class="results" aria-labelledby="results-heading">
-                                <h2 id="results-heading" class="results-total">
-                                    {td_string!(locale, results_total, total = list.total).to_string()}
-                                </h2>
-                                {list.items.is_empty().then(|| view! { <p>{td_string!(locale, no_results)}</p> })}
-                                <ol class="course-list">
-                                    {list.items.clone().into_iter().map(|c| view! { <CourseCard locale=locale course=c /> }).collect_view()}
-                                </ol>
-                                <Pagination locale=locale query=query list=list />
-                            </section>
-                        </div>
+                        <LiveCatalogue>
+                            <div id=super::live::CATALOGUE_ID class="catalogue">
+                                <Filters locale=locale query=query.clone() facets=list.facets.clone() />
+                                <section class="results" aria-labelledby="results-heading">
+                                    <h2 id="results-heading" class="results-total">
+                                        {td_string!(locale, results_total, total = list.total).to_string()}
+                                    </h2>
+                                    {list.items.is_empty().then(|| view! { <p>{td_string!(locale, no_results)}</p> })}
+                                    <ol class="course-list">
+                                        {list.items.clone().into_iter().map(|c| view! { <CourseCard locale=locale course=c /> }).collect_view()}
+                                    </ol>
+                                    <Pagination locale=locale query=query list=list />
+                                </section>
+                            </div>
+                        </LiveCatalogue>
                     }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
                 }

@@ -1,0 +1,211 @@
+//! The catalogue benchmark, in one run (`make bench`):
+//! 1. generate a realistic 100 000-item catalogue and import it through `peixun`'s own import
+//!    path into a fresh SQLite file (time);
+//! 2. search it in-process through the service layer with a fixed query mix (p50/p99);
+//! 3. serve it with the release `peixun` and load `/api/v1/courses?q=…` with wrk at 64
+//!    connections, beside `/healthz` on the same server as the baseline (req/s, ratio), and
+//!    read the server's memory (RSS).
+//!
+//! `cargo run --release -p peixun-bench --bin catalog-bench -- [ITEMS] [SECONDS]`
+
+use app::catalog::import::{self, FileKind};
+use app::catalog::service::{self, ImportOptions};
+use app::catalog::{CourseQuery, Strictness};
+use app::portal::Portal;
+use peixun_bench::QUERY_MIX;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+struct Wrk {
+    rps: f64,
+    p50: String,
+    p99: String,
+}
+
+fn wrk(url: &str, seconds: u64, connections: u32) -> Result<Wrk, String> {
+    let out = Command::new("wrk")
+        .args([
+            "-t2",
+            &format!("-c{connections}"),
+            &format!("-d{seconds}s"),
+            "--latency",
+            url,
+        ])
+        .output()
+        .map_err(|e| format!("cannot run wrk (apt-get install wrk): {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let field = |prefix: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(prefix))
+            .and_then(|l| l.split_whitespace().nth(1).map(str::to_string))
+    };
+    let rps = field("Requests/sec:")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| format!("wrk output: {text}"))?;
+    if text.contains("Non-2xx") {
+        return Err(format!("{url} answered errors under load: {text}"));
+    }
+    Ok(Wrk {
+        rps,
+        p50: field("50%").unwrap_or_default(),
+        p99: field("99%").unwrap_or_default(),
+    })
+}
+
+fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let items: usize = args
+        .next()
+        .map(|s| s.parse())
+        .transpose()?
+        .unwrap_or(100_000);
+    let seconds: u64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(10);
+    let dir = tempfile::tempdir()?;
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+
+    println!(
+        "# Catalogue benchmark: {items} items, {} cores",
+        std::thread::available_parallelism()?.get()
+    );
+    let bytes = peixun_bench::generate_bytes(items, 7);
+    println!("generated {:.1} MB of CSV", bytes.len() as f64 / 1e6);
+
+    let portal = Portal::open(&url).await?;
+    let started = Instant::now();
+    let parsed = import::parse(&bytes, FileKind::Csv);
+    let parse_time = started.elapsed();
+    let report = service::import(&portal, parsed, ImportOptions::default())
+        .await
+        .map_err(|e| format!("import failed: {e}"))?;
+    let import_time = started.elapsed();
+    println!("\n## Import");
+    println!("| step | time |\n|---|---|");
+    println!("| read and check {items} rows | {} |", ms(parse_time));
+    println!(
+        "| read, check and store ({} created) | {} |",
+        report.created,
+        ms(import_time)
+    );
+
+    let started = Instant::now();
+    service::search(&portal, &CourseQuery::default()).await?;
+    println!(
+        "| build the search index (first search) | {} |",
+        ms(started.elapsed())
+    );
+
+    println!("\n## In-process search (service layer, {items} items)");
+    println!("| query | results | p50 | p99 |\n|---|---|---|---|");
+    let rounds = 300;
+    for (name, query) in QUERY_MIX {
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        let q = CourseQuery::parse(
+            pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            Strictness::Strict,
+        )?;
+        let mut times = Vec::with_capacity(rounds);
+        let mut total = 0;
+        for _ in 0..rounds {
+            let t = Instant::now();
+            total = service::search(&portal, &q).await?.total;
+            times.push(t.elapsed());
+        }
+        times.sort();
+        println!(
+            "| {name} (`{query}`) | {total} | {} | {} |",
+            ms(percentile(&times, 0.5)),
+            ms(percentile(&times, 0.99))
+        );
+    }
+    drop(portal);
+
+    println!("\n## HTTP (wrk, 64 connections, {seconds} s each, release `peixun`)");
+    let server_bin = std::env::var("PEIXUN_BIN").unwrap_or_else(|_| "target/release/peixun".into());
+    let port = 3990;
+    let mut server = Command::new(&server_bin)
+        .args([
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--database-url",
+            &url,
+        ])
+        .env("PEIXUN_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("cannot start {server_bin}: {e}"))?;
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let search_url = format!("{base}/api/v1/courses?q=%E7%94%B5%E5%B7%A5");
+    let mut ready = false;
+    for _ in 0..200 {
+        if client
+            .get(&search_url)
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let result = if ready {
+        let health = wrk(&format!("{base}/healthz"), seconds, 64);
+        let search = wrk(&search_url, seconds, 64);
+        let rss = rss_kib(server.id());
+        match (health, search) {
+            (Ok(h), Ok(s)) => {
+                println!("| endpoint | req/s | p50 | p99 | vs /healthz |\n|---|---|---|---|---|");
+                println!(
+                    "| `/healthz` (baseline) | {:.0} | {} | {} | 1.00 |",
+                    h.rps, h.p50, h.p99
+                );
+                println!(
+                    "| `/api/v1/courses?q=电工` | {:.0} | {} | {} | {:.2} |",
+                    s.rps,
+                    s.p50,
+                    s.p99,
+                    s.rps / h.rps
+                );
+                if let Some(kib) = rss {
+                    println!(
+                        "\nserver memory (RSS) with {items} items indexed: {:.0} MB",
+                        kib as f64 / 1024.0
+                    );
+                }
+                Ok(())
+            }
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        }
+    } else {
+        Err("the server did not become ready".to_string())
+    };
+    let _ = server.kill();
+    let _ = server.wait();
+    result.map_err(Into::into)
+}
