@@ -1,16 +1,14 @@
 //! Criterion: the catalogue index on a generated 100 000-item catalogue, per kind of query.
 //! `cargo bench -p peixun-bench --bench search`
 
-use app::catalog::import::{self, FileKind};
 use app::catalog::search::CatalogIndex;
 use app::catalog::{CourseQuery, Strictness};
 use criterion::{criterion_group, criterion_main, Criterion};
-use peixun_bench::{courses_of, QUERY_MIX};
+use peixun_bench::{courses_of, parse_all, QUERY_MIX};
 
 fn search(c: &mut Criterion) {
     let bytes = peixun_bench::generate_bytes(100_000, 7);
-    let parsed = import::parse(&bytes, FileKind::Csv);
-    let index = CatalogIndex::build(courses_of(parsed.items));
+    let index = CatalogIndex::build(courses_of(parse_all(&bytes)));
     let mut group = c.benchmark_group("search_100k");
     for (name, query) in QUERY_MIX {
         let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())

@@ -946,3 +946,49 @@ pub fn courses_of(items: Vec<app::catalog::import::CatalogItem>) -> Vec<app::cat
         })
         .collect()
 }
+
+/// The catalogue split into one CSV per city (column `city`), each with the header.
+pub fn split_by_city(bytes: &[u8]) -> Result<Vec<Vec<u8>>, Box<dyn std::error::Error>> {
+    let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
+    let header = reader.headers()?.clone();
+    let city = header
+        .iter()
+        .position(|h| h == "city")
+        .ok_or("no city column")?;
+    let mut files: std::collections::BTreeMap<String, csv::Writer<Vec<u8>>> = Default::default();
+    for record in reader.records() {
+        let record = record?;
+        let key = record.get(city).unwrap_or_default().to_string();
+        let writer = match files.entry(key) {
+            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                let mut w = csv::Writer::from_writer(Vec::new());
+                w.write_record(&header)?;
+                e.insert(w)
+            }
+        };
+        writer.write_record(&record)?;
+    }
+    files
+        .into_values()
+        .map(|w| w.into_inner().map_err(|e| e.to_string().into()))
+        .collect()
+}
+
+/// Every row of a generated catalogue, checked as the importer checks them (city by city,
+/// as a file may hold at most 20 MB).
+pub fn parse_all(bytes: &[u8]) -> Vec<app::catalog::import::CatalogItem> {
+    use app::catalog::import::{self, FileKind};
+    let files = split_by_city(bytes).expect("a generated catalogue splits");
+    let mut items = Vec::new();
+    for file in files {
+        let parsed = import::parse(&file, FileKind::Csv);
+        assert!(
+            parsed.errors.is_empty(),
+            "generated rows are valid: {:?}",
+            parsed.errors.first()
+        );
+        items.extend(parsed.items);
+    }
+    items
+}

@@ -428,3 +428,30 @@ async fn malformed_paths_and_methods_still_answer_json_4xx() {
     let body: Value = r.json().await.unwrap();
     assert!(body["error"]["code"].is_string());
 }
+
+#[tokio::test]
+async fn a_running_server_picks_up_a_catalogue_imported_by_another_process() {
+    let s = Server::start(&[]).await;
+    let (_, before) = s.get_json("/api/v1/courses").await;
+    assert_eq!(before["total"], 0);
+    let db = common::database_url(s.dir.path());
+    let out = common::peixun(&[
+        "import-catalog",
+        common::fixture("sample-catalog.csv").to_str().unwrap(),
+        "--database-url",
+        &db,
+    ]);
+    assert!(out.status.success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let (_, now) = s.get_json("/api/v1/courses?q=%E7%94%B5%E5%B7%A5").await; // 电工
+        if now["total"] == 1 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the import never showed: {now}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}

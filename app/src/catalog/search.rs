@@ -112,15 +112,98 @@ impl AnalysisCache {
     }
 }
 
-/// One facet: value code → courses with that value.
-type FacetIndex = HashMap<String, RoaringBitmap>;
+/// One facet: its values, the courses having each, and each course's values.
+#[derive(Default)]
+struct FacetColumn {
+    names: Vec<String>,
+    ids: HashMap<String, usize>,
+    bitmaps: Vec<RoaringBitmap>,
+}
+
+/// Facets counted course by course: per course, for each facet, the bit set of its value ids
+/// (facets of at most 64 values), or the one value's id + 1 (districts; 0: none). One course's
+/// values sit together, so a count touches one cache line per course.
+type CourseValues = [u64; Facet::ALL.len()];
+
+fn add_course(counts: &mut [u64], slot: u64, as_bits: bool) {
+    if as_bits {
+        let mut bits = slot;
+        while bits != 0 {
+            counts[bits.trailing_zeros() as usize] += 1;
+            bits &= bits - 1;
+        }
+    } else if slot > 0 {
+        counts[slot as usize - 1] += 1;
+    }
+}
+
+impl FacetColumn {
+    fn add(&mut self, doc: u32, value: String) {
+        let next = self.names.len();
+        let id = *self.ids.entry(value.clone()).or_insert(next);
+        if id == next {
+            self.names.push(value);
+            self.bitmaps.push(RoaringBitmap::new());
+        }
+        self.bitmaps[id].insert(doc);
+    }
+
+    fn as_bits(&self) -> bool {
+        self.names.len() <= 64
+    }
+
+    /// Writes this facet's values of every course into `values[..][position]`.
+    fn fill(&self, values: &mut [CourseValues], position: usize) {
+        for (id, docs) in self.bitmaps.iter().enumerate() {
+            for doc in docs {
+                let slot = &mut values[doc as usize][position];
+                if self.as_bits() {
+                    *slot |= 1 << id;
+                } else {
+                    *slot = id as u64 + 1;
+                }
+            }
+        }
+    }
+
+    fn named(&self, counts: Vec<u64>) -> BTreeMap<String, u64> {
+        self.names
+            .iter()
+            .cloned()
+            .zip(counts)
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+
+    /// Courses per value within a (large) scope, by bitmap intersections.
+    fn count_by_bitmaps(&self, scope: &RoaringBitmap) -> BTreeMap<String, u64> {
+        self.named(
+            self.bitmaps
+                .iter()
+                .map(|b| scope.intersection_len(b))
+                .collect(),
+        )
+    }
+
+    fn docs(&self, value: &str) -> Option<&RoaringBitmap> {
+        self.ids.get(value).map(|id| &self.bitmaps[*id])
+    }
+}
+
+/// Numbers the indexes built by this process.
+static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// The index of one version of the catalogue.
 pub struct CatalogIndex {
+    generation: u64,
     courses: Vec<Arc<Course>>,
     all: RoaringBitmap,
     postings: Postings,
-    facets: HashMap<Facet, FacetIndex>,
+    /// One column per facet, in the order of `Facet::ALL`.
+    facets: Vec<FacetColumn>,
+    course_values: Vec<CourseValues>,
+    /// The facet counts of the whole catalogue (the unfiltered list is the most asked for).
+    all_counts: BTreeMap<String, BTreeMap<String, u64>>,
     open_to_all: RoaringBitmap,
     groups: HashMap<Group, RoaringBitmap>,
     /// Course numbers ordered by (start date, code), with their start dates.
@@ -133,6 +216,7 @@ pub struct CatalogIndex {
 }
 
 /// What a search found: the courses of the page asked for, the total and facet counts.
+#[derive(Clone)]
 pub struct Hits {
     pub courses: Vec<Arc<Course>>,
     pub total: u64,
@@ -171,7 +255,8 @@ impl CatalogIndex {
         let courses: Vec<Arc<Course>> = courses.into_iter().map(Arc::new).collect();
         let mut postings = Postings::default();
         let mut cache = AnalysisCache::default();
-        let mut facets: HashMap<Facet, FacetIndex> = HashMap::new();
+        let mut facets: Vec<FacetColumn> =
+            Facet::ALL.iter().map(|_| FacetColumn::default()).collect();
         let mut open_to_all = RoaringBitmap::new();
         let mut groups: HashMap<Group, RoaringBitmap> = HashMap::new();
         for (doc, course) in courses.iter().enumerate() {
@@ -210,10 +295,9 @@ impl CatalogIndex {
                     postings.pinyin.entry(form).or_default().insert(doc);
                 }
             }
-            for facet in Facet::ALL {
-                let index = facets.entry(facet).or_default();
-                for value in facet_values(course, facet) {
-                    index.entry(value).or_default().insert(doc);
+            for (facet, column) in Facet::ALL.iter().zip(facets.iter_mut()) {
+                for value in facet_values(course, *facet) {
+                    column.add(doc, value);
                 }
             }
             match &course.groups {
@@ -240,12 +324,24 @@ impl CatalogIndex {
         let mut by_subsidy = by_start.clone();
         by_subsidy.sort_by_key(|d| std::cmp::Reverse(courses[*d as usize].subsidy_yuan));
         let subsidy_rank = ranks(&by_subsidy);
-        let all = (0..courses.len() as u32).collect();
+        let mut course_values = vec![[0u64; Facet::ALL.len()]; courses.len()];
+        for (position, column) in facets.iter().enumerate() {
+            column.fill(&mut course_values, position);
+        }
+        let all: RoaringBitmap = (0..courses.len() as u32).collect();
+        let all_counts = Facet::ALL
+            .iter()
+            .zip(&facets)
+            .map(|(f, column)| (f.name().to_string(), column.count_by_bitmaps(&all)))
+            .collect();
         CatalogIndex {
+            generation: GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             courses,
             all,
             postings,
             facets,
+            course_values,
+            all_counts,
             open_to_all,
             groups,
             by_start,
@@ -254,6 +350,11 @@ impl CatalogIndex {
             by_subsidy,
             subsidy_rank,
         }
+    }
+
+    /// Tells this index from every other one this process built.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     pub fn len(&self) -> usize {
@@ -348,6 +449,14 @@ impl CatalogIndex {
         }
     }
 
+    fn column(&self, facet: Facet) -> &FacetColumn {
+        let position = Facet::ALL
+            .iter()
+            .position(|f| *f == facet)
+            .unwrap_or_default();
+        &self.facets[position]
+    }
+
     fn facet_filter(&self, facet: Facet, query: &CourseQuery) -> Option<RoaringBitmap> {
         let values: Vec<String> = match facet {
             Facet::Industry => query.industry.iter().map(|v| v.code().into()).collect(),
@@ -367,19 +476,19 @@ impl CatalogIndex {
         if values.is_empty() {
             return None;
         }
-        let index = self.facets.get(&facet)?;
+        let column = self.column(facet);
         let empty = RoaringBitmap::new();
         if facet == Facet::Accessibility {
             // A visitor who needs sign language and captions needs both.
             let mut out = self.all.clone();
             for v in &values {
-                out &= index.get(v).unwrap_or(&empty);
+                out &= column.docs(v).unwrap_or(&empty);
             }
             return Some(out);
         }
         let mut out = RoaringBitmap::new();
         for v in &values {
-            out |= index.get(v).unwrap_or(&empty);
+            out |= column.docs(v).unwrap_or(&empty);
         }
         Some(out)
     }
@@ -427,25 +536,24 @@ impl CatalogIndex {
         // A facet's counts apply every filter but its own, so they show what choosing another
         // value of that facet would give.
         let mut facets = BTreeMap::new();
-        for facet in Facet::ALL {
-            let scope = if filters.iter().any(|(f, _)| *f == facet) {
-                let mut scope = base.clone();
-                for (_, bitmap) in filters.iter().filter(|(f, _)| *f != facet) {
-                    scope &= bitmap;
-                }
-                scope
-            } else {
-                result.clone()
-            };
-            let counts: BTreeMap<String, u64> =
-                self.facets.get(&facet).map_or_else(BTreeMap::new, |index| {
-                    index
-                        .iter()
-                        .map(|(value, docs)| (value.clone(), scope.intersection_len(docs)))
-                        .filter(|(_, n)| *n > 0)
-                        .collect()
-                });
-            facets.insert(facet.name().to_string(), counts);
+        let shared: Vec<usize> = (0..Facet::ALL.len())
+            .filter(|i| !filters.iter().any(|(f, _)| *f == Facet::ALL[*i]))
+            .collect();
+        for (position, counts) in self.count_facets(&result, &shared) {
+            facets.insert(Facet::ALL[position].name().to_string(), counts);
+        }
+        for (facet, _) in &filters {
+            let mut scope = base.clone();
+            for (_, bitmap) in filters.iter().filter(|(f, _)| f != facet) {
+                scope &= bitmap;
+            }
+            let position = Facet::ALL
+                .iter()
+                .position(|f| f == facet)
+                .unwrap_or_default();
+            for (position, counts) in self.count_facets(&scope, &[position]) {
+                facets.insert(Facet::ALL[position].name().to_string(), counts);
+            }
         }
 
         let total = result.len();
@@ -467,6 +575,54 @@ impl CatalogIndex {
             total,
             facets,
         }
+    }
+
+    /// The counts of some facets (by position) within `scope`: from the cache for the whole
+    /// catalogue, by bitmap intersections for a large scope, course by course for a small one.
+    fn count_facets(
+        &self,
+        scope: &RoaringBitmap,
+        positions: &[usize],
+    ) -> Vec<(usize, BTreeMap<String, u64>)> {
+        if scope.len() == self.all.len() {
+            return positions
+                .iter()
+                .map(|p| {
+                    (
+                        *p,
+                        self.all_counts
+                            .get(Facet::ALL[*p].name())
+                            .cloned()
+                            .unwrap_or_default(),
+                    )
+                })
+                .collect();
+        }
+        if scope.len() * 4 >= self.all.len() {
+            return positions
+                .iter()
+                .map(|p| (*p, self.facets[*p].count_by_bitmaps(scope)))
+                .collect();
+        }
+        let mut counts: Vec<Vec<u64>> = positions
+            .iter()
+            .map(|p| vec![0; self.facets[*p].names.len()])
+            .collect();
+        let as_bits: Vec<bool> = positions
+            .iter()
+            .map(|p| self.facets[*p].as_bits())
+            .collect();
+        for doc in scope {
+            let values = &self.course_values[doc as usize];
+            for (i, p) in positions.iter().enumerate() {
+                add_course(&mut counts[i], values[*p], as_bits[i]);
+            }
+        }
+        positions
+            .iter()
+            .zip(counts)
+            .map(|(p, c)| (*p, self.facets[*p].named(c)))
+            .collect()
     }
 
     /// The course numbers of one page of results, in the order asked for.

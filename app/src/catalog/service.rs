@@ -2,7 +2,7 @@
 //! call these functions; none of them talks to the database about courses directly.
 
 use super::import::{CatalogItem, Finding, ParsedFile, Problem};
-use super::search::CatalogIndex;
+use super::search::{CatalogIndex, Hits};
 use super::{Course, CourseList, CourseQuery, OpenTo};
 use crate::error::{AppError, AppResult};
 use crate::money::Yuan;
@@ -16,6 +16,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::{QueryBuilder, Sqlite};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -233,15 +234,50 @@ async fn load_all(db: &Db) -> AppResult<(i64, Vec<Course>)> {
 const RECHECK: Duration = Duration::from_secs(1);
 
 /// The search index of the current catalogue, rebuilt when the catalogue's version in the
-/// database moves on — whichever instance imported the change.
-#[derive(Default)]
+/// database moves on — whichever instance imported the change. Another instance's import is
+/// picked up in the background while the previous index keeps answering; an import on this
+/// instance is waited for, so the person who imported sees their change at once.
 pub struct CatalogSearch {
     current: RwLock<Option<(i64, Arc<CatalogIndex>)>>,
+    /// Recent searches of the current index (popular searches repeat a lot); emptied with
+    /// every new index, so it never answers from an older catalogue.
+    recent: quick_cache::sync::Cache<String, Arc<Hits>>,
     checked: Mutex<Option<Instant>>,
+    changed_here: AtomicBool,
     rebuilding: tokio::sync::Mutex<()>,
 }
 
+/// How many distinct recent searches are kept.
+const RECENT_SEARCHES: usize = 2_000;
+
+impl Default for CatalogSearch {
+    fn default() -> Self {
+        CatalogSearch {
+            current: RwLock::default(),
+            recent: quick_cache::sync::Cache::new(RECENT_SEARCHES),
+            checked: Mutex::default(),
+            changed_here: AtomicBool::default(),
+            rebuilding: tokio::sync::Mutex::default(),
+        }
+    }
+}
+
 impl CatalogSearch {
+    /// Searches the current index, answering a repeated search from the recent ones.
+    pub async fn search(self: &Arc<Self>, db: &Db, query: &CourseQuery) -> AppResult<Arc<Hits>> {
+        let index = self.index(db).await?;
+        let pairs = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(query.to_pairs())
+            .finish();
+        let key = format!("{}:{pairs}", index.generation());
+        if let Some(hits) = self.recent.get(&key) {
+            return Ok(hits);
+        }
+        let hits = Arc::new(index.search(query));
+        self.recent.insert(key, hits.clone());
+        Ok(hits)
+    }
+
     fn cached(&self) -> Option<(i64, Arc<CatalogIndex>)> {
         self.current.read().ok().and_then(|c| c.clone())
     }
@@ -260,33 +296,48 @@ impl CatalogSearch {
         }
     }
 
-    /// Makes the next search look at the database's version at once (after an import here).
+    /// The catalogue was changed by this instance: the next search waits for a fresh index.
     pub fn invalidate(&self) {
-        if let Ok(mut c) = self.checked.lock() {
-            *c = None;
-        }
+        self.changed_here.store(true, Ordering::SeqCst);
     }
 
-    pub async fn index(&self, db: &Db) -> AppResult<Arc<CatalogIndex>> {
-        if let Some((_, index)) = self.cached().filter(|_| self.recently_checked()) {
-            return Ok(index);
+    pub async fn index(self: &Arc<Self>, db: &Db) -> AppResult<Arc<CatalogIndex>> {
+        let changed_here = self.changed_here.load(Ordering::SeqCst);
+        if !changed_here {
+            if let Some((_, index)) = self.cached().filter(|_| self.recently_checked()) {
+                return Ok(index);
+            }
         }
         let version: i64 = sqlx::query_scalar("SELECT version FROM catalog_state WHERE id = 1")
             .fetch_one(db.pool())
             .await?;
-        if let Some((v, index)) = self.cached() {
-            if v == version {
-                self.mark_checked();
-                return Ok(index);
+        self.mark_checked();
+        match self.cached() {
+            Some((v, index)) if v == version => Ok(index),
+            Some((_, stale)) if !changed_here => {
+                if self.rebuilding.try_lock().is_ok() {
+                    let (this, db) = (self.clone(), db.clone());
+                    tokio::spawn(async move {
+                        if let Err(err) = this.rebuild(&db).await {
+                            tracing::error!(%err, "catalogue index rebuild failed");
+                        }
+                    });
+                }
+                Ok(stale)
             }
+            _ => self.rebuild(db).await,
         }
-        // One rebuild at a time; the others wait for it rather than building it again.
+    }
+
+    async fn rebuild(&self, db: &Db) -> AppResult<Arc<CatalogIndex>> {
+        // One rebuild at a time; a caller that waited for one uses its result.
         let _guard = self.rebuilding.lock().await;
-        if let Some((v, index)) = self.cached() {
-            if v >= version {
-                self.mark_checked();
-                return Ok(index);
-            }
+        self.changed_here.store(false, Ordering::SeqCst);
+        let version: i64 = sqlx::query_scalar("SELECT version FROM catalog_state WHERE id = 1")
+            .fetch_one(db.pool())
+            .await?;
+        if let Some((_, index)) = self.cached().filter(|(v, _)| *v >= version) {
+            return Ok(index);
         }
         let (version, courses) = load_all(db).await?;
         let index = tokio::task::spawn_blocking(move || CatalogIndex::build(courses))
@@ -296,7 +347,7 @@ impl CatalogSearch {
         if let Ok(mut current) = self.current.write() {
             *current = Some((version, index.clone()));
         }
-        self.mark_checked();
+        self.recent.clear();
         Ok(index)
     }
 }
@@ -307,15 +358,15 @@ async fn fresh_seats(db: &Db, codes: &[&str]) -> AppResult<HashMap<String, u32>>
     if codes.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut qb = QueryBuilder::<Sqlite>::new(
-        "SELECT code, capacity - seats_taken FROM courses WHERE code IN (",
-    );
-    let mut list = qb.separated(", ");
-    for code in codes {
-        list.push_bind(*code);
-    }
-    qb.push(")");
-    let rows: Vec<(String, i64)> = qb.build_query_as().fetch_all(db.pool()).await?;
+    // One statement for any number of codes (a JSON array), so it is prepared once.
+    let list = serde_json::to_string(codes).map_err(|e| AppError::Internal(e.to_string()))?;
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT code, capacity - seats_taken FROM courses \
+         WHERE code IN (SELECT value FROM json_each($1))",
+    )
+    .bind(list)
+    .fetch_all(db.pool())
+    .await?;
     Ok(rows
         .into_iter()
         .map(|(code, n)| (code, u32::try_from(n).unwrap_or(0)))
@@ -324,8 +375,7 @@ async fn fresh_seats(db: &Db, codes: &[&str]) -> AppResult<HashMap<String, u32>>
 
 /// Searches the catalogue: one page of courses, the total, and facet counts.
 pub async fn search(portal: &Portal, query: &CourseQuery) -> AppResult<CourseList> {
-    let index = portal.catalog.index(&portal.db).await?;
-    let hits = index.search(query);
+    let hits = portal.catalog.search(&portal.db, query).await?;
     let codes: Vec<&str> = hits.courses.iter().map(|c| c.code.as_str()).collect();
     let seats = fresh_seats(&portal.db, &codes).await?;
     let items = hits
@@ -344,7 +394,7 @@ pub async fn search(portal: &Portal, query: &CourseQuery) -> AppResult<CourseLis
         total: hits.total,
         page: query.page,
         per_page: query.per_page,
-        facets: hits.facets,
+        facets: hits.facets.clone(),
     })
 }
 
