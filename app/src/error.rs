@@ -18,6 +18,56 @@ pub enum FieldProblem {
     UnknownParameter,
     TooLong { max: usize },
     Repeated,
+    Required,
+    NotMobile,
+    IdNumber { reason: IdReason },
+    PasswordTooShort { min: usize },
+    PasswordTooLong { max: usize },
+    PasswordCommon,
+    AlreadyRegistered,
+    WrongPassword,
+}
+
+/// Why an identity number was refused (mirrors `identity::IdProblem`, for the wire).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdReason {
+    Length,
+    Characters,
+    Region,
+    BirthDate,
+    BirthDateRange,
+    Checksum,
+}
+
+impl From<crate::identity::IdProblem> for FieldProblem {
+    fn from(p: crate::identity::IdProblem) -> Self {
+        use crate::identity::IdProblem as P;
+        let reason = match p {
+            P::Length => IdReason::Length,
+            P::Characters => IdReason::Characters,
+            P::Region => IdReason::Region,
+            P::BirthDate => IdReason::BirthDate,
+            P::BirthDateRange => IdReason::BirthDateRange,
+            P::Checksum => IdReason::Checksum,
+        };
+        FieldProblem::IdNumber { reason }
+    }
+}
+
+impl From<crate::identity::PasswordProblem> for FieldProblem {
+    fn from(p: crate::identity::PasswordProblem) -> Self {
+        use crate::identity::PasswordProblem as P;
+        match p {
+            P::TooShort => FieldProblem::PasswordTooShort {
+                min: crate::identity::MIN_PASSWORD_CHARS,
+            },
+            P::TooLong => FieldProblem::PasswordTooLong {
+                max: crate::identity::MAX_PASSWORD_CHARS,
+            },
+            P::Common => FieldProblem::PasswordCommon,
+        }
+    }
 }
 
 impl FieldProblem {
@@ -37,6 +87,29 @@ impl FieldProblem {
                 td_string!(locale, error.too_long, max = *max).to_string()
             }
             FieldProblem::Repeated => td_string!(locale, error.repeated).to_string(),
+            FieldProblem::Required => td_string!(locale, error.required).to_string(),
+            FieldProblem::NotMobile => td_string!(locale, error.not_mobile).to_string(),
+            FieldProblem::IdNumber { reason } => match reason {
+                IdReason::Length => td_string!(locale, error.id_length).to_string(),
+                IdReason::Characters => td_string!(locale, error.id_characters).to_string(),
+                IdReason::Region => td_string!(locale, error.id_region).to_string(),
+                IdReason::BirthDate => td_string!(locale, error.id_birth_date).to_string(),
+                IdReason::BirthDateRange => {
+                    td_string!(locale, error.id_birth_date_range).to_string()
+                }
+                IdReason::Checksum => td_string!(locale, error.id_checksum).to_string(),
+            },
+            FieldProblem::PasswordTooShort { min } => {
+                td_string!(locale, error.password_too_short, min = *min).to_string()
+            }
+            FieldProblem::PasswordTooLong { max } => {
+                td_string!(locale, error.password_too_long, max = *max).to_string()
+            }
+            FieldProblem::PasswordCommon => td_string!(locale, error.password_common).to_string(),
+            FieldProblem::AlreadyRegistered => {
+                td_string!(locale, error.already_registered).to_string()
+            }
+            FieldProblem::WrongPassword => td_string!(locale, error.wrong_password).to_string(),
         }
     }
 }
@@ -77,6 +150,20 @@ pub enum AppError {
     Invalid(FieldErrors),
     #[error("not found")]
     NotFound,
+    /// Not signed in, or the sign-in failed.
+    #[error("not signed in")]
+    Unauthorized,
+    /// Signed in, but this role or scope may not do it.
+    #[error("forbidden")]
+    Forbidden,
+    /// A cross-site request carrying the session cookie.
+    #[error("cross-site request refused")]
+    CrossSite,
+    /// The record exists already (which field says why).
+    #[error("conflict: {0:?}")]
+    Conflict(FieldErrors),
+    #[error("too many attempts; retry after {retry_after_secs} s")]
+    TooManyRequests { retry_after_secs: u64 },
     /// A fault of ours (storage unreachable, corrupt row). The detail is logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -89,7 +176,11 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Invalid(_) => 400,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden | AppError::CrossSite => 403,
             AppError::NotFound => 404,
+            AppError::Conflict(_) => 409,
+            AppError::TooManyRequests { .. } => 429,
             AppError::Internal(_) => 500,
         }
     }
@@ -98,7 +189,12 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Invalid(_) => "invalid_request",
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden => "forbidden",
+            AppError::CrossSite => "cross_site_request",
             AppError::NotFound => "not_found",
+            AppError::Conflict(_) => "conflict",
+            AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Internal(_) => "internal",
         }
     }
@@ -106,16 +202,30 @@ impl AppError {
     pub fn message(&self, locale: Locale) -> String {
         match self {
             AppError::Invalid(_) => td_string!(locale, error.bad_request).to_string(),
+            AppError::Unauthorized => td_string!(locale, error.unauthorized).to_string(),
+            AppError::Forbidden => td_string!(locale, error.forbidden).to_string(),
+            AppError::CrossSite => td_string!(locale, error.cross_site).to_string(),
             AppError::NotFound => td_string!(locale, error.not_found).to_string(),
+            AppError::Conflict(_) => td_string!(locale, error.conflict).to_string(),
+            AppError::TooManyRequests { retry_after_secs } => {
+                td_string!(locale, error.too_many_requests, seconds = *retry_after_secs).to_string()
+            }
             AppError::Internal(_) => td_string!(locale, error.internal).to_string(),
         }
     }
 
     pub fn fields(&self) -> Option<&FieldErrors> {
         match self {
-            AppError::Invalid(fields) => Some(fields),
+            AppError::Invalid(fields) | AppError::Conflict(fields) => Some(fields),
             _ => None,
         }
+    }
+
+    /// A one-field error: `field` has `problem`.
+    pub fn field(field: &str, problem: FieldProblem) -> AppError {
+        let mut errors = FieldErrors::default();
+        errors.add(field, problem);
+        AppError::Invalid(errors)
     }
 }
 

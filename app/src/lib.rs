@@ -6,8 +6,10 @@
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
+pub mod accounts;
 pub mod catalog;
 pub mod error;
+pub mod identity;
 pub mod money;
 #[cfg(feature = "ssr")]
 pub mod portal;

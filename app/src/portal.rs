@@ -1,26 +1,48 @@
-//! The service layer's handle: the database and the shared in-memory state built from it.
-//! Pages, the JSON API and the CLI all hold one `Portal` and call the domain services with it.
+//! The service layer's handle: the database, the key that protects personal data, and the
+//! shared in-memory state built from the database. Pages, the JSON API and the CLI all hold
+//! one `Portal` and call the domain services with it.
 
+use crate::accounts::vault::Vault;
 use crate::catalog::service::CatalogSearch;
 use crate::storage::{Db, OpenError};
 use std::sync::Arc;
 
+/// Settings an operator may change.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Sign-in attempts allowed per client address per minute (carrier-grade NAT puts many
+    /// people behind one address, so this is generous).
+    pub login_attempts_per_minute: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            login_attempts_per_minute: 300,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Portal {
     pub db: Db,
+    pub vault: Arc<Vault>,
+    pub settings: Arc<Settings>,
     pub(crate) catalog: Arc<CatalogSearch>,
 }
 
 impl Portal {
-    pub fn new(db: Db) -> Portal {
+    pub fn new(db: Db, vault: Vault, settings: Settings) -> Portal {
         Portal {
             db,
+            vault: Arc::new(vault),
+            settings: Arc::new(settings),
             catalog: Arc::new(CatalogSearch::default()),
         }
     }
 
     /// Opens (and migrates) the database at `url`.
-    pub async fn open(url: &str) -> Result<Portal, OpenError> {
-        Ok(Portal::new(Db::open(url).await?))
+    pub async fn open(url: &str, vault: Vault, settings: Settings) -> Result<Portal, OpenError> {
+        Ok(Portal::new(Db::open(url).await?, vault, settings))
     }
 }

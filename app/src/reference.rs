@@ -2,7 +2,6 @@
 //! en label, and the Chinese forms a city's spreadsheet may use for it.
 
 use crate::i18n::Locale;
-use serde::{Deserialize, Serialize};
 
 /// A fixed enumeration of the programme.
 pub trait Enumeration: Sized + Copy + 'static {
@@ -44,13 +43,13 @@ macro_rules! enumeration {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
         #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
         pub enum $name {
             $( #[serde(rename = $code)] $variant, )+
         }
 
-        impl Enumeration for $name {
+        impl $crate::reference::Enumeration for $name {
             const NAME: &'static str = $api_name;
             fn all() -> &'static [Self] {
                 &[$(Self::$variant),+]
@@ -71,18 +70,21 @@ macro_rules! enumeration {
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.code())
+                f.write_str($crate::reference::Enumeration::code(*self))
             }
         }
 
         impl std::str::FromStr for $name {
-            type Err = UnknownCode;
+            type Err = $crate::reference::UnknownCode;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Self::from_code(s).ok_or(UnknownCode { enumeration: $api_name })
+                <Self as $crate::reference::Enumeration>::from_code(s)
+                    .ok_or($crate::reference::UnknownCode { enumeration: $api_name })
             }
         }
     };
 }
+
+pub(crate) use enumeration;
 
 /// A value that is not one of the enumeration's codes.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,9 +1,12 @@
 //! The command line: `peixun serve`, `peixun import-catalog`.
 
+use app::accounts::service::{self as accounts, NewAccount};
+use app::accounts::vault::Vault;
+use app::accounts::Role;
 use app::catalog::import::{self, FileKind};
 use app::catalog::service::{self, ImportError, ImportOptions, ImportReport};
 use app::i18n::Locale;
-use app::portal::Portal;
+use app::portal::{Portal, Settings};
 use app::storage::DEFAULT_DATABASE_URL;
 use clap::{Args, Parser, Subcommand};
 use leptos_i18n::td_string;
@@ -33,6 +36,65 @@ enum Command {
     ImportCatalog(ImportArgs),
     /// Fetch a city's published catalogue file (http or https) and import it the same way.
     SyncCatalog(SyncArgs),
+    /// Create an account (staff roles with their scope), or with --demo one demo account per role.
+    CreateUser(CreateUserArgs),
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+#[value(rename_all = "snake_case")]
+enum RoleArg {
+    Trainee,
+    InstitutionStaff,
+    Evaluator,
+    HrOfficer,
+    Admin,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Trainee => Role::Trainee,
+            RoleArg::InstitutionStaff => Role::InstitutionStaff,
+            RoleArg::Evaluator => Role::Evaluator,
+            RoleArg::HrOfficer => Role::HrOfficer,
+            RoleArg::Admin => Role::Admin,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+struct CreateUserArgs {
+    /// Create the demo accounts listed in the README instead (skipping those that exist).
+    #[arg(long, conflicts_with_all = ["role", "phone", "password", "name"])]
+    demo: bool,
+    #[arg(long, value_enum, required_unless_present = "demo")]
+    role: Option<RoleArg>,
+    #[arg(long, required_unless_present = "demo")]
+    phone: Option<String>,
+    /// The password (better: set PEIXUN_NEW_PASSWORD, which stays out of the shell history).
+    #[arg(
+        long,
+        env = "PEIXUN_NEW_PASSWORD",
+        required_unless_present = "demo",
+        hide_env_values = true
+    )]
+    password: Option<String>,
+    #[arg(long, required_unless_present = "demo")]
+    name: Option<String>,
+    /// institution_staff: the institution's code.
+    #[arg(long)]
+    institution: Option<String>,
+    /// evaluator: the evaluation organisation's name.
+    #[arg(long)]
+    evaluation_org: Option<String>,
+    /// hr_officer: the city (six-digit code or name).
+    #[arg(long)]
+    city: Option<String>,
+    /// trainee: the identity number (read from PEIXUN_NEW_ID_NUMBER if not given).
+    #[arg(long, env = "PEIXUN_NEW_ID_NUMBER", hide_env_values = true)]
+    id_number: Option<String>,
+    #[command(flatten)]
+    database: DatabaseArgs,
 }
 
 #[derive(Debug, Args)]
@@ -40,6 +102,35 @@ struct DatabaseArgs {
     /// Database to use: sqlite://PATH (created when missing).
     #[arg(long, env = "PEIXUN_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     database_url: String,
+    /// File holding the key that encrypts personal data (created when missing). Default: the
+    /// database's folder, `peixun.key`. `PEIXUN_SECRET_KEY` (base64 of 64 bytes) overrides it.
+    #[arg(long, env = "PEIXUN_KEY_FILE")]
+    key_file: Option<PathBuf>,
+}
+
+impl DatabaseArgs {
+    fn key_file(&self) -> PathBuf {
+        self.key_file.clone().unwrap_or_else(|| {
+            let path = self
+                .database_url
+                .trim_start_matches("sqlite://")
+                .trim_start_matches("sqlite:");
+            let file = path.split('?').next().unwrap_or_default();
+            std::path::Path::new(file)
+                .parent()
+                .unwrap_or(std::path::Path::new("."))
+                .join("peixun.key")
+        })
+    }
+
+    fn vault(&self) -> Result<Vault, String> {
+        match std::env::var("PEIXUN_SECRET_KEY") {
+            Ok(key) if !key.is_empty() => {
+                Vault::from_base64(&key).map_err(|e| format!("PEIXUN_SECRET_KEY: {e}"))
+            }
+            _ => Vault::load_or_create(&self.key_file()).map_err(|e| e.to_string()),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -55,6 +146,15 @@ pub struct ServeArgs {
     /// Folder of the built site (CSS, JS, WASM, icons), as `make build` writes it.
     #[arg(long, env = "PEIXUN_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
+    /// The portal is served over HTTPS (behind a TLS proxy): Secure cookies and HSTS.
+    #[arg(long, env = "PEIXUN_HTTPS")]
+    pub https: bool,
+    /// Behind a proxy: take the client address from the first `X-Forwarded-For` entry.
+    #[arg(long, env = "PEIXUN_TRUST_PROXY")]
+    pub trust_proxy: bool,
+    /// Sign-in attempts allowed per client address per minute.
+    #[arg(long, env = "PEIXUN_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..))]
+    pub login_attempts_per_minute: u32,
 }
 
 #[derive(Debug, Args)]
@@ -83,10 +183,20 @@ struct SyncArgs {
 }
 
 async fn open(database: &DatabaseArgs) -> Result<Portal, ExitCode> {
-    Portal::open(&database.database_url).await.map_err(|err| {
+    open_with(database, Settings::default()).await
+}
+
+async fn open_with(database: &DatabaseArgs, settings: Settings) -> Result<Portal, ExitCode> {
+    let vault = database.vault().map_err(|err| {
         eprintln!("peixun: {err}");
         ExitCode::FAILURE
-    })
+    })?;
+    Portal::open(&database.database_url, vault, settings)
+        .await
+        .map_err(|err| {
+            eprintln!("peixun: {err}");
+            ExitCode::FAILURE
+        })
 }
 
 pub async fn run(cli: Cli) -> ExitCode {
@@ -94,15 +204,23 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => serve(args).await,
         Command::ImportCatalog(args) => import_catalog(args).await,
         Command::SyncCatalog(args) => sync_catalog(args).await,
+        Command::CreateUser(args) => create_user(args).await,
     };
     result.unwrap_or_else(|code| code)
 }
 
 async fn serve(args: ServeArgs) -> Result<ExitCode, ExitCode> {
-    let portal = open(&args.database).await?;
+    let settings = Settings {
+        login_attempts_per_minute: args.login_attempts_per_minute,
+    };
+    let portal = open_with(&args.database, settings).await?;
     if args.demo {
         crate::demo::load_if_empty(&portal).await.map_err(|err| {
             eprintln!("peixun: cannot load the demo catalogue: {err}");
+            ExitCode::FAILURE
+        })?;
+        crate::demo::create_accounts(&portal).await.map_err(|err| {
+            eprintln!("peixun: cannot create the demo accounts: {err}");
             ExitCode::FAILURE
         })?;
     }
@@ -177,6 +295,52 @@ async fn run_import(
         }
         Err(ImportError::Storage(err)) => {
             eprintln!("peixun: {err}");
+            Err(ExitCode::FAILURE)
+        }
+    }
+}
+
+async fn create_user(args: CreateUserArgs) -> Result<ExitCode, ExitCode> {
+    let portal = open(&args.database).await?;
+    if args.demo {
+        let created = crate::demo::create_accounts(&portal).await.map_err(|err| {
+            eprintln!("peixun: {err}");
+            ExitCode::FAILURE
+        })?;
+        println!("{created} demo accounts created (see README) / 已创建 {created} 个演示账号");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let account = NewAccount {
+        role: args.role.map(Role::from).unwrap_or(Role::Trainee),
+        phone: args.phone.unwrap_or_default(),
+        password: args.password.unwrap_or_default(),
+        name: args.name.unwrap_or_default(),
+        institution: args.institution,
+        evaluation_org: args.evaluation_org,
+        city: args.city,
+        id_number: args.id_number,
+    };
+    match accounts::create_account(&portal, account).await {
+        Ok(id) => {
+            println!("account {id} created / 已创建账号 {id}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(err) => {
+            eprintln!(
+                "peixun: {} / {}",
+                err.message(Locale::en),
+                err.message(Locale::zh_CN)
+            );
+            if let Some(fields) = err.fields() {
+                for (field, problem) in &fields.0 {
+                    eprintln!(
+                        "  --{}: {} / {}",
+                        field.replace('_', "-"),
+                        problem.message(Locale::en),
+                        problem.message(Locale::zh_CN)
+                    );
+                }
+            }
             Err(ExitCode::FAILURE)
         }
     }

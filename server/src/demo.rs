@@ -29,3 +29,86 @@ pub async fn load_if_empty(portal: &app::portal::Portal) -> Result<(), String> {
         Err(ImportError::Storage(err)) => Err(err.to_string()),
     }
 }
+
+/// The demo accounts, one per role (listed in the README). Demo data only: never on a real
+/// deployment.
+pub const DEMO_PASSWORD: &str = "peixun-demo-2026";
+
+pub async fn create_accounts(portal: &app::portal::Portal) -> Result<usize, String> {
+    use app::accounts::service::{create_account, NewAccount};
+    use app::accounts::Role;
+    let institution = institution_of_first_course(portal).await;
+    let accounts = [
+        (
+            Role::Trainee,
+            "13900000001",
+            "张小培",
+            None,
+            None,
+            None,
+            Some("510104199003071237"),
+        ),
+        (
+            Role::InstitutionStaff,
+            "13900000002",
+            "李承训",
+            Some(institution),
+            None,
+            None,
+            None,
+        ),
+        (
+            Role::Evaluator,
+            "13900000003",
+            "王评价",
+            None,
+            Some("成都市职业技能评价中心（示例）".to_string()),
+            None,
+            None,
+        ),
+        (
+            Role::HrOfficer,
+            "13900000004",
+            "赵人社",
+            None,
+            None,
+            Some("510100".to_string()),
+            None,
+        ),
+        (Role::Admin, "13900000005", "管理员", None, None, None, None),
+    ];
+    let mut created = 0;
+    for (role, phone, name, institution, evaluation_org, city, id_number) in accounts {
+        let account = NewAccount {
+            role,
+            phone: phone.into(),
+            password: DEMO_PASSWORD.into(),
+            name: name.into(),
+            institution,
+            evaluation_org,
+            city,
+            id_number: id_number.map(str::to_string),
+        };
+        match create_account(portal, account).await {
+            Ok(_) => created += 1,
+            Err(app::error::AppError::Conflict(_)) => {}
+            Err(e) => return Err(format!("{e}")),
+        }
+    }
+    Ok(created)
+}
+
+/// The demo institution account works for the institution of the demo catalogue's first course.
+async fn institution_of_first_course(portal: &app::portal::Portal) -> String {
+    let list = service::search(
+        portal,
+        &app::catalog::CourseQuery {
+            per_page: 1,
+            ..Default::default()
+        },
+    )
+    .await;
+    list.ok()
+        .and_then(|l| l.items.first().map(|c| c.institution_code.clone()))
+        .unwrap_or_else(|| "91510100MA6C000001".to_string())
+}

@@ -3,7 +3,10 @@
 mod api;
 mod cli;
 mod demo;
+mod forms;
 mod prefs;
+mod security;
+mod session;
 mod sync;
 mod web;
 

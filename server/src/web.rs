@@ -1,20 +1,22 @@
 //! The HTTP server: pages (SSR through leptos_axum), the JSON API, static files, and the
 //! layers every response passes through.
 
-use crate::api;
 use crate::cli::ServeArgs;
+use crate::{api, forms};
+use app::accounts::FormState;
 use app::portal::Portal;
 use app::shell::{shell, App, Assets};
+use axum::body::Body;
 use axum::extract::FromRef;
 use axum::http::{header, HeaderValue, Request, Response};
 use axum::routing::post;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -23,6 +25,52 @@ use tower_http::trace::TraceLayer;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub portal: Portal,
+    pub assets: Assets,
+    /// Served over HTTPS (behind a TLS proxy): Secure cookies and HSTS.
+    #[from_ref(skip)]
+    pub https: bool,
+    /// Behind a proxy: the client address is the first of `X-Forwarded-For`.
+    #[from_ref(skip)]
+    pub trust_proxy: bool,
+}
+
+/// How the server is exposed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Exposure {
+    pub https: bool,
+    pub trust_proxy: bool,
+}
+
+impl AppState {
+    /// Renders a page for `request` (its path picks the page) with a form's outcome in context.
+    pub async fn render_page(&self, request: Request<Body>, form: FormState) -> Response<Body> {
+        let portal = self.portal.clone();
+        let (options, assets) = (self.leptos_options.clone(), self.assets.clone());
+        let handler = leptos_axum::render_app_async_with_context(
+            move || {
+                provide_context(portal.clone());
+                provide_context(form.clone());
+            },
+            move || shell(options.clone(), assets.clone()),
+        );
+        handler(request).await
+    }
+}
+
+/// The caller's address, for per-address limits.
+pub fn client_address(
+    state: &AppState,
+    peer: SocketAddr,
+    headers: &axum::http::HeaderMap,
+) -> String {
+    let forwarded = state
+        .trust_proxy
+        .then(|| headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()))
+        .flatten()
+        .and_then(|v| v.split(',').next())
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty());
+    forwarded.unwrap_or_else(|| peer.ip().to_string())
 }
 
 /// The browser bundle's file names, from `assets.json` that `make build` writes beside the
@@ -52,7 +100,7 @@ fn read_assets(site_root: &Path) -> (String, Assets) {
     }
 }
 
-pub fn router(portal: Portal, site_root: &Path) -> Router {
+pub fn router(portal: Portal, site_root: &Path, exposure: Exposure) -> Router {
     let (bundle, assets) = read_assets(site_root);
     let leptos_options = LeptosOptions::builder()
         .output_name(bundle)
@@ -63,6 +111,9 @@ pub fn router(portal: Portal, site_root: &Path) -> Router {
     let state = AppState {
         leptos_options: leptos_options.clone(),
         portal: portal.clone(),
+        assets: assets.clone(),
+        https: exposure.https,
+        trust_proxy: exposure.trust_proxy,
     };
     let routes = generate_route_list(App);
     let page_context = {
@@ -89,15 +140,28 @@ pub fn router(portal: Portal, site_root: &Path) -> Router {
     Router::new()
         .merge(api)
         .route("/prefs", post(crate::prefs::set))
+        .route("/register", post(forms::register))
+        .route("/login", post(forms::login))
+        .route("/logout", post(forms::logout))
+        .route("/me/groups", post(forms::set_groups))
+        .route("/me/delete", post(forms::delete_account))
         .leptos_routes_with_context(&state, routes, page_context.clone(), page_shell)
         .nest("/pkg", pkg.with_state(()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(page_context, fallback_shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::session::find_user,
+        ))
+        .layer(axum::middleware::from_fn(crate::security::same_site_writes))
         .with_state(state)
+        .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
         .layer(CompressionLayer::new())
-        .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            crate::security::headers(exposure.https, req, next)
+        }))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
@@ -121,12 +185,19 @@ async fn immutable_when_ok<B>(mut response: Response<B>) -> Response<B> {
 }
 
 pub async fn serve(args: ServeArgs, portal: Portal) -> std::io::Result<()> {
-    let app = router(portal, &args.site_root);
+    let exposure = Exposure {
+        https: args.https,
+        trust_proxy: args.trust_proxy,
+    };
+    let app = router(portal, &args.site_root, exposure);
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 /// Finishes the requests in flight, then stops, on Ctrl-C or SIGTERM.

@@ -186,6 +186,11 @@ impl Problem {
     }
 }
 
+/// "Nothing was imported: the file has N problems", in the locale's words.
+pub fn refused_message(locale: Locale, problems: usize) -> String {
+    td_string!(locale, import.refused, count = problems).to_string()
+}
+
 /// A problem found at a place in the file. `line` 0 means the whole file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {

@@ -51,7 +51,11 @@ pub struct ResidentId {
 
 /// The check character of the first 17 digits.
 pub fn check_character(first17: &[u8; 17]) -> char {
-    let sum: u32 = first17.iter().zip(WEIGHTS).map(|(d, w)| u32::from(*d) * w).sum();
+    let sum: u32 = first17
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(d, w)| u32::from(*d) * w)
+        .sum();
     CHECK[(sum % 11) as usize]
 }
 
@@ -63,7 +67,9 @@ impl ResidentId {
             return Err(IdProblem::Length);
         }
         let bytes = text.as_bytes();
-        if !bytes[..17].iter().all(u8::is_ascii_digit) || !(bytes[17].is_ascii_digit() || bytes[17] == b'X') {
+        if !bytes[..17].iter().all(u8::is_ascii_digit)
+            || !(bytes[17].is_ascii_digit() || bytes[17] == b'X')
+        {
             return Err(IdProblem::Characters);
         }
         let mut digits = [0u8; 17];
@@ -73,17 +79,30 @@ impl ResidentId {
         if !PROVINCES.contains(&(digits[0] * 10 + digits[1])) {
             return Err(IdProblem::Region);
         }
-        let number = |range: std::ops::Range<usize>| digits[range].iter().fold(0u32, |n, d| n * 10 + u32::from(*d));
-        let birth_date = NaiveDate::from_ymd_opt(number(6..10) as i32, number(10..12), number(12..14))
-            .ok_or(IdProblem::BirthDate)?;
+        let number = |range: std::ops::Range<usize>| {
+            digits[range]
+                .iter()
+                .fold(0u32, |n, d| n * 10 + u32::from(*d))
+        };
+        let birth_date =
+            NaiveDate::from_ymd_opt(number(6..10) as i32, number(10..12), number(12..14))
+                .ok_or(IdProblem::BirthDate)?;
         if birth_date > today || today.year() - birth_date.year() > MAX_AGE_YEARS {
             return Err(IdProblem::BirthDateRange);
         }
         if check_character(&digits) != char::from(bytes[17]) {
             return Err(IdProblem::Checksum);
         }
-        let sex = if digits[16] % 2 == 1 { Sex::Male } else { Sex::Female };
-        Ok(ResidentId { number: text, birth_date, sex })
+        let sex = if digits[16] % 2 == 1 {
+            Sex::Male
+        } else {
+            Sex::Female
+        };
+        Ok(ResidentId {
+            number: text,
+            birth_date,
+            sex,
+        })
     }
 
     pub fn as_str(&self) -> &str {
@@ -142,7 +161,10 @@ mod tests {
     fn the_standards_worked_example() {
         // GB 11643-1999 appendix: 11010519491231002X.
         let id = ResidentId::parse("11010519491231002X", today()).unwrap();
-        assert_eq!(id.birth_date, NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
+        assert_eq!(
+            id.birth_date,
+            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
+        );
         assert_eq!(id.sex, Sex::Female);
         assert_eq!(id.masked(), "1101**********002X");
     }
@@ -166,7 +188,11 @@ mod tests {
         for c in ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'X'] {
             if c != last {
                 let bad = format!("{}{c}", &good[..17]);
-                assert_eq!(ResidentId::parse(&bad, today()), Err(IdProblem::Checksum), "{bad}");
+                assert_eq!(
+                    ResidentId::parse(&bad, today()),
+                    Err(IdProblem::Checksum),
+                    "{bad}"
+                );
             }
         }
     }
@@ -179,16 +205,40 @@ mod tests {
 
     #[test]
     fn shape_region_and_date_are_checked() {
-        assert_eq!(ResidentId::parse("1101051949123100", today()), Err(IdProblem::Length));
-        assert_eq!(ResidentId::parse("1101051949123100２X", today()), Err(IdProblem::Characters));
-        assert_eq!(ResidentId::parse("11010519491231002Y", today()), Err(IdProblem::Characters));
-        assert_eq!(ResidentId::parse(&with_check("99010519900101123"), today()), Err(IdProblem::Region));
-        assert_eq!(ResidentId::parse(&with_check("51010419900230123"), today()), Err(IdProblem::BirthDate));
-        assert_eq!(ResidentId::parse(&with_check("51010420300101123"), today()), Err(IdProblem::BirthDateRange));
-        assert_eq!(ResidentId::parse(&with_check("51010418800101123"), today()), Err(IdProblem::BirthDateRange));
+        assert_eq!(
+            ResidentId::parse("1101051949123100", today()),
+            Err(IdProblem::Length)
+        );
+        assert_eq!(
+            ResidentId::parse("1101051949123100２X", today()),
+            Err(IdProblem::Characters)
+        );
+        assert_eq!(
+            ResidentId::parse("11010519491231002Y", today()),
+            Err(IdProblem::Characters)
+        );
+        assert_eq!(
+            ResidentId::parse(&with_check("99010519900101123"), today()),
+            Err(IdProblem::Region)
+        );
+        assert_eq!(
+            ResidentId::parse(&with_check("51010419900230123"), today()),
+            Err(IdProblem::BirthDate)
+        );
+        assert_eq!(
+            ResidentId::parse(&with_check("51010420300101123"), today()),
+            Err(IdProblem::BirthDateRange)
+        );
+        assert_eq!(
+            ResidentId::parse(&with_check("51010418800101123"), today()),
+            Err(IdProblem::BirthDateRange)
+        );
         // 29 February exists in leap years only.
         assert!(ResidentId::parse(&with_check("51010420000229123"), today()).is_ok());
-        assert_eq!(ResidentId::parse(&with_check("51010420010229123"), today()), Err(IdProblem::BirthDate));
+        assert_eq!(
+            ResidentId::parse(&with_check("51010420010229123"), today()),
+            Err(IdProblem::BirthDate)
+        );
     }
 
     #[test]

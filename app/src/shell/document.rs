@@ -26,6 +26,7 @@ pub fn shell(options: LeptosOptions, assets: Assets) -> impl IntoView {
         .unwrap_or_else(|| "/".to_string());
     provide_context(prefs);
     provide_context(ReturnTo(back));
+    page_security_policy();
     let stylesheet = format!("/{}/{}", options.site_pkg_dir, assets.stylesheet);
     view! {
         <!DOCTYPE html>
@@ -45,5 +46,24 @@ pub fn shell(options: LeptosOptions, assets: Assets) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// The page's Content-Security-Policy: scripts only from this site, plus the one inline
+/// hydration script by its per-request nonce; WebAssembly allowed to compile; nothing framed.
+fn page_security_policy() {
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-{nonce}'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }

@@ -7,8 +7,10 @@ mod document;
 pub use document::{shell, Assets};
 
 mod status;
-pub use status::set_status;
+pub use status::{redirect, set_status};
 
+use crate::accounts::current_user;
+use crate::accounts::pages::{LoginPage, MyDataPage, ProfilePage, RegisterPage};
 use crate::catalog::pages::{CoursePage, CoursesPage, HomePage};
 use crate::error::AppError;
 use crate::i18n::Locale;
@@ -33,6 +35,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/courses") view=CoursesPage ssr=SsrMode::Async />
                     <Route path=path!("/courses/:code") view=CoursePage ssr=SsrMode::Async />
+                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/me") view=ProfilePage ssr=SsrMode::Async />
+                    <Route path=path!("/me/data") view=MyDataPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>
@@ -60,6 +66,20 @@ fn Layout(children: Children) -> impl IntoView {
                     <ul>
                         <li><a href="/">{td_string!(locale, nav_home)}</a></li>
                         <li><a href="/courses">{td_string!(locale, nav_courses)}</a></li>
+                        {match current_user() {
+                            Some(user) => view! {
+                                <li><a href="/me">{td_string!(locale, account.nav_me)} " · " {user.name}</a></li>
+                                <li>
+                                    <form method="post" action="/logout" class="inline-form">
+                                        <button type="submit" class="link-button">{td_string!(locale, account.logout)}</button>
+                                    </form>
+                                </li>
+                            }.into_any(),
+                            None => view! {
+                                <li><a href="/login">{td_string!(locale, account.nav_login)}</a></li>
+                                <li><a href="/register">{td_string!(locale, account.nav_register)}</a></li>
+                            }.into_any(),
+                        }}
                     </ul>
                 </nav>
                 <div class="prefs">

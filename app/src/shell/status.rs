@@ -11,5 +11,21 @@ pub fn set_status(code: u16) {
     }
 }
 
+/// Sends the visitor to `path` (303 See Other) instead of rendering this page.
+#[cfg(feature = "ssr")]
+pub fn redirect(path: &str) {
+    use leptos::prelude::use_context;
+    if let (Some(response), Ok(location)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(path),
+    ) {
+        response.set_status(http::StatusCode::SEE_OTHER);
+        response.insert_header(http::header::LOCATION, location);
+    }
+}
+
 #[cfg(not(feature = "ssr"))]
 pub fn set_status(_code: u16) {}
+
+#[cfg(not(feature = "ssr"))]
+pub fn redirect(_path: &str) {}

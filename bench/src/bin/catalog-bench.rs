@@ -95,7 +95,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A file may hold at most 20 MB, so each city imports its own part of the catalogue, as
     // the cities do.
     let files = peixun_bench::split_by_city(&bytes)?;
-    let portal = Portal::open(&url).await?;
+    let portal = Portal::open(
+        &url,
+        app::accounts::vault::Vault::ephemeral(),
+        app::portal::Settings::default(),
+    )
+    .await?;
     let (mut parse_time, mut import_time, mut created) = (Duration::ZERO, Duration::ZERO, 0);
     for file in &files {
         let started = Instant::now();

@@ -58,7 +58,13 @@ impl IntoResponse for ApiError {
                 fields_en: err.fields().map(|f| f.messages(Locale::en)),
             },
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let AppError::TooManyRequests { retry_after_secs } = err {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, retry_after_secs.into());
+        }
+        response
     }
 }
 

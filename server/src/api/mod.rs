@@ -2,8 +2,10 @@
 //! document at `/api/openapi.json` that is generated from these handlers. Handlers only
 //! translate HTTP to calls of the service layer and back.
 
+mod accounts;
 mod error;
 mod meta;
+mod staff;
 
 use crate::web::AppState;
 use app::catalog::service::{self, Institution, InstitutionList};
@@ -30,7 +32,10 @@ use utoipa_axum::routes;
     ),
     tags(
         (name = "catalogue", description = "Training courses of the demand catalogue"),
-        (name = "reference", description = "Enumerations and service health")
+        (name = "reference", description = "Enumerations and service health"),
+        (name = "accounts", description = "Sign-up, sign-in (HttpOnly session cookie) and the signed-in person's data. \
+            Writes with the cookie need a JSON body, or must come from this site's own pages."),
+        (name = "staff", description = "Role-scoped endpoints for institutions, evaluators and HR officers")
     )
 )]
 struct ApiDoc;
@@ -44,6 +49,21 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .routes(routes!(get_institution))
         .routes(routes!(meta::meta))
         .split_for_parts();
+    let (private, private_doc) = OpenApiRouter::new()
+        .routes(routes!(accounts::register))
+        .routes(routes!(accounts::login))
+        .routes(routes!(accounts::logout))
+        .routes(routes!(accounts::me, accounts::delete))
+        .routes(routes!(accounts::set_groups))
+        .routes(routes!(accounts::change_password))
+        .routes(routes!(accounts::export))
+        .routes(routes!(staff::import_catalog))
+        .split_for_parts();
+    doc.merge(private_doc);
+    // Uploads of a city's catalogue may be up to 20 MB; every other body up to 1 MB.
+    let private = private.layer(axum::extract::DefaultBodyLimit::max(
+        app::catalog::import::MAX_FILE_BYTES + 64 * 1024,
+    ));
     // The paths above are relative to /api/v1.
     doc.paths.paths = std::mem::take(&mut doc.paths.paths)
         .into_iter()
@@ -60,7 +80,13 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         Method::OPTIONS,
     ]);
     let router = Router::new()
-        .nest("/api/v1", public.fallback(not_found).layer(cors.clone()))
+        .nest(
+            "/api/v1",
+            public
+                .layer(cors.clone())
+                .merge(private)
+                .fallback(not_found),
+        )
         .merge(health)
         .route_layer(axum::middleware::from_fn(error::json_rejections));
     let openapi = doc.clone();

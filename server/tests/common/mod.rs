@@ -13,6 +13,8 @@ pub struct Server {
     pub base: String,
     pub dir: tempfile::TempDir,
     pub client: reqwest::Client,
+    /// Everything the server logged so far.
+    pub log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -35,7 +37,7 @@ impl Server {
             ])
             .arg(dir.path().join("site"))
             .args(extra)
-            .env("PEIXUN_LOG", "info")
+            .env("PEIXUN_LOG", "debug,sqlx=warn,hyper=warn,tower_http=debug")
             .env("NO_COLOR", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -43,6 +45,8 @@ impl Server {
             .expect("spawn peixun");
         let stderr = child.stderr.take().expect("stderr");
         let (tx, rx) = std::sync::mpsc::channel();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = log.clone();
         std::thread::spawn(move || {
             let mut sent = false;
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
@@ -52,6 +56,7 @@ impl Server {
                         sent = true;
                     }
                 }
+                sink.lock().unwrap().push(line);
             }
         });
         let base = rx
@@ -66,6 +71,7 @@ impl Server {
             base,
             dir,
             client,
+            log,
         };
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
@@ -119,4 +125,64 @@ pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name)
+}
+
+/// A valid identity number with these first 17 digits (the check character computed).
+pub fn id_number(first17: &str) -> String {
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const C: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+    let sum: u32 = first17
+        .bytes()
+        .zip(W)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    format!("{first17}{}", C[(sum % 11) as usize])
+}
+
+/// The `name=value` of a `Set-Cookie` header for `name`, if the response sets it.
+pub fn cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| v.split(';').next().unwrap_or_default().to_string())
+}
+
+impl Server {
+    pub async fn register(&self, phone: &str, id: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/auth/register"))
+            .json(&serde_json::json!({"phone": phone, "password": "培训 secret 2026", "name": "测试学员", "id_number": id}))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Signs in and returns the session cookie (`peixun_session=…`).
+    pub async fn login(&self, phone: &str, password: &str) -> String {
+        let r = self
+            .client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({"phone": phone, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "sign-in of {phone}");
+        cookie(&r, "peixun_session").expect("session cookie")
+    }
+
+    pub async fn get_as(&self, path: &str, session: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("cookie", session)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub fn database(&self) -> String {
+        database_url(self.dir.path())
+    }
 }

@@ -1,0 +1,345 @@
+//! Sign-up, sign-in, the profile with groups, and "my data" (export, delete). Plain forms that
+//! post to the server (see `server/src/forms.rs`); a refused post renders the page again with
+//! each error next to its field and a summary at the top.
+
+use super::{current_user, FormState, Profile};
+use crate::error::AppError;
+use crate::i18n::Locale;
+use crate::identity::Sex;
+use crate::prefs::use_locale;
+use crate::reference::{Enumeration, Group};
+use crate::shell::{redirect, set_status, ErrorNotice};
+use leptos::prelude::*;
+use leptos_i18n::td_string;
+use leptos_meta::Title;
+
+fn form_state() -> FormState {
+    use_context::<FormState>().unwrap_or_default()
+}
+
+#[server]
+pub async fn my_profile() -> Result<Option<Profile>, AppError> {
+    let Some(user) = current_user() else {
+        return Ok(None);
+    };
+    let portal = use_context::<crate::portal::Portal>()
+        .ok_or_else(|| AppError::Internal("no portal".into()))?;
+    super::service::profile(&portal, user.id).await.map(Some)
+}
+
+/// The list of a form's errors at its top, each linking to its field (GOV.UK pattern).
+#[component]
+fn ErrorSummary(
+    locale: Locale,
+    state: FormState,
+    labels: Vec<(&'static str, &'static str)>,
+) -> impl IntoView {
+    if state.errors.is_empty() && state.message.is_none() {
+        return None;
+    }
+    let items = labels
+        .into_iter()
+        .filter_map(|(field, label)| state.error(field).map(|e| (field, label, e)))
+        .map(|(field, label, e)| view! { <li><a href=format!("#{field}")>{format!("{label}：{e}")}</a></li> })
+        .collect_view();
+    Some(view! {
+        <div class="error-summary" role="alert" tabindex="-1">
+            <h2>{td_string!(locale, account.error_summary)}</h2>
+            {state.message.clone().map(|m| view! { <p>{m}</p> })}
+            <ul>{items}</ul>
+        </div>
+    })
+}
+
+/// A labelled input with its hint and error.
+#[component]
+fn Field(
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] value: String,
+    state: FormState,
+) -> impl IntoView {
+    let error = state.error(name);
+    let hint_id = format!("{name}-hint");
+    let error_id = format!("{name}-error");
+    let described = [
+        hint.map(|_| hint_id.clone()),
+        error.as_ref().map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    view! {
+        <div class="field" class:field-error=error.is_some()>
+            <label for=name>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            {error.clone().map(|e| view! { <p class="error-message" id=error_id.clone()>{e}</p> })}
+            <input
+                id=name
+                name=name
+                type=kind
+                value=value
+                autocomplete=autocomplete
+                inputmode=inputmode
+                aria-describedby=(!described.is_empty()).then_some(described)
+                aria-invalid=error.is_some().then_some("true")
+            />
+        </div>
+    }
+}
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let locale = use_locale();
+    let state = form_state();
+    set_status(if state.status == 0 { 200 } else { state.status });
+    let labels = vec![
+        ("name", td_string!(locale, account.name)),
+        ("id_number", td_string!(locale, account.id_number)),
+        ("phone", td_string!(locale, account.phone)),
+        ("password", td_string!(locale, account.password)),
+    ];
+    view! {
+        <Title text=td_string!(locale, account.register_title) />
+        <div class="narrow">
+            <h1>{td_string!(locale, account.register_title)}</h1>
+            <p class="lead">{td_string!(locale, account.register_lead)}</p>
+            <ErrorSummary locale=locale state=state.clone() labels=labels />
+            <form method="post" action="/register" novalidate>
+                <Field name="name" label=td_string!(locale, account.name) autocomplete="name" value=state.value("name") state=state.clone() />
+                <Field
+                    name="id_number"
+                    label=td_string!(locale, account.id_number)
+                    hint=td_string!(locale, account.id_number_hint)
+                    autocomplete="off"
+                    value=state.value("id_number")
+                    state=state.clone()
+                />
+                <Field
+                    name="phone"
+                    label=td_string!(locale, account.phone)
+                    hint=td_string!(locale, account.phone_hint)
+                    kind="tel"
+                    autocomplete="tel-national"
+                    inputmode="numeric"
+                    value=state.value("phone")
+                    state=state.clone()
+                />
+                <Field
+                    name="password"
+                    label=td_string!(locale, account.password)
+                    hint=td_string!(locale, account.password_hint)
+                    kind="password"
+                    autocomplete="new-password"
+                    state=state.clone()
+                />
+                <p class="hint">{td_string!(locale, account.privacy_note)}</p>
+                <button type="submit">{td_string!(locale, account.register_button)}</button>
+            </form>
+            <p>{td_string!(locale, account.have_account)} " " <a href="/login">{td_string!(locale, account.login_link)}</a></p>
+        </div>
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let locale = use_locale();
+    let state = form_state();
+    set_status(if state.status == 0 { 200 } else { state.status });
+    let labels = vec![
+        ("phone", td_string!(locale, account.phone)),
+        ("password", td_string!(locale, account.password)),
+    ];
+    view! {
+        <Title text=td_string!(locale, account.login_title) />
+        <div class="narrow">
+            <h1>{td_string!(locale, account.login_title)}</h1>
+            <ErrorSummary locale=locale state=state.clone() labels=labels />
+            <form method="post" action="/login" novalidate>
+                <Field
+                    name="phone"
+                    label=td_string!(locale, account.phone)
+                    kind="tel"
+                    autocomplete="username"
+                    inputmode="numeric"
+                    value=state.value("phone")
+                    state=state.clone()
+                />
+                <Field
+                    name="password"
+                    label=td_string!(locale, account.password)
+                    kind="password"
+                    autocomplete="current-password"
+                    state=state.clone()
+                />
+                <button type="submit">{td_string!(locale, account.login_button)}</button>
+            </form>
+            <p>{td_string!(locale, account.no_account)} " " <a href="/register">{td_string!(locale, account.register_link)}</a></p>
+        </div>
+    }
+}
+
+fn sex_label(locale: Locale, sex: Option<Sex>) -> &'static str {
+    match sex {
+        Some(Sex::Male) => td_string!(locale, account.male),
+        Some(Sex::Female) => td_string!(locale, account.female),
+        None => td_string!(locale, none),
+    }
+}
+
+#[component]
+fn ProfileDetails(locale: Locale, profile: Profile) -> impl IntoView {
+    let state = form_state();
+    let none = td_string!(locale, none).to_string();
+    let rows: Vec<(&'static str, String)> = vec![
+        (td_string!(locale, account.name), profile.name.clone()),
+        (td_string!(locale, account.phone), profile.phone.clone()),
+        (
+            td_string!(locale, account.id_number),
+            profile.id_number.clone().unwrap_or_else(|| none.clone()),
+        ),
+        (
+            td_string!(locale, account.birth_date),
+            profile
+                .birth_date
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| none.clone()),
+        ),
+        (
+            td_string!(locale, account.age),
+            profile
+                .age
+                .map(|a| a.to_string())
+                .unwrap_or_else(|| none.clone()),
+        ),
+        (
+            td_string!(locale, account.sex),
+            sex_label(locale, profile.sex).to_string(),
+        ),
+    ];
+    let mine: Vec<Group> = profile.groups.iter().map(|g| g.group).collect();
+    let checkboxes = super::choosable_groups()
+        .iter()
+        .map(|g| {
+            let id = format!("group-{}", g.code());
+            let evidence = super::evidence_for(*g).map(|e| {
+                td_string!(locale, account.evidence_needed, evidence = e.label(locale)).to_string()
+            });
+            let hint_id = format!("{id}-hint");
+            view! {
+                <div class="checks">
+                    <input
+                        id=id.clone()
+                        type="checkbox"
+                        name="groups"
+                        value=g.code()
+                        checked=mine.contains(g)
+                        aria-describedby=evidence.as_ref().map(|_| hint_id.clone())
+                    />
+                    <label for=id>{g.label(locale)}</label>
+                    {evidence.map(|e| view! { <span class="hint" id=hint_id>{e}</span> })}
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="me-details">
+            <h2 id="me-details">{td_string!(locale, account.details_heading)}</h2>
+            <dl class="details">
+                {rows.into_iter().map(|(k, v)| view! { <div><dt>{k}</dt><dd>{v}</dd></div> }).collect_view()}
+            </dl>
+            <p class="hint">{td_string!(locale, account.masked_note)}</p>
+        </section>
+        <section aria-labelledby="me-groups">
+            <h2 id="me-groups">{td_string!(locale, account.groups_heading)}</h2>
+            {state.message.clone().map(|m| view! { <p class="notice-ok" role="status">{m}</p> })}
+            <form method="post" action="/me/groups">
+                <fieldset>
+                    <legend>{td_string!(locale, account.groups_legend)}</legend>
+                    {checkboxes}
+                </fieldset>
+                <button type="submit">{td_string!(locale, account.save_groups)}</button>
+            </form>
+        </section>
+        <section aria-labelledby="me-more">
+            <h2 id="me-more">{td_string!(locale, account.more_heading)}</h2>
+            <ul>
+                <li><a href="/me/data">{td_string!(locale, account.my_data_link)}</a></li>
+            </ul>
+        </section>
+    }
+}
+
+/// Pages for signed-in people only: everyone else is sent to sign in.
+fn signed_in_or_redirect() -> bool {
+    if current_user().is_some() {
+        return true;
+    }
+    redirect("/login");
+    false
+}
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let locale = use_locale();
+    let allowed = signed_in_or_redirect();
+    let data = Resource::new(|| (), |_| my_profile());
+    view! {
+        <Title text=td_string!(locale, account.profile_title) />
+        <h1>{td_string!(locale, account.profile_title)}</h1>
+        <Suspense>
+            {move || Suspend::new(async move {
+                match (allowed, data.await) {
+                    (true, Ok(Some(profile))) => view! { <ProfileDetails locale=locale profile=profile /> }.into_any(),
+                    (_, Err(e)) => view! { <ErrorNotice error=e /> }.into_any(),
+                    _ => view! { <p><a href="/login">{td_string!(locale, account.login_link)}</a></p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn MyDataPage() -> impl IntoView {
+    let locale = use_locale();
+    let state = form_state();
+    set_status(if state.status == 0 { 200 } else { state.status });
+    if !signed_in_or_redirect() {
+        return view! { <p><a href="/login">{td_string!(locale, account.login_link)}</a></p> }
+            .into_any();
+    }
+    let labels = vec![("password", td_string!(locale, account.password))];
+    view! {
+        <Title text=td_string!(locale, account.my_data_title) />
+        <div class="narrow">
+            <h1>{td_string!(locale, account.my_data_title)}</h1>
+            <section aria-labelledby="export-heading">
+                <h2 id="export-heading">{td_string!(locale, account.export_heading)}</h2>
+                <p>{td_string!(locale, account.export_text)}</p>
+                <p><a class="button-link" href="/api/v1/me/export" download="peixun-my-data.json">{td_string!(locale, account.export_button)}</a></p>
+            </section>
+            <section aria-labelledby="delete-heading">
+                <h2 id="delete-heading">{td_string!(locale, account.delete_heading)}</h2>
+                <p>{td_string!(locale, account.delete_text)}</p>
+                <ErrorSummary locale=locale state=state.clone() labels=labels />
+                <form method="post" action="/me/delete" novalidate>
+                    <Field
+                        name="password"
+                        label=td_string!(locale, account.password)
+                        hint=td_string!(locale, account.delete_password_hint)
+                        kind="password"
+                        autocomplete="current-password"
+                        state=state.clone()
+                    />
+                    <button type="submit" class="button-danger">{td_string!(locale, account.delete_button)}</button>
+                </form>
+            </section>
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,221 @@
+//! `/api/v1/auth` and `/api/v1/me`: sign-up, sign-in and the signed-in person's own data.
+
+use super::ApiError;
+use crate::session::{clear_cookie, session_cookie, token_of, Signed};
+use crate::web::{client_address, AppState};
+use app::accounts::service::{self, Export, Registration};
+use app::accounts::Profile;
+use app::reference::Group;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+/// Sign up as a trainee: mobile number, password, real name and identity number.
+#[utoipa::path(
+    post,
+    path = "/auth/register",
+    tag = "accounts",
+    request_body = Registration,
+    responses(
+        (status = 201, description = "Signed up (not yet signed in)", body = Profile),
+        (status = 400, description = "A field is not valid; `fields` names each", body = super::ErrorBody),
+        (status = 409, description = "The phone or identity number is registered already", body = super::ErrorBody),
+    )
+)]
+pub async fn register(
+    State(state): State<AppState>,
+    Json(body): Json<Registration>,
+) -> Result<Response, ApiError> {
+    let id = service::register(&state.portal, body).await?;
+    let profile = service::profile(&state.portal, id).await?;
+    Ok((StatusCode::CREATED, Json(profile)).into_response())
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct Credentials {
+    phone: String,
+    password: String,
+}
+
+/// Sign in: sets the HttpOnly session cookie. Repeated failures for one phone number answer
+/// 429 with `Retry-After`.
+#[utoipa::path(
+    post,
+    path = "/auth/login",
+    tag = "accounts",
+    request_body = Credentials,
+    responses(
+        (status = 200, description = "Signed in; the session cookie is set", body = Profile),
+        (status = 401, description = "Wrong phone or password", body = super::ErrorBody),
+        (status = 429, description = "Too many attempts; see Retry-After", body = super::ErrorBody),
+    )
+)]
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Json(body): Json<Credentials>,
+) -> Result<Response, ApiError> {
+    let client = client_address(&state, peer, &headers);
+    let token = service::login(&state.portal, &body.phone, &body.password, &client).await?;
+    let user = service::session_user(&state.portal, &token.0)
+        .await?
+        .ok_or(ApiError(app::error::AppError::Unauthorized))?;
+    let profile = service::profile(&state.portal, user.id).await?;
+    let mut response = Json(profile).into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(&token, state.https));
+    Ok(response)
+}
+
+/// Sign out: ends the session.
+#[utoipa::path(post, path = "/auth/logout", tag = "accounts", responses((status = 204, description = "Signed out")))]
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if let Some(token) = token_of(&headers) {
+        service::logout(&state.portal, &token).await?;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, clear_cookie(state.https));
+    Ok(response)
+}
+
+/// My profile: the identity and phone numbers masked.
+#[utoipa::path(
+    get,
+    path = "/me",
+    tag = "accounts",
+    responses(
+        (status = 200, description = "The signed-in person", body = Profile),
+        (status = 401, description = "Not signed in", body = super::ErrorBody),
+    )
+)]
+pub async fn me(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+) -> Result<Json<Profile>, ApiError> {
+    Ok(Json(service::profile(&state.portal, user.id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct Groups {
+    groups: Vec<Group>,
+}
+
+/// The groups I belong to (api.md `group` codes); each answer lists the proof it needs.
+#[utoipa::path(
+    put,
+    path = "/me/groups",
+    tag = "accounts",
+    request_body = Groups,
+    responses(
+        (status = 200, description = "Saved", body = Profile),
+        (status = 401, description = "Not signed in", body = super::ErrorBody),
+    )
+)]
+pub async fn set_groups(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Json(body): Json<Groups>,
+) -> Result<Json<Profile>, ApiError> {
+    Ok(Json(
+        service::set_groups(&state.portal, user.id, &body.groups).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct PasswordChange {
+    current_password: String,
+    new_password: String,
+}
+
+/// Change my password: every session ends; this client gets a new one.
+#[utoipa::path(
+    post,
+    path = "/me/password",
+    tag = "accounts",
+    request_body = PasswordChange,
+    responses(
+        (status = 204, description = "Changed; a new session cookie is set"),
+        (status = 400, description = "Wrong current password, or the new one is refused", body = super::ErrorBody),
+        (status = 401, description = "Not signed in", body = super::ErrorBody),
+    )
+)]
+pub async fn change_password(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Json(body): Json<PasswordChange>,
+) -> Result<Response, ApiError> {
+    let token = service::change_password(
+        &state.portal,
+        user.id,
+        &body.current_password,
+        &body.new_password,
+    )
+    .await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(&token, state.https));
+    Ok(response)
+}
+
+/// Everything Peixun holds about me, as a JSON download.
+#[utoipa::path(
+    get,
+    path = "/me/export",
+    tag = "accounts",
+    responses(
+        (status = 200, description = "My data", body = Export),
+        (status = 401, description = "Not signed in", body = super::ErrorBody),
+    )
+)]
+pub async fn export(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+) -> Result<Response, ApiError> {
+    let data = service::export(&state.portal, user.id).await?;
+    let mut response = Json(data).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        "attachment; filename=\"peixun-my-data.json\""
+            .parse()
+            .expect("static header"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        "no-store".parse().expect("static header"),
+    );
+    Ok(response)
+}
+
+/// Delete my account. Records the law requires to keep are kept without my identity.
+#[utoipa::path(
+    delete,
+    path = "/me",
+    tag = "accounts",
+    responses(
+        (status = 204, description = "Deleted; signed out"),
+        (status = 401, description = "Not signed in", body = super::ErrorBody),
+    )
+)]
+pub async fn delete(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+) -> Result<Response, ApiError> {
+    service::delete_account(&state.portal, user.id).await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, clear_cookie(state.https));
+    Ok(response)
+}
