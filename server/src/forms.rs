@@ -176,13 +176,8 @@ pub async fn set_groups(
         .collect();
     let locale = locale_of(&headers);
     match service::set_groups(&app.portal, me.id, &groups).await {
-        Ok(_) => {
-            let saved = FormState {
-                message: Some(leptos_i18n::td_string!(locale, account.groups_saved).to_string()),
-                ..Default::default()
-            };
-            render_again(&app, "/me", headers, user.0.clone(), saved).await
-        }
+        // Post/redirect/get: a reload does not post again.
+        Ok(_) => see_other("/me?saved=groups"),
         Err(err) => {
             render_again(
                 &app,

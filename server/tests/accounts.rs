@@ -301,7 +301,8 @@ async fn cookie_writes_from_other_sites_are_refused_and_json_clients_work() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 200);
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()[header::LOCATION], "/me?saved=groups");
     // A non-browser client with the cookie and a JSON body.
     let r = s
         .client

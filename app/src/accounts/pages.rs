@@ -195,6 +195,7 @@ fn sex_label(locale: Locale, sex: Option<Sex>) -> &'static str {
 #[component]
 fn ProfileDetails(locale: Locale, profile: Profile) -> impl IntoView {
     let state = form_state();
+    let saved = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("saved").is_some());
     let none = td_string!(locale, none).to_string();
     let rows: Vec<(&'static str, String)> = vec![
         (td_string!(locale, account.name), profile.name.clone()),
@@ -257,7 +258,8 @@ fn ProfileDetails(locale: Locale, profile: Profile) -> impl IntoView {
         </section>
         <section aria-labelledby="me-groups">
             <h2 id="me-groups">{td_string!(locale, account.groups_heading)}</h2>
-            {state.message.clone().map(|m| view! { <p class="notice-ok" role="status">{m}</p> })}
+            {state.message.clone().map(|m| view! { <p class="notice-error" role="alert">{m}</p> })}
+            {saved.then(|| view! { <p class="notice-ok" role="status">{td_string!(locale, account.groups_saved)}</p> })}
             <form method="post" action="/me/groups">
                 <fieldset>
                     <legend>{td_string!(locale, account.groups_legend)}</legend>

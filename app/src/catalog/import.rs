@@ -857,6 +857,24 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        #[test]
+        fn any_bytes_are_refused_or_read_never_a_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2000)) {
+            let _ = parse(&bytes, FileKind::Csv);
+            let _ = parse(&bytes, FileKind::Xlsx);
+        }
+
+        #[test]
+        fn any_cell_in_a_good_row_is_checked_never_a_panic(column in 0usize..28, cell in "\\PC{0,30}") {
+            let mut cells: Vec<String> = GOOD.split(',').map(str::to_string).collect();
+            if column < cells.len() {
+                cells[column] = format!("\"{}\"", cell.replace('"', "\"\""));
+            }
+            let _ = parse(csv(&[&cells.join(",")]).as_slice(), FileKind::Csv);
+        }
+    }
+
     #[test]
     fn phone_and_code_checks() {
         assert!(is_phone("13800000002"));

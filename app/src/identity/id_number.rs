@@ -251,6 +251,32 @@ mod tests {
         assert_eq!(woman.sex, Sex::Female);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn the_parser_never_panics(text in "\\PC{0,40}") {
+            let _ = ResidentId::parse(&text, today());
+            let _ = mask_id(&text);
+        }
+
+        #[test]
+        fn digit_strings_never_panic_and_checksums_decide(first17 in "[0-9]{17}", last in "[0-9X]") {
+            let text = format!("{first17}{last}");
+            if let Ok(id) = ResidentId::parse(&text, today()) {
+                proptest::prop_assert_eq!(id.as_str(), text.as_str());
+                proptest::prop_assert!(id.birth_date <= today());
+            }
+        }
+
+        #[test]
+        fn every_valid_number_parses(region in 0usize..31, days in 0i64..40_000, seq in 0u32..1000) {
+            let provinces = [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65];
+            let birth = today() - chrono::Duration::days(days);
+            let first17 = format!("{}0104{}{seq:03}", provinces[region], birth.format("%Y%m%d"));
+            let id = ResidentId::parse(&with_check(&first17), today()).unwrap();
+            proptest::prop_assert_eq!(id.birth_date, birth);
+        }
+    }
+
     #[test]
     fn masking_never_shows_the_middle() {
         assert_eq!(mask_id("51010419900307123X"), "5101**********123X");

@@ -1,0 +1,84 @@
+import { test, expect, visit, jsEnabled, expectAccessible } from './fixtures.mjs';
+
+/** A valid identity number from its first 17 digits (GB 11643 check character). */
+function idNumber(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const c = '10X98765432';
+  const sum = [...first17].reduce((s, d, i) => s + Number(d) * w[i], 0);
+  return first17 + c[sum % 11];
+}
+
+/** A phone number of its own for each test run and project, so runs never collide. */
+function phoneFor(testInfo) {
+  const projects = { 'phone-js': 1, 'phone-nojs': 2, 'desktop-js': 3 };
+  const n = (Date.now() % 100000) * 10 + (projects[testInfo.project.name] ?? 0);
+  return `135${String(n).padStart(8, '0').slice(-8)}`;
+}
+
+test('sign up, sign out, sign in and set my groups', async ({ page, consoleErrors }, testInfo) => {
+  // The refused posts answer 400 and 401, which the browser logs.
+  consoleErrors.allowStatus(400);
+  consoleErrors.allowStatus(401);
+  const phone = phoneFor(testInfo);
+  const birth = `1992${String(1 + (Date.now() % 12)).padStart(2, '0')}15`;
+  const id = idNumber(`510104${birth}${String(100 + (Date.now() % 800)).slice(0, 3)}`);
+  await visit(page, '/register', testInfo);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('注册');
+
+  // A refused sign-up keeps what was typed and puts each error by its field.
+  await page.getByLabel('姓名').fill('测试学员');
+  await page.getByLabel('身份证号').fill(id.slice(0, 17) + (id.endsWith('1') ? '2' : '1'));
+  await page.getByLabel('手机号码').fill(phone);
+  await page.getByLabel('密码').fill('12345678');
+  await page.getByRole('button', { name: '注册' }).click();
+  await expect(page.getByRole('alert')).toContainText('请修改以下问题');
+  await expect(page.getByLabel('身份证号')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#id_number-error')).toHaveText('身份证号校验码不正确，请核对');
+  await expect(page.locator('#password-error')).toContainText('这个密码太常见');
+  await expect(page.getByLabel('姓名')).toHaveValue('测试学员');
+  await expectAccessible(page);
+
+  await page.getByLabel('身份证号').fill(id);
+  await page.getByLabel('密码').fill('我的 培训 密码 2026');
+  await page.getByRole('button', { name: '注册' }).click();
+  await expect(page).toHaveURL(/\/me$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('我的');
+  await expect(page.getByText(`${phone.slice(0, 3)}****${phone.slice(7)}`)).toBeVisible();
+  await expect(page.getByText(`5101**********${id.slice(14)}`)).toBeVisible();
+  await expect(page.locator('body')).not.toContainText(id);
+  await expectAccessible(page);
+
+  await page.getByRole('button', { name: '退出' }).click();
+  await expect(page.getByRole('link', { name: '登录' })).toBeVisible();
+  await visit(page, '/login', testInfo);
+  await page.getByLabel('手机号码').fill(phone);
+  await page.getByLabel('密码').fill('wrong password here');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByRole('alert')).toContainText('请先登录');
+  await page.getByLabel('密码').fill('我的 培训 密码 2026');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/me$/);
+
+  await page.getByLabel('退役军人').check();
+  await expect(page.getByText('需要：退役证')).toBeVisible();
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByRole('status')).toHaveText('已保存');
+  await expect(page.getByLabel('退役军人')).toBeChecked();
+  await expectAccessible(page);
+
+  await page.getByRole('link', { name: /我的数据/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('我的数据');
+  await expectAccessible(page);
+  await page.getByLabel('密码').fill('我的 培训 密码 2026');
+  await page.getByRole('button', { name: '注销我的账号' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('link', { name: '注册' })).toBeVisible();
+});
+
+test('signed-out visitors are sent to sign in', async ({ page, consoleErrors }, testInfo) => {
+  await page.goto('/me');
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('登录');
+  if (jsEnabled(testInfo)) await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await expectAccessible(page);
+});
