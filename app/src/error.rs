@@ -12,20 +12,38 @@ use std::collections::BTreeMap;
 pub enum FieldProblem {
     UnknownCode,
     NotANumber,
-    OutOfRange { min: i64, max: i64 },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     NotADate,
     NotABool,
     UnknownParameter,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     Repeated,
     Required,
     NotMobile,
-    IdNumber { reason: IdReason },
-    PasswordTooShort { min: usize },
-    PasswordTooLong { max: usize },
+    IdNumber {
+        reason: IdReason,
+    },
+    PasswordTooShort {
+        min: usize,
+    },
+    PasswordTooLong {
+        max: usize,
+    },
     PasswordCommon,
     AlreadyRegistered,
     WrongPassword,
+    AlreadyEnrolled,
+    /// A status change the enrolment's current status does not allow.
+    BadTransition,
+    /// Too late: the class has started.
+    ClassStarted,
+    /// No seat is free to approve someone from the waiting list.
+    NoSeat,
 }
 
 /// Why an identity number was refused (mirrors `identity::IdProblem`, for the wire).
@@ -110,6 +128,10 @@ impl FieldProblem {
                 td_string!(locale, error.already_registered).to_string()
             }
             FieldProblem::WrongPassword => td_string!(locale, error.wrong_password).to_string(),
+            FieldProblem::AlreadyEnrolled => td_string!(locale, error.already_enrolled).to_string(),
+            FieldProblem::BadTransition => td_string!(locale, error.bad_transition).to_string(),
+            FieldProblem::ClassStarted => td_string!(locale, error.class_started).to_string(),
+            FieldProblem::NoSeat => td_string!(locale, error.no_seat).to_string(),
         }
     }
 }
@@ -144,6 +166,26 @@ impl FieldErrors {
     }
 }
 
+/// One rule's verdict as the API and the pages show it: the rule's name, whether it is met,
+/// and why, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RuleVerdict {
+    pub rule: String,
+    pub ok: bool,
+    pub message: String,
+    pub message_en: String,
+}
+
+impl RuleVerdict {
+    pub fn text(&self, locale: Locale) -> &str {
+        match locale {
+            Locale::en => &self.message_en,
+            _ => &self.message,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum AppError {
     #[error("invalid input: {0:?}")]
@@ -162,6 +204,9 @@ pub enum AppError {
     /// The record exists already (which field says why).
     #[error("conflict: {0:?}")]
     Conflict(FieldErrors),
+    /// The request is understood but a rule refuses it; every rule checked, with its verdict.
+    #[error("refused by a rule")]
+    NotEligible(Vec<RuleVerdict>),
     #[error("too many attempts; retry after {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: u64 },
     /// A fault of ours (storage unreachable, corrupt row). The detail is logged, never shown.
@@ -180,6 +225,7 @@ impl AppError {
             AppError::Forbidden | AppError::CrossSite => 403,
             AppError::NotFound => 404,
             AppError::Conflict(_) => 409,
+            AppError::NotEligible(_) => 422,
             AppError::TooManyRequests { .. } => 429,
             AppError::Internal(_) => 500,
         }
@@ -194,6 +240,7 @@ impl AppError {
             AppError::CrossSite => "cross_site_request",
             AppError::NotFound => "not_found",
             AppError::Conflict(_) => "conflict",
+            AppError::NotEligible(_) => "not_eligible",
             AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Internal(_) => "internal",
         }
@@ -207,6 +254,14 @@ impl AppError {
             AppError::CrossSite => td_string!(locale, error.cross_site).to_string(),
             AppError::NotFound => td_string!(locale, error.not_found).to_string(),
             AppError::Conflict(_) => td_string!(locale, error.conflict).to_string(),
+            AppError::NotEligible(reasons) => {
+                let failed: Vec<String> = reasons
+                    .iter()
+                    .filter(|r| !r.ok)
+                    .map(|r| r.text(locale).to_string())
+                    .collect();
+                td_string!(locale, error.not_eligible, reasons = failed.join("；")).to_string()
+            }
             AppError::TooManyRequests { retry_after_secs } => {
                 td_string!(locale, error.too_many_requests, seconds = *retry_after_secs).to_string()
             }

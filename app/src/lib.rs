@@ -8,6 +8,8 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod accounts;
 pub mod catalog;
+pub mod clock;
+pub mod enrollment;
 pub mod error;
 pub mod identity;
 pub mod money;
@@ -18,6 +20,7 @@ pub mod reference;
 pub mod shell;
 #[cfg(feature = "ssr")]
 pub mod storage;
+pub mod subsidy;
 
 /// The browser entry point: wires up the islands of a server-rendered page.
 #[cfg(feature = "hydrate")]

@@ -1,4 +1,5 @@
-//! The pages' form posts (sign-up, sign-in, sign-out, groups, account deletion). They call the
+//! The pages' form posts (sign-up, sign-in, sign-out, groups, account deletion, enrolment,
+//! the inbox and the institution console). They call the
 //! same services as the API. On success they redirect (303); when refused they render the
 //! same page again, with the values typed (never a password) and each error by its field.
 
@@ -39,13 +40,13 @@ fn see_other(to: &str) -> Response {
 /// Renders the page at `path` again (GET semantics) with `state` in its context.
 async fn render_again(
     app: &AppState,
-    path: &'static str,
+    path: &str,
     headers: HeaderMap,
     user: CurrentUser,
     state: FormState,
 ) -> Response {
     let mut request = Request::builder()
-        .uri(Uri::from_static(path))
+        .uri(Uri::try_from(path).unwrap_or(Uri::from_static("/")))
         .body(Body::empty())
         .unwrap_or_default();
     *request.headers_mut() = headers;
@@ -229,5 +230,184 @@ pub async fn delete_account(
             )
             .await
         }
+    }
+}
+
+/// A refusal shown on the page the form came from, as a message at its top.
+async fn refused_on(
+    app: &AppState,
+    path: &str,
+    headers: HeaderMap,
+    user: CurrentUser,
+    err: AppError,
+) -> Response {
+    let locale = locale_of(&headers);
+    let mut state = refused(&err, locale, BTreeMap::new());
+    let mut text = err.message(locale);
+    if !state.errors.is_empty() {
+        let details: Vec<String> = state.errors.values().cloned().collect();
+        text = format!("{text}：{}", details.join("；"));
+        state.errors.clear();
+    }
+    state.message = Some(text);
+    render_again(app, path, headers, user, state).await
+}
+
+pub async fn enroll(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    user: axum::Extension<CurrentUser>,
+    axum::extract::Path(code): axum::extract::Path<String>,
+) -> Response {
+    let Some(me) = user.0 .0.clone() else {
+        return see_other("/login");
+    };
+    let result = if me.role == app::accounts::Role::Trainee {
+        app::enrollment::service::enroll(&app.portal, me.id, &code).await
+    } else {
+        Err(AppError::Forbidden)
+    };
+    match result {
+        Ok(done) => {
+            let position = done
+                .waitlist_position
+                .map(|p| format!("&position={p}"))
+                .unwrap_or_default();
+            see_other(&format!(
+                "/me/enrollments?enrolled={}{position}",
+                done.status.code()
+            ))
+        }
+        Err(err) => {
+            let path = format!(
+                "/courses/{}",
+                form_urlencoded::byte_serialize(code.as_bytes()).collect::<String>()
+            );
+            refused_on(&app, &path, headers, user.0.clone(), err).await
+        }
+    }
+}
+
+pub async fn cancel(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    user: axum::Extension<CurrentUser>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Response {
+    let Some(me) = user.0 .0.clone() else {
+        return see_other("/login");
+    };
+    match app::enrollment::service::cancel(&app.portal, me.id, id).await {
+        Ok(_) => see_other("/me/enrollments?cancelled=1"),
+        Err(err) => refused_on(&app, "/me/enrollments", headers, user.0.clone(), err).await,
+    }
+}
+
+pub async fn mark_read(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    user: axum::Extension<CurrentUser>,
+) -> Response {
+    let Some(me) = user.0 .0.clone() else {
+        return see_other("/login");
+    };
+    match app::enrollment::service::mark_read(&app.portal, me.id, None).await {
+        Ok(()) => see_other("/me/inbox"),
+        Err(err) => refused_on(&app, "/me/inbox", headers, user.0.clone(), err).await,
+    }
+}
+
+/// The fields of the console's row forms; `class` is the roster to return to.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct StaffForm {
+    #[serde(default)]
+    class: String,
+    status: Option<String>,
+    reason: Option<String>,
+    date: Option<String>,
+    hours: Option<String>,
+    employed: Option<String>,
+    employer: Option<String>,
+    since: Option<String>,
+}
+
+fn date_field(field: &str, text: Option<&str>) -> Result<Option<chrono::NaiveDate>, AppError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::field(field, app::error::FieldProblem::NotADate)),
+    }
+}
+
+async fn staff_action(
+    app: &AppState,
+    me: &app::accounts::SignedIn,
+    action: &str,
+    id: i64,
+    form: &StaffForm,
+) -> Result<(), AppError> {
+    use app::accounts::Role;
+    use app::enrollment::service as svc;
+    use app::error::FieldProblem;
+    if !matches!(me.role, Role::InstitutionStaff) {
+        return Err(AppError::Forbidden);
+    }
+    match action {
+        "status" => {
+            let to = form
+                .status
+                .as_deref()
+                .and_then(app::enrollment::Status::from_code)
+                .ok_or(AppError::field("status", FieldProblem::UnknownCode))?;
+            svc::change_status(&app.portal, me, id, to, form.reason.as_deref()).await
+        }
+        "attendance" => {
+            let day = date_field("date", form.date.as_deref())?
+                .ok_or(AppError::field("date", FieldProblem::Required))?;
+            let hours = form
+                .hours
+                .as_deref()
+                .and_then(|h| h.trim().parse::<u32>().ok())
+                .ok_or(AppError::field(
+                    "hours",
+                    FieldProblem::OutOfRange { min: 1, max: 12 },
+                ))?;
+            svc::record_attendance(&app.portal, me, id, day, hours).await
+        }
+        _ => {
+            let employed = form.employed.as_deref() != Some("false");
+            let since = date_field("since", form.since.as_deref())?;
+            svc::record_employment(
+                &app.portal,
+                me,
+                id,
+                employed,
+                form.employer.as_deref(),
+                since,
+            )
+            .await
+        }
+    }
+}
+
+pub async fn staff(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    user: axum::Extension<CurrentUser>,
+    axum::extract::Path((id, action)): axum::extract::Path<(i64, String)>,
+    Form(form): Form<StaffForm>,
+) -> Response {
+    let Some(me) = user.0 .0.clone() else {
+        return see_other("/login");
+    };
+    if !matches!(action.as_str(), "status" | "attendance" | "employment") {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let class = form_urlencoded::byte_serialize(form.class.as_bytes()).collect::<String>();
+    let back = format!("/staff/classes/{class}");
+    match staff_action(&app, &me, &action, id, &form).await {
+        Ok(()) => see_other(&format!("{back}?saved=1#roster-heading")),
+        Err(err) => refused_on(&app, &back, headers, user.0.clone(), err).await,
     }
 }

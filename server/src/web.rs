@@ -145,6 +145,10 @@ pub fn router(portal: Portal, site_root: &Path, exposure: Exposure) -> Router {
         .route("/logout", post(forms::logout))
         .route("/me/groups", post(forms::set_groups))
         .route("/me/delete", post(forms::delete_account))
+        .route("/courses/{code}/enroll", post(forms::enroll))
+        .route("/me/enrollments/{id}/cancel", post(forms::cancel))
+        .route("/me/notifications/read", post(forms::mark_read))
+        .route("/staff/enrollments/{id}/{action}", post(forms::staff))
         .leptos_routes_with_context(&state, routes, page_context.clone(), page_shell)
         .nest("/pkg", pkg.with_state(()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<

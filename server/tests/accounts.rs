@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{cookie, id_number, peixun, Server};
+use common::{cookie, create_user, id_number, peixun, Server};
 use reqwest::header;
 use serde_json::{json, Value};
 
@@ -404,24 +404,6 @@ async fn a_person_can_download_their_data_and_delete_their_account() {
     assert_eq!(r.status(), 401);
     // The same person may sign up again.
     assert_eq!(s.register("13800000006", &id).await.status(), 201);
-}
-
-fn create_user(s: &Server, args: &[&str]) {
-    let db = s.database();
-    let mut all = vec![
-        "create-user",
-        "--database-url",
-        db.as_str(),
-        "--password",
-        "staff password 1",
-    ];
-    all.extend_from_slice(args);
-    let out = peixun(&all);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 fn catalogue_of(city_rows: &[&str]) -> String {

@@ -105,7 +105,7 @@ fn join_groups(groups: &[Group]) -> String {
     }
 }
 
-fn split_groups(text: &str) -> Vec<Group> {
+pub(crate) fn split_groups(text: &str) -> Vec<Group> {
     text.split(';').filter_map(Group::from_code).collect()
 }
 
@@ -347,14 +347,34 @@ pub async fn login(
 /// 30 minutes, not older than 12 hours).
 pub async fn session_user(portal: &Portal, token: &str) -> AppResult<Option<SignedIn>> {
     let hash = token_hash(token);
-    let row: Option<(i64, i64, i64, String, Option<String>, String)> = sqlx::query_as(
-        "SELECT s.created_at, s.last_seen_at, u.id, u.role, u.scope, u.name \
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        created_at: i64,
+        last_seen_at: i64,
+        id: i64,
+        role: String,
+        scope: Option<String>,
+        name: String,
+        unread: i64,
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT s.created_at, s.last_seen_at, u.id, u.role, u.scope, u.name, \
+         (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
     )
     .bind(&hash)
     .fetch_optional(portal.db.pool())
     .await?;
-    let Some((created, seen, id, role, scope, name)) = row else {
+    let Some(Row {
+        created_at: created,
+        last_seen_at: seen,
+        id,
+        role,
+        scope,
+        name,
+        unread,
+    }) = row
+    else {
         return Ok(None);
     };
     let now = now_secs();
@@ -379,6 +399,7 @@ pub async fn session_user(portal: &Portal, token: &str) -> AppResult<Option<Sign
         role,
         scope,
         name,
+        unread: u32::try_from(unread).unwrap_or(0),
     }))
 }
 
@@ -415,7 +436,7 @@ async fn user_row(portal: &Portal, user_id: i64) -> AppResult<UserRow> {
     .ok_or(AppError::NotFound)
 }
 
-fn unseal(portal: &Portal, sealed: &[u8]) -> AppResult<String> {
+pub(crate) fn unseal(portal: &Portal, sealed: &[u8]) -> AppResult<String> {
     portal
         .vault
         .open_text(sealed)
@@ -530,6 +551,8 @@ pub struct Export {
     pub account: ExportedAccount,
     pub sessions: Vec<ExportedSession>,
     pub audit: Vec<ExportedAudit>,
+    pub enrollments: Vec<crate::enrollment::Enrollment>,
+    pub notifications: Vec<crate::enrollment::Notification>,
 }
 
 #[derive(Debug, Serialize)]
@@ -560,6 +583,8 @@ pub struct ExportedAudit {
     pub at: String,
     pub action: String,
     pub actor_id: Option<i64>,
+    /// What was looked at (a class code for a roster).
+    pub detail: Option<String>,
 }
 
 pub async fn export(portal: &Portal, user_id: i64) -> AppResult<Export> {
@@ -575,7 +600,7 @@ pub async fn export(portal: &Portal, user_id: i64) -> AppResult<Export> {
     .fetch_all(portal.db.pool())
     .await?;
     let audit = sqlx::query_as(
-        "SELECT at, action, actor_id FROM audit_log WHERE subject_id = $1 ORDER BY id",
+        "SELECT at, action, actor_id, detail FROM audit_log WHERE subject_id = $1 ORDER BY id",
     )
     .bind(user_id)
     .fetch_all(portal.db.pool())
@@ -595,6 +620,10 @@ pub async fn export(portal: &Portal, user_id: i64) -> AppResult<Export> {
         },
         sessions,
         audit,
+        enrollments: crate::enrollment::service::mine(portal, user_id).await?,
+        notifications: crate::enrollment::service::inbox(portal, user_id)
+            .await?
+            .items,
     })
 }
 
@@ -602,7 +631,9 @@ pub async fn export(portal: &Portal, user_id: i64) -> AppResult<Export> {
 /// (enrolments, certificates, subsidy claims, the audit log) are kept without the person's
 /// identity (their link to the account is cut).
 pub async fn delete_account(portal: &Portal, user_id: i64) -> AppResult<()> {
-    let mut tx = portal.db.pool().begin().await?;
+    // The write lock first: the deletion gives seats back (see `enrollment::service`).
+    let mut tx = portal.db.pool().begin_with("BEGIN IMMEDIATE").await?;
+    crate::enrollment::service::withdraw_all(&mut tx, user_id).await?;
     sqlx::query("INSERT INTO audit_log (at, actor_id, action, subject_id) VALUES ($1, NULL, 'account_deleted', NULL)")
         .bind(Utc::now().to_rfc3339())
         .execute(&mut *tx)

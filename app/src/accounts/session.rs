@@ -11,6 +11,8 @@ pub struct SignedIn {
     pub role: Role,
     pub scope: Option<String>,
     pub name: String,
+    /// Unread inbox messages, for the header.
+    pub unread: u32,
 }
 
 /// The request extension set by the server's session layer.

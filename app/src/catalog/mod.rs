@@ -134,3 +134,65 @@ impl CourseList {
             .max(1)
     }
 }
+
+/// Courses for tests.
+#[cfg(test)]
+pub mod testing {
+    use super::*;
+
+    pub fn course(
+        code: &str,
+        title: &str,
+        occupation: &str,
+        city: City,
+        industry: Industry,
+    ) -> Course {
+        let date = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
+        Course {
+            code: code.into(),
+            title: title.into(),
+            occupation: occupation.into(),
+            occupation_code: None,
+            industry,
+            city,
+            district: Some("武侯区".into()),
+            institution_code: "X1".into(),
+            institution: "示例职业技能培训学校".into(),
+            evaluation_org: None,
+            level: Level::Level5,
+            certificate_type: CertificateType::SkillLevel,
+            class_format: ClassFormat::Night,
+            class_type: ClassType::Regular,
+            groups: OpenTo::All,
+            min_age: None,
+            max_age: None,
+            hours: 100,
+            start_date: date,
+            end_date: date,
+            enroll_deadline: date,
+            capacity: 30,
+            seats_left: 30,
+            fee_yuan: Yuan::from_fen(100_000),
+            subsidy_yuan: Yuan::from_fen(50_000),
+            accessibility: Vec::new(),
+            address: "示例路".into(),
+            contact_phone: None,
+            description: None,
+            demo: true,
+        }
+    }
+
+    /// 电工（初级）in Chengdu, open to all aged 18–60, starting (and closing) on 2027-03-01.
+    pub fn sample_course() -> Course {
+        let mut c = course(
+            "S",
+            "电工（初级）",
+            "电工",
+            City::Chengdu,
+            Industry::AdvancedManufacturing,
+        );
+        c.min_age = Some(18);
+        c.max_age = Some(60);
+        c
+    }
+}

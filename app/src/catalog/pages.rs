@@ -482,7 +482,14 @@ pub fn CoursePage() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(course) => view! { <CourseDetails locale=locale course=course /> }.into_any(),
+                    Ok(course) => {
+                        let code = course.code.clone();
+                        view! {
+                            <CourseDetails locale=locale course=course />
+                            <crate::enrollment::pages::EnrolPanel code=code />
+                        }
+                        .into_any()
+                    }
                     Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
                 }
             })}

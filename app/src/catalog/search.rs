@@ -699,45 +699,10 @@ fn score(doc: u32, matchers: &[Matcher]) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::testing::course;
     use crate::catalog::Strictness;
     use crate::money::Yuan;
-    use crate::reference::{CertificateType, City, ClassFormat, ClassType, Industry, Level};
-
-    fn course(code: &str, title: &str, occupation: &str, city: City, industry: Industry) -> Course {
-        let date = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
-        Course {
-            code: code.into(),
-            title: title.into(),
-            occupation: occupation.into(),
-            occupation_code: None,
-            industry,
-            city,
-            district: Some("武侯区".into()),
-            institution_code: "X1".into(),
-            institution: "示例职业技能培训学校".into(),
-            evaluation_org: None,
-            level: Level::Level5,
-            certificate_type: CertificateType::SkillLevel,
-            class_format: ClassFormat::Night,
-            class_type: ClassType::Regular,
-            groups: OpenTo::All,
-            min_age: None,
-            max_age: None,
-            hours: 100,
-            start_date: date,
-            end_date: date,
-            enroll_deadline: date,
-            capacity: 30,
-            seats_left: 30,
-            fee_yuan: Yuan::from_fen(100_000),
-            subsidy_yuan: Yuan::from_fen(50_000),
-            accessibility: Vec::new(),
-            address: "示例路".into(),
-            contact_phone: None,
-            description: None,
-            demo: true,
-        }
-    }
+    use crate::reference::{City, Industry};
 
     fn catalogue() -> CatalogIndex {
         let mut c = vec![

@@ -12,6 +12,7 @@ pub use status::{redirect, set_status};
 use crate::accounts::current_user;
 use crate::accounts::pages::{LoginPage, MyDataPage, ProfilePage, RegisterPage};
 use crate::catalog::pages::{CoursePage, CoursesPage, HomePage};
+use crate::enrollment::pages::{CheckPage, ConsolePage, InboxPage, MyEnrollmentsPage, RosterPage};
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::prefs::{locale_code, use_prefs, ElderToggle, PREFS_PATH};
@@ -39,6 +40,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/me") view=ProfilePage ssr=SsrMode::Async />
                     <Route path=path!("/me/data") view=MyDataPage ssr=SsrMode::Async />
+                    <Route path=path!("/me/enrollments") view=MyEnrollmentsPage ssr=SsrMode::Async />
+                    <Route path=path!("/me/inbox") view=InboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/classes") view=ConsolePage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/classes/:code") view=RosterPage ssr=SsrMode::Async />
+                    <Route path=path!("/eligibility") view=CheckPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>
@@ -68,6 +74,20 @@ fn Layout(children: Children) -> impl IntoView {
                         <li><a href="/courses">{td_string!(locale, nav_courses)}</a></li>
                         {match current_user() {
                             Some(user) => view! {
+                                {(user.role == crate::accounts::Role::Trainee).then(|| view! {
+                                    <li><a href="/me/enrollments">{td_string!(locale, enrol.nav_my)}</a></li>
+                                    <li>
+                                        <a href="/me/inbox">
+                                            {td_string!(locale, enrol.nav_inbox)}
+                                            {(user.unread > 0).then(|| view! {
+                                                " " <span class="badge">{user.unread}<span class="visually-hidden">" " {td_string!(locale, enrol.unread_label)}</span></span>
+                                            })}
+                                        </a>
+                                    </li>
+                                })}
+                                {(user.role == crate::accounts::Role::InstitutionStaff).then(|| view! {
+                                    <li><a href="/staff/classes">{td_string!(locale, enrol.nav_console)}</a></li>
+                                })}
                                 <li><a href="/me">{td_string!(locale, account.nav_me)} " · " {user.name}</a></li>
                                 <li>
                                     <form method="post" action="/logout" class="inline-form">

@@ -39,6 +39,9 @@ pub struct ErrorDetail {
     fields: Option<BTreeMap<String, String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     fields_en: Option<BTreeMap<String, String>>,
+    /// Every rule checked, when a rule refused the request (422).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reasons: Option<Vec<app::error::RuleVerdict>>,
 }
 
 impl IntoResponse for ApiError {
@@ -56,6 +59,10 @@ impl IntoResponse for ApiError {
                 message_en: err.message(Locale::en),
                 fields: err.fields().map(|f| f.messages(Locale::zh_CN)),
                 fields_en: err.fields().map(|f| f.messages(Locale::en)),
+                reasons: match &err {
+                    AppError::NotEligible(reasons) => Some(reasons.clone()),
+                    _ => None,
+                },
             },
         };
         let mut response = (status, Json(body)).into_response();

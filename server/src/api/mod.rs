@@ -3,6 +3,7 @@
 //! translate HTTP to calls of the service layer and back.
 
 mod accounts;
+mod enrollment;
 mod error;
 mod meta;
 mod staff;
@@ -35,6 +36,7 @@ use utoipa_axum::routes;
         (name = "reference", description = "Enumerations and service health"),
         (name = "accounts", description = "Sign-up, sign-in (HttpOnly session cookie) and the signed-in person's data. \
             Writes with the cookie need a JSON body, or must come from this site's own pages."),
+        (name = "enrolment", description = "Eligibility (anonymous), enrolment, the waiting list and the inbox"),
         (name = "staff", description = "Role-scoped endpoints for institutions, evaluators and HR officers")
     )
 )]
@@ -49,6 +51,11 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .routes(routes!(get_institution))
         .routes(routes!(meta::meta))
         .split_for_parts();
+    // The anonymous check is a POST but reads nothing private: open to every origin too.
+    let (check, check_doc) = OpenApiRouter::new()
+        .routes(routes!(enrollment::check))
+        .split_for_parts();
+    doc.merge(check_doc);
     let (private, private_doc) = OpenApiRouter::new()
         .routes(routes!(accounts::register))
         .routes(routes!(accounts::login))
@@ -58,6 +65,16 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .routes(routes!(accounts::change_password))
         .routes(routes!(accounts::export))
         .routes(routes!(staff::import_catalog))
+        .routes(routes!(enrollment::enroll))
+        .routes(routes!(enrollment::mine))
+        .routes(routes!(enrollment::cancel))
+        .routes(routes!(enrollment::notifications))
+        .routes(routes!(enrollment::mark_read))
+        .routes(routes!(enrollment::classes))
+        .routes(routes!(enrollment::roster))
+        .routes(routes!(enrollment::set_status))
+        .routes(routes!(enrollment::attendance))
+        .routes(routes!(enrollment::employment))
         .split_for_parts();
     doc.merge(private_doc);
     // Uploads of a city's catalogue may be up to 20 MB; every other body up to 1 MB.
@@ -79,11 +96,16 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         Method::HEAD,
         Method::OPTIONS,
     ]);
+    let cors_check = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::POST, Method::OPTIONS])
+        .allow_headers([axum::http::header::CONTENT_TYPE]);
     let router = Router::new()
         .nest(
             "/api/v1",
             public
                 .layer(cors.clone())
+                .merge(check.layer(cors_check))
                 .merge(private)
                 .fallback(not_found),
         )

@@ -186,3 +186,24 @@ impl Server {
         database_url(self.dir.path())
     }
 }
+
+/// Creates an account from the command line (staff roles), password `staff password 1`.
+pub fn create_user(s: &Server, args: &[&str]) {
+    let db = s.database();
+    let mut all = vec![
+        "create-user",
+        "--database-url",
+        db.as_str(),
+        "--password",
+        STAFF_PASSWORD,
+    ];
+    all.extend_from_slice(args);
+    let out = peixun(&all);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+pub const STAFF_PASSWORD: &str = "staff password 1";

@@ -1,0 +1,79 @@
+//! Training subsidies: the rules (pure, `rules`) and how their verdicts read.
+
+pub mod rules;
+
+use crate::i18n::Locale;
+use crate::reference::Enumeration;
+use leptos_i18n::td_string;
+use rules::Rule;
+
+/// A verdict in words, for the person it concerns.
+pub fn describe(rule: &Rule, ok: bool, locale: Locale) -> String {
+    match (rule, ok) {
+        (Rule::YearlyCap { used, cap }, true) => {
+            td_string!(locale, rule.yearly_cap_ok, used = *used, cap = *cap).to_string()
+        }
+        (Rule::YearlyCap { used, cap }, false) => {
+            td_string!(locale, rule.yearly_cap_no, used = *used, cap = *cap).to_string()
+        }
+        (Rule::SameOccupationLevel { occupation }, true) => {
+            td_string!(locale, rule.same_level_ok, occupation = occupation).to_string()
+        }
+        (Rule::SameOccupationLevel { occupation }, false) => {
+            td_string!(locale, rule.same_level_no, occupation = occupation).to_string()
+        }
+        (Rule::HigherLevelHeld { occupation }, true) => {
+            td_string!(locale, rule.higher_level_ok, occupation = occupation).to_string()
+        }
+        (Rule::HigherLevelHeld { occupation }, false) => {
+            td_string!(locale, rule.higher_level_no, occupation = occupation).to_string()
+        }
+        (Rule::ClaimWindow { months }, true) => {
+            td_string!(locale, rule.claim_window_ok, months = *months).to_string()
+        }
+        (Rule::ClaimWindow { months }, false) => {
+            td_string!(locale, rule.claim_window_no, months = *months).to_string()
+        }
+        (Rule::FreeTraining { group }, _) => {
+            td_string!(locale, rule.free_training, group = group.label(locale)).to_string()
+        }
+        (Rule::LivingAllowance { per_day, days }, _) => td_string!(
+            locale,
+            rule.living_allowance,
+            per_day = *per_day,
+            days = *days
+        )
+        .to_string(),
+        (Rule::NoStandard, _) => td_string!(locale, rule.no_standard).to_string(),
+    }
+}
+
+/// The machine name of a rule, as the API reports it.
+pub fn rule_code(rule: &Rule) -> &'static str {
+    match rule {
+        Rule::YearlyCap { .. } => "yearly_cap",
+        Rule::SameOccupationLevel { .. } => "same_occupation_level",
+        Rule::HigherLevelHeld { .. } => "higher_level_held",
+        Rule::ClaimWindow { .. } => "claim_window",
+        Rule::FreeTraining { .. } => "free_training",
+        Rule::LivingAllowance { .. } => "living_allowance",
+        Rule::NoStandard => "no_subsidy_standard",
+    }
+}
+
+pub fn verdicts(list: &[rules::Verdict]) -> Vec<crate::error::RuleVerdict> {
+    list.iter()
+        .map(|v| crate::error::RuleVerdict {
+            rule: rule_code(&v.rule).to_string(),
+            ok: v.ok,
+            message: describe(&v.rule, v.ok, Locale::zh_CN),
+            message_en: describe(&v.rule, v.ok, Locale::en),
+        })
+        .collect()
+}
+
+/// The subsidy numbers of a city. Every city uses the province's defaults until the city
+/// overrides arrive with the claims (subsidy issue).
+pub fn policy_for(_city: crate::reference::City) -> rules::Policy {
+    rules::Policy::default()
+}

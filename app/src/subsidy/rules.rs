@@ -1,0 +1,432 @@
+//! The training-subsidy rules of the programme (../shared/docs/product.md), as pure functions.
+//! Each city may change the numbers (`Policy`); the rules stay the same.
+//!
+//! - Only catalogue items are subsidised; the amount is the item's subsidy standard, paid by
+//!   outcome: certificate and a job within 6 months 100 %, certificate only 80 %, a
+//!   special-ability certificate 60 %, no certificate nothing.
+//! - At most 3 subsidies per person per calendar year (every kind, paid to the person or to an
+//!   institution on their behalf; refused and rejected claims do not count).
+//! - The same occupation at the same level is subsidised once per person, ever.
+//! - Holding, or having been subsidised for, a higher level of an occupation blocks a lower one.
+//! - A claim must be made within 12 months of the certificate's issue date.
+//! - Veterans' adaptive training and training for disabled people is free (the fee is covered);
+//!   poverty-monitored trainees also get a living allowance per training day.
+
+use crate::money::Yuan;
+use crate::reference::{CertificateType, Group, Level};
+use chrono::{Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// The numbers a city may set; `Policy::default()` is the province's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Policy {
+    pub employed_percent: u32,
+    pub certified_percent: u32,
+    pub special_ability_percent: u32,
+    pub yearly_cap: u32,
+    pub living_allowance_per_day: Yuan,
+    pub claim_window_months: u32,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            employed_percent: 100,
+            certified_percent: 80,
+            special_ability_percent: 60,
+            yearly_cap: 3,
+            living_allowance_per_day: Yuan::from_fen(5_000),
+            claim_window_months: 12,
+        }
+    }
+}
+
+/// The order of skill levels, lowest first; `None` (no level) has no place in it.
+pub fn rank(level: Level) -> Option<u8> {
+    match level {
+        Level::Apprentice => Some(0),
+        Level::Level5 => Some(1),
+        Level::Level4 => Some(2),
+        Level::Level3 => Some(3),
+        Level::Level2 => Some(4),
+        Level::Level1 => Some(5),
+        Level::SpecialTechnician => Some(6),
+        Level::ChiefTechnician => Some(7),
+        Level::None => None,
+    }
+}
+
+/// An occupation at a level: what a certificate or a subsidy was for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OccupationLevel {
+    pub occupation: String,
+    pub level: Level,
+}
+
+/// What the rules need to know of a person's past.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct History {
+    /// Claims that count against this year's cap (submitted, under review, approved, paid).
+    pub claims_this_year: u32,
+    /// Occupations and levels ever subsidised (or being claimed).
+    pub subsidised: Vec<OccupationLevel>,
+    /// Certificates held.
+    pub held: Vec<OccupationLevel>,
+}
+
+/// One rule's verdict. `code` names the rule; `params` fill its message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub rule: Rule,
+    pub ok: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum Rule {
+    /// Within (or over) the yearly cap.
+    YearlyCap { used: u32, cap: u32 },
+    /// This occupation and level was (or was not) subsidised before.
+    SameOccupationLevel { occupation: String },
+    /// A higher level of this occupation is (or is not) held or subsidised.
+    HigherLevelHeld { occupation: String },
+    /// The certificate is within (or past) the claim window.
+    ClaimWindow { months: u32 },
+    /// The training is free for the person's group (veterans, disabled people).
+    FreeTraining { group: Group },
+    /// Poverty-monitored trainees' living allowance.
+    LivingAllowance { per_day: Yuan, days: u32 },
+    /// The item has no subsidy standard.
+    NoStandard,
+}
+
+/// Whether a subsidy for `target` is allowed by the person's history (cap, same level, higher
+/// level); every rule's verdict, in order.
+pub fn history_checks(
+    target: &OccupationLevel,
+    history: &History,
+    policy: &Policy,
+) -> Vec<Verdict> {
+    let cap_ok = history.claims_this_year < policy.yearly_cap;
+    let same = history.subsidised.iter().any(|s| {
+        s.occupation == target.occupation && s.level == target.level && rank(target.level).is_some()
+    });
+    let higher =
+        rank(target.level).is_some_and(|mine| {
+            history.held.iter().chain(&history.subsidised).any(|h| {
+                h.occupation == target.occupation && rank(h.level).is_some_and(|r| r > mine)
+            })
+        });
+    vec![
+        Verdict {
+            rule: Rule::YearlyCap {
+                used: history.claims_this_year,
+                cap: policy.yearly_cap,
+            },
+            ok: cap_ok,
+        },
+        Verdict {
+            rule: Rule::SameOccupationLevel {
+                occupation: target.occupation.clone(),
+            },
+            ok: !same,
+        },
+        Verdict {
+            rule: Rule::HigherLevelHeld {
+                occupation: target.occupation.clone(),
+            },
+            ok: !higher,
+        },
+    ]
+}
+
+/// The share of the standard paid for an outcome, in percent.
+pub fn payout_percent(
+    certificate: Option<CertificateType>,
+    employed: bool,
+    policy: &Policy,
+) -> u32 {
+    match certificate {
+        None => 0,
+        Some(CertificateType::SpecialAbility) => policy.special_ability_percent,
+        Some(_) if employed => policy.employed_percent,
+        Some(_) => policy.certified_percent,
+    }
+}
+
+/// `percent` of `standard`, rounded down to the fen.
+pub fn share(standard: Yuan, percent: u32) -> Yuan {
+    Yuan::from_fen(standard.fen() * i64::from(percent) / 100)
+}
+
+/// Whether a certificate issued on `issued_on` may still be claimed on `today`.
+pub fn within_claim_window(issued_on: NaiveDate, today: NaiveDate, policy: &Policy) -> bool {
+    issued_on
+        .checked_add_months(Months::new(policy.claim_window_months))
+        .is_some_and(|last| today <= last)
+}
+
+/// Training days of a class, for the living allowance: one per 8 hours, at least one.
+pub fn training_days(hours: u32) -> u32 {
+    hours.div_ceil(8).max(1)
+}
+
+/// The group that makes a training free for the person, if any.
+pub fn free_training_group(groups: &[Group]) -> Option<Group> {
+    [Group::Veteran, Group::Disabled]
+        .into_iter()
+        .find(|g| groups.contains(g))
+}
+
+/// What a person would receive for a course before enrolling: the verdicts, the most they could
+/// be paid (with a certificate and a job), and the living allowance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Estimate {
+    pub verdicts: Vec<Verdict>,
+    /// The subsidy at 100 % of the standard (0 when a rule refuses it).
+    pub subsidy: Yuan,
+    pub living_allowance: Yuan,
+    /// The fee is covered for the person (veterans, disabled people).
+    pub free: bool,
+}
+
+impl Estimate {
+    pub fn allowed(&self) -> bool {
+        self.verdicts.iter().all(|v| v.ok)
+    }
+}
+
+pub fn estimate(
+    target: &OccupationLevel,
+    standard: Yuan,
+    hours: u32,
+    groups: &[Group],
+    history: &History,
+    policy: &Policy,
+) -> Estimate {
+    let mut verdicts = Vec::new();
+    if standard.is_zero() {
+        verdicts.push(Verdict {
+            rule: Rule::NoStandard,
+            ok: false,
+        });
+    }
+    verdicts.extend(history_checks(target, history, policy));
+    let allowed = verdicts.iter().all(|v| v.ok);
+    let free_group = free_training_group(groups);
+    if let Some(group) = free_group {
+        verdicts.push(Verdict {
+            rule: Rule::FreeTraining { group },
+            ok: true,
+        });
+    }
+    let living_allowance = if groups.contains(&Group::PovertyMonitored) {
+        let days = training_days(hours);
+        verdicts.push(Verdict {
+            rule: Rule::LivingAllowance {
+                per_day: policy.living_allowance_per_day,
+                days,
+            },
+            ok: true,
+        });
+        Yuan::from_fen(policy.living_allowance_per_day.fen() * i64::from(days))
+    } else {
+        Yuan::ZERO
+    };
+    Estimate {
+        subsidy: if allowed {
+            share(standard, policy.employed_percent)
+        } else {
+            Yuan::ZERO
+        },
+        living_allowance,
+        free: free_group.is_some(),
+        verdicts,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ol(occupation: &str, level: Level) -> OccupationLevel {
+        OccupationLevel {
+            occupation: occupation.into(),
+            level,
+        }
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn payout_follows_the_outcome() {
+        let p = Policy::default();
+        assert_eq!(
+            payout_percent(Some(CertificateType::SkillLevel), true, &p),
+            100
+        );
+        assert_eq!(
+            payout_percent(Some(CertificateType::SkillLevel), false, &p),
+            80
+        );
+        assert_eq!(
+            payout_percent(Some(CertificateType::SpecialAbility), true, &p),
+            60
+        );
+        assert_eq!(payout_percent(None, true, &p), 0);
+        assert_eq!(share(Yuan::from_fen(150_000), 80), Yuan::from_fen(120_000));
+        assert_eq!(
+            share(Yuan::from_fen(99), 60),
+            Yuan::from_fen(59),
+            "rounded down to the fen"
+        );
+    }
+
+    #[test]
+    fn a_city_may_change_the_numbers() {
+        let p = Policy {
+            certified_percent: 70,
+            yearly_cap: 2,
+            ..Policy::default()
+        };
+        assert_eq!(
+            payout_percent(Some(CertificateType::Qualification), false, &p),
+            70
+        );
+        let history = History {
+            claims_this_year: 2,
+            ..Default::default()
+        };
+        assert!(!history_checks(&ol("电工", Level::Level5), &history, &p)[0].ok);
+    }
+
+    #[test]
+    fn three_a_year() {
+        let p = Policy::default();
+        let target = ol("电工", Level::Level5);
+        for (used, ok) in [(0, true), (2, true), (3, false), (4, false)] {
+            let history = History {
+                claims_this_year: used,
+                ..Default::default()
+            };
+            assert_eq!(history_checks(&target, &history, &p)[0].ok, ok, "{used}");
+        }
+    }
+
+    #[test]
+    fn the_same_occupation_and_level_once_ever() {
+        let history = History {
+            subsidised: vec![ol("电工", Level::Level5)],
+            ..Default::default()
+        };
+        let p = Policy::default();
+        assert!(!history_checks(&ol("电工", Level::Level5), &history, &p)[1].ok);
+        assert!(
+            history_checks(&ol("电工", Level::Level4), &history, &p)
+                .iter()
+                .all(|v| v.ok),
+            "the next level is fine"
+        );
+        assert!(history_checks(&ol("焊工", Level::Level5), &history, &p)
+            .iter()
+            .all(|v| v.ok));
+    }
+
+    #[test]
+    fn a_higher_level_held_or_subsidised_blocks_a_lower_one() {
+        let p = Policy::default();
+        let held = History {
+            held: vec![ol("电工", Level::Level3)],
+            ..Default::default()
+        };
+        assert!(!history_checks(&ol("电工", Level::Level4), &held, &p)[2].ok);
+        assert!(history_checks(&ol("电工", Level::Level2), &held, &p)[2].ok);
+        let subsidised = History {
+            subsidised: vec![ol("电工", Level::Level2)],
+            ..Default::default()
+        };
+        assert!(!history_checks(&ol("电工", Level::Level5), &subsidised, &p)[2].ok);
+        // Courses without a level (completion training) are not ranked.
+        assert!(history_checks(&ol("电工", Level::None), &held, &p)[2].ok);
+    }
+
+    #[test]
+    fn claims_within_twelve_months() {
+        let p = Policy::default();
+        assert!(within_claim_window(
+            date(2026, 1, 31),
+            date(2027, 1, 31),
+            &p
+        ));
+        assert!(!within_claim_window(
+            date(2026, 1, 31),
+            date(2027, 2, 1),
+            &p
+        ));
+        assert!(within_claim_window(
+            date(2024, 2, 29),
+            date(2025, 2, 28),
+            &p
+        ));
+    }
+
+    #[test]
+    fn the_estimate_says_why() {
+        let p = Policy::default();
+        let veteran = estimate(
+            &ol("电工", Level::Level5),
+            Yuan::from_fen(100_000),
+            120,
+            &[Group::Veteran],
+            &History::default(),
+            &p,
+        );
+        assert!(veteran.allowed());
+        assert!(veteran.free);
+        assert_eq!(veteran.subsidy, Yuan::from_fen(100_000));
+        let poor = estimate(
+            &ol("电工", Level::Level5),
+            Yuan::from_fen(100_000),
+            120,
+            &[Group::PovertyMonitored],
+            &History::default(),
+            &p,
+        );
+        assert_eq!(
+            poor.living_allowance,
+            Yuan::from_fen(15 * 5_000),
+            "120 hours = 15 days at 50 yuan"
+        );
+        let capped = History {
+            claims_this_year: 3,
+            ..Default::default()
+        };
+        let refused = estimate(
+            &ol("电工", Level::Level5),
+            Yuan::from_fen(100_000),
+            120,
+            &[],
+            &capped,
+            &p,
+        );
+        assert!(!refused.allowed());
+        assert_eq!(refused.subsidy, Yuan::ZERO);
+        let none = estimate(
+            &ol("电工", Level::None),
+            Yuan::ZERO,
+            40,
+            &[],
+            &History::default(),
+            &p,
+        );
+        assert_eq!(
+            none.verdicts[0],
+            Verdict {
+                rule: Rule::NoStandard,
+                ok: false
+            }
+        );
+    }
+}

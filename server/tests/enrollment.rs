@@ -1,0 +1,705 @@
+//! Eligibility and enrolment over real HTTP against a spawned server on a temporary SQLite
+//! file: seats under concurrency, the waiting list, each rule's refusal, privacy between
+//! trainees, and the institution console's scope.
+
+mod common;
+
+use common::{create_user, id_number, peixun, Server, STAFF_PASSWORD};
+use serde_json::{json, Value};
+
+const PASSWORD: &str = "培训 secret 2026";
+
+/// A server with the enrolment fixture catalogue imported.
+async fn server() -> Server {
+    let s = Server::start(&[]).await;
+    let fixture = common::fixture("enrolment-catalog.csv");
+    let out = peixun(&[
+        "import-catalog",
+        "--database-url",
+        &s.database(),
+        fixture.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    s
+}
+
+/// Signs up trainee `n` (born 1990-03-07) and returns their session cookie.
+async fn trainee(s: &Server, n: u32) -> String {
+    let phone = format!("1390000{n:04}");
+    let id = id_number(&format!("51010419900307{:03}", n % 1000));
+    let r = s.register(&phone, &id).await;
+    assert_eq!(r.status(), 201, "sign-up {n}: {}", r.text().await.unwrap());
+    s.login(&phone, PASSWORD).await
+}
+
+async fn post(s: &Server, path: &str, session: &str, body: Value) -> (u16, Value) {
+    let r = s
+        .client
+        .post(s.url(path))
+        .header("cookie", session)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+async fn enroll(s: &Server, code: &str, session: &str) -> (u16, Value) {
+    post(
+        s,
+        &format!("/api/v1/courses/{code}/enroll"),
+        session,
+        json!({}),
+    )
+    .await
+}
+
+async fn get(s: &Server, path: &str, session: &str) -> (u16, Value) {
+    let r = s.get_as(path, session).await;
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn my_enrollment(s: &Server, session: &str, code: &str) -> Value {
+    let (status, list) = get(s, "/api/v1/me/enrollments", session).await;
+    assert_eq!(status, 200);
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["course"] == code)
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+async fn seats_left(s: &Server, code: &str) -> u64 {
+    let (_, course) = s.get_json(&format!("/api/v1/courses/{code}")).await;
+    course["seats_left"].as_u64().unwrap()
+}
+
+fn failed_rules(body: &Value) -> Vec<String> {
+    body["error"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["ok"] == false)
+        .map(|r| r["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn reason<'a>(body: &'a Value, rule: &str) -> &'a Value {
+    body["error"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == rule && r["ok"] == false)
+        .unwrap_or_else(|| panic!("no failing {rule} in {body}"))
+}
+
+#[tokio::test]
+async fn sixty_people_press_enrol_on_ten_seats_at_once() {
+    let s = server().await;
+    let mut sessions = Vec::new();
+    for n in 0..60 {
+        sessions.push(trainee(&s, n).await);
+    }
+    let answers =
+        futures_util::future::join_all(sessions.iter().map(|c| enroll(&s, "E-TEN", c))).await;
+    let mut approved = 0;
+    let mut positions = Vec::new();
+    for (status, body) in &answers {
+        assert_eq!(*status, 201, "{body}");
+        match body["status"].as_str().unwrap() {
+            "approved" => {
+                approved += 1;
+                assert!(body.get("waitlist_position").is_none());
+            }
+            "waitlisted" => positions.push(body["waitlist_position"].as_u64().unwrap()),
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    positions.sort_unstable();
+    assert_eq!(approved, 10, "exactly the capacity is sold");
+    assert_eq!(
+        positions,
+        (1..=50).collect::<Vec<u64>>(),
+        "waiting list 1..50, no gaps, no repeats"
+    );
+    assert_eq!(seats_left(&s, "E-TEN").await, 0);
+
+    // One approved person cancels: position 1 is promoted in the same step.
+    let first_waiting = answers
+        .iter()
+        .position(|(_, b)| b["waitlist_position"] == 1)
+        .unwrap();
+    let second_waiting = answers
+        .iter()
+        .position(|(_, b)| b["waitlist_position"] == 2)
+        .unwrap();
+    let leaver = answers
+        .iter()
+        .position(|(_, b)| b["status"] == "approved")
+        .unwrap();
+    let id = answers[leaver].1["id"].as_i64().unwrap();
+    let (status, cancelled) = post(
+        &s,
+        &format!("/api/v1/me/enrollments/{id}/cancel"),
+        &sessions[leaver],
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{cancelled}");
+    assert_eq!(cancelled["status"], "cancelled");
+    let promoted = my_enrollment(&s, &sessions[first_waiting], "E-TEN").await;
+    assert_eq!(promoted["status"], "approved");
+    let steps: Vec<&str> = promoted["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(steps, ["waitlisted", "approved"]);
+    assert_eq!(promoted["timeline"][1]["actor"], "system");
+    let next = my_enrollment(&s, &sessions[second_waiting], "E-TEN").await;
+    assert_eq!(next["waitlist_position"], 1, "everyone moves up one");
+    assert_eq!(
+        seats_left(&s, "E-TEN").await,
+        0,
+        "the freed seat was taken by the promotion"
+    );
+
+    // The promoted person is told, and the header counts it unread.
+    let (_, inbox) = get(&s, "/api/v1/me/notifications", &sessions[first_waiting]).await;
+    assert_eq!(inbox["unread"], 2);
+    assert_eq!(inbox["items"][0]["status"], "approved");
+    assert!(inbox["items"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("已录取"));
+    assert!(inbox["items"][1]["message_en"]
+        .as_str()
+        .unwrap()
+        .contains("waiting list"));
+    let (status, _) = post(
+        &s,
+        "/api/v1/me/notifications/read",
+        &sessions[first_waiting],
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (_, inbox) = get(&s, "/api/v1/me/notifications", &sessions[first_waiting]).await;
+    assert_eq!(inbox["unread"], 0);
+}
+
+#[tokio::test]
+async fn each_rule_refuses_with_its_reason() {
+    let s = server().await;
+    let me = trainee(&s, 1).await;
+
+    let (status, body) = enroll(&s, "E-VET", &me).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["error"]["code"], "not_eligible");
+    assert_eq!(failed_rules(&body), ["group"]);
+    assert!(reason(&body, "group")["message"]
+        .as_str()
+        .unwrap()
+        .contains("退役军人"));
+    assert!(reason(&body, "group")["message_en"]
+        .as_str()
+        .unwrap()
+        .contains("Veterans"));
+
+    // Born 1990-03-07: 39 on 2030-03-01, over the limit of 30.
+    let (status, body) = enroll(&s, "E-YOUNG", &me).await;
+    assert_eq!(status, 422);
+    assert_eq!(failed_rules(&body), ["age"]);
+    assert!(reason(&body, "age")["message"]
+        .as_str()
+        .unwrap()
+        .contains("39 岁"));
+
+    let (status, body) = enroll(&s, "E-CLOSED", &me).await;
+    assert_eq!(status, 422);
+    assert_eq!(failed_rules(&body), ["enroll_deadline"]);
+    assert!(reason(&body, "enroll_deadline")["message"]
+        .as_str()
+        .unwrap()
+        .contains("2026-01-01 截止"));
+
+    let (status, body) = enroll(&s, "E-STARTED", &me).await;
+    assert_eq!(status, 422);
+    assert_eq!(failed_rules(&body), ["enroll_deadline", "class_started"]);
+
+    for code in ["E-OPEN1", "E-OPEN2", "E-OPEN3"] {
+        assert_eq!(enroll(&s, code, &me).await.0, 201);
+    }
+    let (status, body) = enroll(&s, "E-OPEN1", &me).await;
+    assert_eq!(status, 409, "already enrolled: {body}");
+    assert_eq!(body["error"]["code"], "conflict");
+    assert!(body["error"]["fields"]["status"]
+        .as_str()
+        .unwrap()
+        .contains("已经报名"));
+
+    let (status, body) = enroll(&s, "E-TEN", &me).await;
+    assert_eq!(status, 422);
+    assert_eq!(failed_rules(&body), ["active_enrollments"]);
+    assert!(reason(&body, "active_enrollments")["message"]
+        .as_str()
+        .unwrap()
+        .contains("最多 3 个"));
+
+    // Cancelling one makes room again.
+    let id = my_enrollment(&s, &me, "E-OPEN3").await["id"]
+        .as_i64()
+        .unwrap();
+    let (status, _) = post(
+        &s,
+        &format!("/api/v1/me/enrollments/{id}/cancel"),
+        &me,
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, again) = post(
+        &s,
+        &format!("/api/v1/me/enrollments/{id}/cancel"),
+        &me,
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        status, 409,
+        "a cancelled enrolment cannot be cancelled again: {again}"
+    );
+    assert_eq!(enroll(&s, "E-TEN", &me).await.0, 201);
+
+    assert_eq!(enroll(&s, "NO-SUCH", &me).await.0, 404);
+    assert_eq!(
+        s.client
+            .post(s.url("/api/v1/courses/E-TEN/enroll"))
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+}
+
+#[tokio::test]
+async fn nobody_reads_or_cancels_another_persons_enrolment() {
+    let s = server().await;
+    let alice = trainee(&s, 1).await;
+    let bob = trainee(&s, 2).await;
+    let (_, mine) = enroll(&s, "E-OPEN1", &alice).await;
+    let id = mine["id"].as_i64().unwrap();
+    let (status, body) = post(
+        &s,
+        &format!("/api/v1/me/enrollments/{id}/cancel"),
+        &bob,
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 404, "{body}");
+    let (_, bobs) = get(&s, "/api/v1/me/enrollments", &bob).await;
+    assert_eq!(bobs, json!([]));
+    assert_eq!(
+        my_enrollment(&s, &alice, "E-OPEN1").await["status"],
+        "approved"
+    );
+    let (_, bob_inbox) = get(&s, "/api/v1/me/notifications", &bob).await;
+    assert_eq!(bob_inbox["items"], json!([]));
+    // Staff endpoints are not for trainees.
+    assert_eq!(get(&s, "/api/v1/staff/classes", &alice).await.0, 403);
+    assert_eq!(
+        get(&s, "/api/v1/staff/classes/E-OPEN1/roster", &alice)
+            .await
+            .0,
+        403
+    );
+    let (status, _) = post(
+        &s,
+        &format!("/api/v1/staff/enrollments/{id}/status"),
+        &alice,
+        json!({"status": "rejected", "reason": "x"}),
+    )
+    .await;
+    assert_eq!(status, 403);
+}
+
+async fn staff(s: &Server, phone: &str, institution: &str) -> String {
+    create_user(
+        s,
+        &[
+            "--role",
+            "institution_staff",
+            "--phone",
+            phone,
+            "--name",
+            "机构老师",
+            "--institution",
+            institution,
+        ],
+    );
+    s.login(phone, STAFF_PASSWORD).await
+}
+
+#[tokio::test]
+async fn an_institution_runs_its_own_classes_and_only_those() {
+    let s = server().await;
+    let a = staff(&s, "13100000001", "INST-A").await;
+    let b = staff(&s, "13100000002", "INST-B").await;
+    let first = trainee(&s, 1).await;
+    let second = trainee(&s, 2).await;
+    let (_, e1) = enroll(&s, "E-ONE", &first).await;
+    let (_, e2) = enroll(&s, "E-ONE", &second).await;
+    assert_eq!(
+        (e1["status"].as_str(), e2["status"].as_str()),
+        (Some("approved"), Some("waitlisted"))
+    );
+    let (id1, id2) = (e1["id"].as_i64().unwrap(), e2["id"].as_i64().unwrap());
+
+    // Classes with counts: only the institution's own.
+    let (status, classes) = get(&s, "/api/v1/staff/classes", &a).await;
+    assert_eq!(status, 200);
+    let codes: Vec<&str> = classes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"E-ONE") && !codes.contains(&"E-B"),
+        "{codes:?}"
+    );
+    let one = classes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "E-ONE")
+        .unwrap();
+    assert_eq!(
+        (
+            one["approved"].as_u64(),
+            one["waitlisted"].as_u64(),
+            one["seats_left"].as_u64()
+        ),
+        (Some(1), Some(1), Some(0))
+    );
+
+    // The roster masks identity numbers and phones; the read is in the trainee's audit trail.
+    let (status, roster) = get(&s, "/api/v1/staff/classes/E-ONE/roster", &a).await;
+    assert_eq!(status, 200);
+    let entry = &roster["entries"][0];
+    assert_eq!(entry["name"], "测试学员");
+    assert!(
+        entry["id_number"].as_str().unwrap().contains("**********"),
+        "{entry}"
+    );
+    assert_eq!(entry["phone"], "139****0001");
+    assert_eq!(roster["entries"][1]["waitlist_position"], 1);
+    let (_, export) = get(&s, "/api/v1/me/export", &first).await;
+    let audit = export["audit"].as_array().unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|a| a["action"] == "roster_read" && a["detail"] == "E-ONE"),
+        "{audit:?}"
+    );
+    assert_eq!(export["enrollments"][0]["course"], "E-ONE");
+
+    // Institution B can neither read nor touch A's class.
+    assert_eq!(
+        get(&s, "/api/v1/staff/classes/E-ONE/roster", &b).await.0,
+        403
+    );
+    let (status, body) = post(
+        &s,
+        &format!("/api/v1/staff/enrollments/{id1}/status"),
+        &b,
+        json!({"status": "rejected", "reason": "不是本校学员"}),
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+    assert!(!body.to_string().contains("测试学员"));
+    let (status, _) = post(
+        &s,
+        &format!("/api/v1/staff/enrollments/{id1}/attendance"),
+        &b,
+        json!({"date": "2026-01-10", "hours": 4}),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        my_enrollment(&s, &first, "E-ONE").await["status"],
+        "approved"
+    );
+
+    // A rejection needs a reason; with one, the seat goes to the waiting list's head.
+    let (status, body) = post(
+        &s,
+        &format!("/api/v1/staff/enrollments/{id1}/status"),
+        &a,
+        json!({"status": "rejected"}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(body["error"]["fields"]["reason"].is_string());
+    let (status, _) = post(
+        &s,
+        &format!("/api/v1/staff/enrollments/{id1}/status"),
+        &a,
+        json!({"status": "rejected", "reason": "材料不全"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let rejected = my_enrollment(&s, &first, "E-ONE").await;
+    assert_eq!(rejected["status"], "rejected");
+    assert_eq!(rejected["reason"], "材料不全");
+    assert_eq!(rejected["timeline"][1]["actor"], "staff");
+    assert_eq!(
+        my_enrollment(&s, &second, "E-ONE").await["status"],
+        "approved"
+    );
+
+    // Forward only: in training, attendance, completed, employment.
+    let (status, body) = post(
+        &s,
+        &format!("/api/v1/staff/enrollments/{id2}/status"),
+        &a,
+        json!({"status": "completed"}),
+    )
+    .await;
+    assert_eq!(status, 409, "cannot skip training: {body}");
+    let (status, _) = post(
+        &s,
+        &format!("/api/v1/staff/enrollments/{id2}/status"),
+        &a,
+        json!({"status": "in_training"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, body) = post(
+        &s,
+        &format!("/api/v1/staff/enrollments/{id2}/attendance"),
+        &a,
+        json!({"date": "2026-01-10", "hours": 13}),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    let (status, _) = post(
+        &s,
+        &format!("/api/v1/staff/enrollments/{id2}/attendance"),
+        &a,
+        json!({"date": "2026-01-10", "hours": 6}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = post(
+        &s,
+        &format!("/api/v1/staff/enrollments/{id2}/attendance"),
+        &a,
+        json!({"date": "2026-01-11", "hours": 4}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        my_enrollment(&s, &second, "E-ONE").await["hours_attended"],
+        10
+    );
+    let (status, _) = post(
+        &s,
+        &format!("/api/v1/staff/enrollments/{id2}/status"),
+        &a,
+        json!({"status": "completed"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, body) = post(
+        &s,
+        &format!("/api/v1/staff/enrollments/{id2}/employment"),
+        &a,
+        json!({"employed": true}),
+    )
+    .await;
+    assert_eq!(status, 400, "an employer is needed: {body}");
+    let (status, _) = post(
+        &s,
+        &format!("/api/v1/staff/enrollments/{id2}/employment"),
+        &a,
+        json!({"employed": true, "employer": "四川某电力公司", "since": "2026-02-01"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, roster) = get(&s, "/api/v1/staff/classes/E-ONE/roster", &a).await;
+    let done = roster["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == id2)
+        .unwrap();
+    assert_eq!(
+        (done["status"].as_str(), done["employer"].as_str()),
+        (Some("completed"), Some("四川某电力公司"))
+    );
+    let (_, inbox) = get(&s, "/api/v1/me/notifications", &second).await;
+    let statuses: Vec<&str> = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["completed", "in_training", "approved", "waitlisted"],
+        "every change reaches the inbox"
+    );
+}
+
+#[tokio::test]
+async fn anyone_can_ask_what_they_qualify_for() {
+    let s = server().await;
+    let ask = |body: Value| {
+        let s = &s;
+        async move {
+            let r = s
+                .client
+                .post(s.url("/api/v1/eligibility/check"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            (status, r.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, answer) =
+        ask(json!({"groups": ["veteran"], "birth_date": "1990-03-07", "city": "成都"})).await;
+    assert_eq!(status, 200, "{answer}");
+    let codes: Vec<&str> = answer["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["course"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"E-VET"), "{codes:?}");
+    assert!(!codes.contains(&"E-YOUNG"), "too old for it");
+    assert!(!codes.contains(&"E-CLOSED") && !codes.contains(&"E-STARTED"));
+    let vet = answer["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["course"] == "E-VET")
+        .unwrap();
+    assert_eq!(vet["subsidy_yuan"], "600.00");
+    assert_eq!(vet["free_training"], true);
+
+    let (status, one) =
+        ask(json!({"groups": [], "birth_date": "1990-03-07", "course": "E-VET"})).await;
+    assert_eq!(status, 200);
+    assert_eq!(one["items"][0]["eligible"], false);
+
+    // A higher certificate of the same occupation: eligible to join, but no subsidy.
+    let (_, held) = ask(json!({"birth_date": "1990-03-07", "course": "E-TEN", "certificates": [{"occupation": "电工", "level": "高级工"}]})).await;
+    let item = &held["items"][0];
+    assert_eq!(item["eligible"], true);
+    assert_eq!(item["subsidy_yuan"], "0.00");
+    assert!(item["subsidy_reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["rule"] == "higher_level_held" && r["ok"] == false));
+
+    let (status, bad) =
+        ask(json!({"groups": ["pirate"], "birth_date": "1990-02-30", "city": "Atlantis"})).await;
+    assert_eq!(status, 400);
+    for field in ["groups", "birth_date", "city"] {
+        assert!(bad["error"]["fields"][field].is_string(), "{field}: {bad}");
+    }
+    let r = s
+        .client
+        .post(s.url("/api/v1/eligibility/check"))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+}
+
+#[tokio::test]
+async fn enrolment_works_from_the_pages_without_javascript() {
+    let s = server().await;
+    let me = trainee(&s, 1).await;
+    // The course page tells a signed-in trainee why, and offers the form.
+    let page = s.get_as("/courses/E-VET", &me).await.text().await.unwrap();
+    assert!(
+        page.contains("本班只面向退役军人"),
+        "the group reason is shown"
+    );
+    let page = s.get_as("/courses/E-TEN", &me).await.text().await.unwrap();
+    assert!(page.contains(r#"action="/courses/E-TEN/enroll""#));
+    assert!(page.contains("1000.00"), "the subsidy estimate is shown");
+
+    let r = s
+        .client
+        .post(s.url("/courses/E-TEN/enroll"))
+        .header("cookie", &me)
+        .header("origin", &s.base)
+        .form(&[("_", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/me/enrollments?enrolled=approved");
+    let page = s
+        .get_as("/me/enrollments?enrolled=approved", &me)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("电工（初级）十人班") && page.contains("报名成功"));
+    assert!(page.contains("已录取"));
+
+    // A refusal renders the course page again with the reason, as 422.
+    let r = s
+        .client
+        .post(s.url("/courses/E-VET/enroll"))
+        .header("cookie", &me)
+        .header("origin", &s.base)
+        .form(&[("_", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("本班只面向退役军人"));
+
+    // Staff see the class in their console, and the header counts unread messages.
+    let page = s.get_as("/me/inbox", &me).await.text().await.unwrap();
+    assert!(page.contains("1 条未读"), "inbox page");
+    let a = staff(&s, "13100000001", "INST-A").await;
+    let page = s
+        .get_as("/staff/classes/E-TEN", &a)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("139****0001") && !page.contains("13900000001"));
+    let page = s
+        .get_as(
+            "/eligibility?submitted=1&groups=veteran&birth_date=1990-03-07&city=510100",
+            &me,
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("退役军人适应性培训（电子商务）"));
+}
