@@ -111,9 +111,12 @@ test: deps deps-browser fmt lint unit build e2e size
 bench: server
 	command -v wrk >/dev/null || { echo "== installing wrk"; $(call APT_INSTALL,wrk); }
 	$(CARGO) run --release -p peixun-bench --bin catalog-bench -- $(BENCH_ITEMS) $(BENCH_SECONDS)
+	$(CARGO) run --release -p peixun-bench --bin enrol-bench -- $(BENCH_PEOPLE) $(BENCH_CAPACITY)
 
 BENCH_ITEMS ?= 100000
 BENCH_SECONDS ?= 10
+BENCH_PEOPLE ?= 1000
+BENCH_CAPACITY ?= 500
 
 clean:
 	$(CARGO) clean

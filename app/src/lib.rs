@@ -4,6 +4,8 @@
 //! Domain folders (`catalog`, …) hold their types, rules and pages; the parts that touch the
 //! database sit in `ssr`-only modules (`service`, `storage`).
 
+#![recursion_limit = "256"]
+
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod accounts;

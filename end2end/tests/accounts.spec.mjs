@@ -1,19 +1,4 @@
-import { test, expect, visit, jsEnabled, expectAccessible } from './fixtures.mjs';
-
-/** A valid identity number from its first 17 digits (GB 11643 check character). */
-function idNumber(first17) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const c = '10X98765432';
-  const sum = [...first17].reduce((s, d, i) => s + Number(d) * w[i], 0);
-  return first17 + c[sum % 11];
-}
-
-/** A phone number of its own for each test run and project, so runs never collide. */
-function phoneFor(testInfo) {
-  const projects = { 'phone-js': 1, 'phone-nojs': 2, 'desktop-js': 3 };
-  const n = (Date.now() % 100000) * 10 + (projects[testInfo.project.name] ?? 0);
-  return `135${String(n).padStart(8, '0').slice(-8)}`;
-}
+import { test, expect, visit, jsEnabled, expectAccessible, idNumber, phoneFor } from './fixtures.mjs';
 
 test('sign up, sign out, sign in and set my groups', async ({ page, consoleErrors }, testInfo) => {
   // The refused posts answer 400 and 401, which the browser logs.

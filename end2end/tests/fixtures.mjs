@@ -14,6 +14,12 @@ export const test = base.extend({
       if (msg.type() === 'error' && !allowed.some((a) => msg.text().includes(a))) errors.push(msg.text());
     });
     page.on('pageerror', (err) => errors.push(String(err)));
+    // Every page must carry its own CSP with the hydration script's nonce.
+    page.on('response', (r) => {
+      if (r.request().resourceType() !== 'document' || r.status() >= 300) return;
+      const csp = r.headers()['content-security-policy'] || '';
+      if (!csp.includes('nonce-')) errors.push(`page without its CSP: ${r.url()} ${r.status()} ${JSON.stringify(r.headers())}`);
+    });
     await use(errors);
     expect([...errors], 'console errors').toEqual([]);
   },
@@ -66,4 +72,33 @@ async function axe(page) {
     .analyze();
   const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   expect(summary, 'axe violations').toEqual([]);
+}
+
+/** A valid identity number from its first 17 digits (GB 11643 check character). */
+export function idNumber(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const c = '10X98765432';
+  const sum = [...first17].reduce((s, d, i) => s + Number(d) * w[i], 0);
+  return first17 + c[sum % 11];
+}
+
+/** A phone number of its own for each test run, project and prefix, so runs never collide. */
+export function phoneFor(testInfo, prefix = '135') {
+  const projects = { 'phone-js': 1, 'phone-nojs': 2, 'desktop-js': 3 };
+  const n = (Date.now() % 100000) * 1000 + (testInfo.workerIndex % 100) * 10 + (projects[testInfo.project.name] ?? 0);
+  return `${prefix}${String(n).padStart(8, '0').slice(-8)}`;
+}
+
+/**
+ * An identity number of its own for a phone number from `phoneFor`: the phone's last seven
+ * digits pick the district, the birth date (1975–1999) and the sequence number, one-to-one.
+ */
+export function idNumberFor(phone) {
+  const n = Number(phone.slice(-7));
+  const days = n % 9000;
+  const rest = Math.floor(n / 9000);
+  const region = ['510104', '510105', '510106', '510107', '510108'][rest % 5];
+  const seq = String(Math.floor(rest / 5) % 1000).padStart(3, '0');
+  const birth = new Date(Date.UTC(1975, 0, 1) + days * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
+  return idNumber(`${region}${birth}${seq}`);
 }

@@ -98,8 +98,13 @@ pub async fn create_accounts(portal: &app::portal::Portal) -> Result<usize, Stri
     Ok(created)
 }
 
-/// The demo institution account works for the institution of the demo catalogue's first course.
+/// The demo institution account works for 成都天府技能实训基地（示例）, the institution of the
+/// demo catalogue's first course (CD-2026-0001, also CD-2026-0010), or, when another catalogue
+/// is loaded, of the first course listed.
 async fn institution_of_first_course(portal: &app::portal::Portal) -> String {
+    if let Ok(course) = service::get(portal, "CD-2026-0001").await {
+        return course.institution_code;
+    }
     let list = service::search(
         portal,
         &app::catalog::CourseQuery {

@@ -41,6 +41,47 @@ pub async fn headers(https: bool, request: Request<Body>, next: Next) -> Respons
     response
 }
 
+/// Makes sure an HTML page carries its CSP with the nonce its inline scripts were given. The
+/// document shell sets it while rendering; should a page come out without it (seen rarely
+/// under load in the browser tests), the nonce is read from the page itself, so a page is never
+/// served with a policy that blocks its own scripts. Runs inside the compression layer.
+pub async fn page_policy(request: Request<Body>, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    let response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let has_policy = response
+        .headers()
+        .get(header::CONTENT_SECURITY_POLICY)
+        .is_some_and(|v| v.as_bytes().windows(6).any(|w| w == b"nonce-"));
+    if !is_html || has_policy {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
+        return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+    };
+    if let Some(nonce) = nonce_in(&bytes) {
+        tracing::warn!(%path, "page rendered without its CSP; set from the page's nonce");
+        if let Ok(value) = HeaderValue::from_str(&app::shell::page_policy(nonce)) {
+            parts.headers.insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// The first `nonce="…"` attribute of a page (base64 characters only).
+fn nonce_in(html: &[u8]) -> Option<&str> {
+    const MARK: &[u8] = b"nonce=\"";
+    let start = html.windows(MARK.len()).position(|w| w == MARK)? + MARK.len();
+    let len = html[start..].iter().position(|b| *b == b'"')?;
+    let nonce = std::str::from_utf8(&html[start..start + len]).ok()?;
+    let base64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_');
+    (!nonce.is_empty() && nonce.len() <= 64 && nonce.chars().all(base64)).then_some(nonce)
+}
+
 /// Refuses a state-changing request that carries the session cookie unless it is plainly from
 /// this site: a JSON body (which another site cannot send without a CORS preflight, which this
 /// server never grants for writes), or the browser's own word (`Sec-Fetch-Site`, `Origin`).
@@ -104,4 +145,20 @@ fn referer_is_same(request: &Request<Body>) -> bool {
         .and_then(|r| r.split("://").nth(1))
         .and_then(|rest| rest.split('/').next())
         .is_some_and(|h| h.eq_ignore_ascii_case(host))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nonce_in;
+
+    #[test]
+    fn the_nonce_is_read_from_the_page() {
+        assert_eq!(
+            nonce_in(br#"<script nonce="Ab9+/_-=">x</script>"#),
+            Some("Ab9+/_-=")
+        );
+        assert_eq!(nonce_in(br#"<script nonce="a b">"#), None, "not base64");
+        assert_eq!(nonce_in(br#"<script nonce="">"#), None);
+        assert_eq!(nonce_in(b"<p>no script</p>"), None);
+    }
 }

@@ -162,6 +162,7 @@ pub fn router(portal: Portal, site_root: &Path, exposure: Exposure) -> Router {
         .layer(axum::middleware::from_fn(crate::security::same_site_writes))
         .with_state(state)
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
+        .layer(axum::middleware::from_fn(crate::security::page_policy))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(move |req, next| {
             crate::security::headers(exposure.https, req, next)

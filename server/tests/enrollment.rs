@@ -703,3 +703,47 @@ async fn enrolment_works_from_the_pages_without_javascript() {
         .unwrap();
     assert!(page.contains("退役军人适应性培训（电子商务）"));
 }
+
+#[tokio::test]
+async fn the_catalogue_can_show_only_what_i_may_join() {
+    let s = server().await;
+    let me = trainee(&s, 1).await;
+    assert_eq!(enroll(&s, "E-OPEN1", &me).await.0, 201);
+    let codes = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (status, mine) = get(&s, "/api/v1/courses?eligible=true&per_page=100", &me).await;
+    assert_eq!(status, 200, "{mine}");
+    let mine = codes(&mine);
+    for code in ["E-TEN", "E-ONE", "E-OPEN2", "E-B"] {
+        assert!(mine.contains(&code.to_string()), "{code} in {mine:?}");
+    }
+    for code in ["E-VET", "E-YOUNG", "E-CLOSED", "E-STARTED", "E-OPEN1"] {
+        assert!(!mine.contains(&code.to_string()), "{code} not in {mine:?}");
+    }
+    let (_, page) = get(&s, "/api/v1/courses?eligible=true&per_page=2&page=2", &me).await;
+    assert_eq!(page["total"].as_u64().unwrap() as usize, mine.len());
+    assert_eq!(page["items"].as_array().unwrap().len(), 2);
+    // Signed out, the filter means nothing: every course is listed.
+    let (_, all) = s
+        .get_json("/api/v1/courses?eligible=true&per_page=100")
+        .await;
+    assert_eq!(all["total"], 10);
+    // The page offers it to a trainee and keeps it in the address.
+    let html = s
+        .get_as("/courses?eligible=true", &me)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(r#"id="f-eligible""#)
+            && html.contains("电工（初级）十人班")
+            && !html.contains("青年无人机驾驶员")
+    );
+}

@@ -32,7 +32,8 @@ pub async fn search_courses(
         pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
         super::Strictness::Lenient,
     )?;
-    let list = super::service::search(&portal()?, &query).await?;
+    let user = crate::accounts::current_user();
+    let list = crate::enrollment::service::search(&portal()?, user.as_ref(), &query).await?;
     Ok((query, list))
 }
 
@@ -146,6 +147,8 @@ fn Filters(locale: Locale, query: CourseQuery, facets: super::Facets) -> impl In
             .unwrap_or_default()
     };
     let chosen_district = query.district.first().cloned().unwrap_or_default();
+    let trainee =
+        crate::accounts::current_user().is_some_and(|u| u.role == crate::accounts::Role::Trainee);
     view! {
         <form id=super::live::FILTERS_ID class="filters" method="get" action="/courses" aria-labelledby="filters-heading">
             <h2 id="filters-heading">{td_string!(locale, filters_heading)}</h2>
@@ -201,6 +204,12 @@ fn Filters(locale: Locale, query: CourseQuery, facets: super::Facets) -> impl In
                 <input id="f-seats" type="checkbox" name="has_seats" value="true" checked=query.has_seats == Some(true) />
                 <label for="f-seats">{td_string!(locale, filter_has_seats)}</label>
             </div>
+            {trainee.then(|| view! {
+                <div class="field checks">
+                    <input id="f-eligible" type="checkbox" name="eligible" value="true" checked=query.eligible == Some(true) />
+                    <label for="f-eligible">{td_string!(locale, filter_eligible)}</label>
+                </div>
+            })}
             <div class="field">
                 <label for="f-sort">{td_string!(locale, sort_label)}</label>
                 <select id="f-sort" name="sort">{sorts}</select>

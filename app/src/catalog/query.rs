@@ -130,6 +130,10 @@ pub struct CourseQuery {
         param(required = false, default = 20, minimum = 1, maximum = 100)
     )]
     pub per_page: u32,
+    /// Only courses the signed-in trainee may join now, decided by the eligibility engine
+    /// (groups, age, deadline, start, enrolments held); ignored when not signed in as a trainee.
+    #[cfg_attr(feature = "ssr", param(required = false))]
+    pub eligible: Option<bool>,
 }
 
 impl Default for CourseQuery {
@@ -151,6 +155,7 @@ impl Default for CourseQuery {
             sort: Sort::default(),
             page: 1,
             per_page: DEFAULT_PER_PAGE,
+            eligible: None,
         }
     }
 }
@@ -263,6 +268,13 @@ impl CourseQuery {
                     FieldProblem::NotABool,
                     &mut errors,
                 ),
+                "eligible" => set_once(
+                    &mut query.eligible,
+                    key,
+                    parse_bool(value),
+                    FieldProblem::NotABool,
+                    &mut errors,
+                ),
                 "has_seats" => set_once(
                     &mut query.has_seats,
                     key,
@@ -353,6 +365,9 @@ impl CourseQuery {
         }
         if let Some(b) = self.has_seats {
             out.push(("has_seats", b.to_string()));
+        }
+        if let Some(b) = self.eligible {
+            out.push(("eligible", b.to_string()));
         }
         if let Some(d) = self.starts_after {
             out.push(("starts_after", d.to_string()));

@@ -499,6 +499,7 @@ fn RosterRow(locale: Locale, code: String, e: super::RosterEntry) -> impl IntoVi
             </td>
         </tr>
     }
+    .into_any()
 }
 
 #[component]

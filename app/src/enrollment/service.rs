@@ -915,3 +915,68 @@ pub async fn check(portal: &Portal, question: &super::Question) -> AppResult<sup
     }
     Ok(super::CheckAnswer { total, items })
 }
+
+/// The catalogue search; with `eligible=true` for a signed-in trainee, narrowed to the courses
+/// the eligibility engine lets them join now. Candidates are pre-selected with the catalogue's
+/// own filters (open to the person's groups, not yet started) and at most `MAX_CHECKED` are
+/// judged; facet counts are those of the candidates.
+pub async fn search(
+    portal: &Portal,
+    user: Option<&SignedIn>,
+    query: &crate::catalog::CourseQuery,
+) -> AppResult<crate::catalog::CourseList> {
+    let Some(user) = user.filter(|u| u.role == Role::Trainee && query.eligible == Some(true))
+    else {
+        return catalog::search(portal, query).await;
+    };
+    let mut conn = portal.db.pool().acquire().await?;
+    let applicant = applicant_in(&mut conn, user.id, "").await?;
+    let enrolled: Vec<String> = sqlx::query_scalar(
+        "SELECT course_code FROM enrollments WHERE user_id = $1 \
+         AND status IN ('applied', 'approved', 'waitlisted', 'in_training')",
+    )
+    .bind(user.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    drop(conn);
+    let today = today();
+    let mut candidates = query.clone();
+    candidates.eligible = None;
+    candidates.page = 1;
+    candidates.per_page = 100;
+    if candidates.group.is_empty() {
+        candidates.group = applicant.groups.clone();
+    }
+    candidates.starts_after = candidates.starts_after.max(today.succ_opt());
+    let (mut eligible, mut facets, mut looked) = (Vec::new(), None, 0u32);
+    loop {
+        let list = catalog::search(portal, &candidates).await?;
+        for course in &list.items {
+            let person = Applicant {
+                enrolled_here: enrolled.contains(&course.code),
+                ..applicant.clone()
+            };
+            if rules::all_ok(&rules::check(course, &person, today)) {
+                eligible.push(course.clone());
+            }
+        }
+        looked += u32::try_from(list.items.len()).unwrap_or(u32::MAX);
+        let last =
+            list.items.is_empty() || candidates.page >= list.pages() || looked >= MAX_CHECKED;
+        facets.get_or_insert(list.facets);
+        if last {
+            break;
+        }
+        candidates.page += 1;
+    }
+    let per_page = query.per_page.max(1) as usize;
+    let start = (query.page.max(1) as usize - 1) * per_page;
+    let total = eligible.len() as u64;
+    Ok(crate::catalog::CourseList {
+        items: eligible.into_iter().skip(start).take(per_page).collect(),
+        total,
+        page: query.page,
+        per_page: query.per_page,
+        facets: facets.unwrap_or_default(),
+    })
+}

@@ -49,8 +49,16 @@ pub fn shell(options: LeptosOptions, assets: Assets) -> impl IntoView {
     }
 }
 
-/// The page's Content-Security-Policy: scripts only from this site, plus the one inline
+/// A page's Content-Security-Policy: scripts only from this site, plus the one inline
 /// hydration script by its per-request nonce; WebAssembly allowed to compile; nothing framed.
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-{nonce}'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    )
+}
+
 fn page_security_policy() {
     let (Some(nonce), Some(response)) = (
         leptos::nonce::use_nonce(),
@@ -58,12 +66,7 @@ fn page_security_policy() {
     ) else {
         return;
     };
-    let policy = format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-{nonce}'; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
-         base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-    );
-    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+    if let Ok(value) = http::HeaderValue::from_str(&page_policy(&nonce.to_string())) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }

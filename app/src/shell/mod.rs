@@ -4,7 +4,7 @@
 #[cfg(feature = "ssr")]
 mod document;
 #[cfg(feature = "ssr")]
-pub use document::{shell, Assets};
+pub use document::{page_policy, shell, Assets};
 
 mod status;
 pub use status::{redirect, set_status};

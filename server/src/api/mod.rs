@@ -165,6 +165,7 @@ fn query_pairs(raw: &Option<String>) -> Vec<(String, String)> {
 )]
 async fn list_courses(
     State(state): State<AppState>,
+    user: Option<axum::Extension<app::accounts::CurrentUser>>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<CourseList>, ApiError> {
     let pairs = query_pairs(&raw);
@@ -172,7 +173,10 @@ async fn list_courses(
         pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
         Strictness::Strict,
     )?;
-    Ok(Json(service::search(&state.portal, &query).await?))
+    let user = user.and_then(|u| u.0 .0.clone());
+    Ok(Json(
+        app::enrollment::service::search(&state.portal, user.as_ref(), &query).await?,
+    ))
 }
 
 /// One course: every catalogue field and the seats left.
