@@ -64,6 +64,7 @@ fn refused(err: &AppError, locale: Locale, values: BTreeMap<String, String>) -> 
         errors,
         message,
         status: err.status(),
+        details: Vec::new(),
     }
 }
 
@@ -410,4 +411,51 @@ pub async fn staff(
         Ok(()) => see_other(&format!("{back}?saved=1#roster-heading")),
         Err(err) => refused_on(&app, &back, headers, user.0.clone(), err).await,
     }
+}
+
+/// The HR officer's catalogue upload page: the same checks and import as the API and the CLI;
+/// the report (or every problem) is shown on the page again.
+pub async fn upload_catalog(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    user: axum::Extension<CurrentUser>,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    use app::catalog::import::{refused_message, Problem};
+    use app::catalog::service::ImportError;
+    let Some(me) = user.0 .0.clone() else {
+        return see_other("/login");
+    };
+    let locale = locale_of(&headers);
+    let state = match crate::api::upload_city(&me) {
+        Err(e) => refused(&e.0, locale, BTreeMap::new()),
+        Ok(city) => match crate::api::read_upload(&mut form).await {
+            Err(crate::api::UploadError::TooLarge) => FormState {
+                message: Some(Problem::FileTooLarge.message(locale)),
+                status: 413,
+                ..Default::default()
+            },
+            Err(crate::api::UploadError::NoFile) => FormState {
+                message: Some(app::error::FieldProblem::Required.message(locale)),
+                status: 400,
+                ..Default::default()
+            },
+            Ok(upload) => match crate::api::import_upload(&app, city, upload).await {
+                Ok(report) => FormState {
+                    message: Some(app::catalog::pages::import_summary(locale, &report)),
+                    details: report.warnings.iter().map(|w| w.describe(locale)).collect(),
+                    status: 200,
+                    ..Default::default()
+                },
+                Err(ImportError::Refused(errors, _)) => FormState {
+                    message: Some(refused_message(locale, errors.len())),
+                    details: errors.iter().map(|e| e.describe(locale)).collect(),
+                    status: 422,
+                    ..Default::default()
+                },
+                Err(ImportError::Storage(e)) => refused(&e, locale, BTreeMap::new()),
+            },
+        },
+    };
+    render_again(&app, "/staff/catalog", headers, user.0.clone(), state).await
 }

@@ -149,6 +149,12 @@ pub fn router(portal: Portal, site_root: &Path, exposure: Exposure) -> Router {
         .route("/me/enrollments/{id}/cancel", post(forms::cancel))
         .route("/me/notifications/read", post(forms::mark_read))
         .route("/staff/enrollments/{id}/{action}", post(forms::staff))
+        .route(
+            "/staff/catalog",
+            post(forms::upload_catalog).layer(axum::extract::DefaultBodyLimit::max(
+                app::catalog::import::MAX_FILE_BYTES + 64 * 1024,
+            )),
+        )
         .leptos_routes_with_context(&state, routes, page_context.clone(), page_shell)
         .nest("/pkg", pkg.with_state(()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<

@@ -616,3 +616,74 @@ async fn the_sign_up_form_works_without_javascript() {
     assert_eq!(r.status(), 303, "signed-out visitors are sent to sign in");
     assert_eq!(r.headers()[header::LOCATION], "/login");
 }
+
+async fn upload_page(s: &Server, session: &str, csv: String, dry_run: bool) -> (u16, String) {
+    let mut form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::text(csv).file_name("catalog.csv"),
+    );
+    if dry_run {
+        form = form.text("dry_run", "true");
+    }
+    let r = s
+        .client
+        .post(s.url("/staff/catalog"))
+        .multipart(form)
+        .header("cookie", session)
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_upload_page_imports_the_officers_city_without_javascript() {
+    let s = Server::start(&[]).await;
+    create_user(
+        &s,
+        &[
+            "--role",
+            "hr_officer",
+            "--phone",
+            "13100000001",
+            "--name",
+            "成都人社",
+            "--city",
+            "成都",
+        ],
+    );
+    let officer = s.login("13100000001", common::STAFF_PASSWORD).await;
+    let page = s.get_as("/staff/catalog", &officer).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(r#"enctype="multipart/form-data""#) && html.contains("成都市"));
+
+    let (status, html) = upload_page(&s, &officer, catalogue_of(&["CD-"]), true).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("检查通过（未导入）：将新增 2 项"), "dry run");
+    assert_eq!(s.get_json("/api/v1/courses").await.1["total"], 0);
+    let (status, html) = upload_page(&s, &officer, catalogue_of(&["CD-"]), false).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("已导入：新增 2 项，更新 0 项，未变 0 项"),
+        "{html}"
+    );
+
+    // Another city's rows: refused, every problem listed by line, nothing written.
+    let (status, html) = upload_page(&s, &officer, catalogue_of(&["MY-"]), false).await;
+    assert_eq!(status, 422);
+    assert!(
+        html.contains("role=\"alert\"") && html.contains("第 2 行"),
+        "{html}"
+    );
+    assert_eq!(s.get_json("/api/v1/courses").await.1["total"], 2);
+
+    s.register("13100000006", &id_number("51010419900307173"))
+        .await;
+    let trainee = s.login("13100000006", PASSWORD).await;
+    assert_eq!(s.get_as("/staff/catalog", &trainee).await.status(), 403);
+    let (status, _) = upload_page(&s, &trainee, catalogue_of(&["CD-"]), false).await;
+    assert_eq!(status, 403);
+}

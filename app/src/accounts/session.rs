@@ -28,6 +28,8 @@ pub struct FormState {
     /// A message for the whole form (e.g. "too many attempts").
     pub message: Option<String>,
     pub status: u16,
+    /// Lines that go with the message (an import's problems, each in the visitor's language).
+    pub details: Vec<String>,
 }
 
 impl FormState {

@@ -11,7 +11,7 @@ pub use status::{redirect, set_status};
 
 use crate::accounts::current_user;
 use crate::accounts::pages::{LoginPage, MyDataPage, ProfilePage, RegisterPage};
-use crate::catalog::pages::{CoursePage, CoursesPage, HomePage};
+use crate::catalog::pages::{CoursePage, CoursesPage, HomePage, UploadPage};
 use crate::enrollment::pages::{CheckPage, ConsolePage, InboxPage, MyEnrollmentsPage, RosterPage};
 use crate::error::AppError;
 use crate::i18n::Locale;
@@ -45,6 +45,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/classes") view=ConsolePage ssr=SsrMode::Async />
                     <Route path=path!("/staff/classes/:code") view=RosterPage ssr=SsrMode::Async />
                     <Route path=path!("/eligibility") view=CheckPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/catalog") view=UploadPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>
@@ -87,6 +88,9 @@ fn Layout(children: Children) -> impl IntoView {
                                 })}
                                 {(user.role == crate::accounts::Role::InstitutionStaff).then(|| view! {
                                     <li><a href="/staff/classes">{td_string!(locale, enrol.nav_console)}</a></li>
+                                })}
+                                {(user.role == crate::accounts::Role::HrOfficer).then(|| view! {
+                                    <li><a href="/staff/catalog">{td_string!(locale, upload.nav)}</a></li>
                                 })}
                                 <li><a href="/me">{td_string!(locale, account.nav_me)} " · " {user.name}</a></li>
                                 <li>

@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 pub use error::{ApiError, ErrorBody};
 use serde_json::json;
+pub use staff::{import_upload, read_upload, upload_city, UploadError};
 use tower_http::cors::{Any, CorsLayer};
 use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;

@@ -49,42 +49,18 @@ pub async fn import_catalog(
     Signed(user): Signed,
     mut form: Multipart,
 ) -> Result<Response, ApiError> {
-    require(&user, &[Role::HrOfficer])?;
-    let city = user
-        .scope
-        .as_deref()
-        .and_then(City::from_code)
-        .ok_or(ApiError(app::error::AppError::Forbidden))?;
-    let (mut file, mut name, mut dry_run) = (None, String::new(), false);
-    while let Ok(Some(field)) = form.next_field().await {
-        match field.name() {
-            Some("file") => {
-                name = field.file_name().unwrap_or_default().to_string();
-                match field.bytes().await {
-                    Ok(bytes) => file = Some(bytes),
-                    Err(_) => return Ok(too_large()),
-                }
-            }
-            Some("dry_run") => dry_run = field.text().await.is_ok_and(|t| t == "true" || t == "1"),
-            _ => {}
+    let city = upload_city(&user)?;
+    let upload = match read_upload(&mut form).await {
+        Ok(upload) => upload,
+        Err(UploadError::TooLarge) => return Ok(too_large()),
+        Err(UploadError::NoFile) => {
+            return Err(ApiError(app::error::AppError::field(
+                "file",
+                app::error::FieldProblem::Required,
+            )))
         }
-    }
-    let Some(bytes) = file else {
-        return Err(ApiError(app::error::AppError::field(
-            "file",
-            app::error::FieldProblem::Required,
-        )));
     };
-    if bytes.len() > import::MAX_FILE_BYTES {
-        return Ok(too_large());
-    }
-    let parsed = import::parse(&bytes, FileKind::detect(&name, &bytes));
-    let options = ImportOptions {
-        dry_run,
-        only_city: Some(city),
-        ..Default::default()
-    };
-    match service::import(&state.portal, parsed, options).await {
+    match import_upload(&state, city, upload).await {
         Ok(ImportReport {
             created,
             updated,
@@ -115,6 +91,68 @@ pub async fn import_catalog(
             .into_response()),
         Err(ImportError::Storage(e)) => Err(ApiError(e)),
     }
+}
+
+/// The city an HR officer imports for (403 for anyone else).
+pub fn upload_city(user: &app::accounts::SignedIn) -> Result<City, ApiError> {
+    require(user, &[Role::HrOfficer])?;
+    user.scope
+        .as_deref()
+        .and_then(City::from_code)
+        .ok_or(ApiError(app::error::AppError::Forbidden))
+}
+
+/// An uploaded catalogue file (multipart `file`, and `dry_run`).
+pub struct Upload {
+    bytes: axum::body::Bytes,
+    name: String,
+    dry_run: bool,
+}
+
+pub enum UploadError {
+    TooLarge,
+    NoFile,
+}
+
+pub async fn read_upload(form: &mut Multipart) -> Result<Upload, UploadError> {
+    let (mut file, mut name, mut dry_run) = (None, String::new(), false);
+    while let Ok(Some(field)) = form.next_field().await {
+        match field.name() {
+            Some("file") => {
+                name = field.file_name().unwrap_or_default().to_string();
+                match field.bytes().await {
+                    Ok(bytes) => file = Some(bytes),
+                    Err(_) => return Err(UploadError::TooLarge),
+                }
+            }
+            Some("dry_run") => dry_run = field.text().await.is_ok_and(|t| t == "true" || t == "1"),
+            _ => {}
+        }
+    }
+    let bytes = file.filter(|b| !b.is_empty()).ok_or(UploadError::NoFile)?;
+    if bytes.len() > import::MAX_FILE_BYTES {
+        return Err(UploadError::TooLarge);
+    }
+    Ok(Upload {
+        bytes,
+        name,
+        dry_run,
+    })
+}
+
+/// Imports an upload for `city` through the one import path (items of other cities refused).
+pub async fn import_upload(
+    state: &AppState,
+    city: City,
+    upload: Upload,
+) -> Result<ImportReport, ImportError> {
+    let parsed = import::parse(&upload.bytes, FileKind::detect(&upload.name, &upload.bytes));
+    let options = ImportOptions {
+        dry_run: upload.dry_run,
+        only_city: Some(city),
+        ..Default::default()
+    };
+    service::import(&state.portal, parsed, options).await
 }
 
 fn too_large() -> Response {
