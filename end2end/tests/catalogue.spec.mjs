@@ -114,3 +114,23 @@ test('filters update the list in place with JavaScript, and back restores it', a
   await expect(page.locator('.course-where').filter({ hasNotText: '绵阳市' }).first()).toBeVisible();
   expect(await page.evaluate(() => window.__noReload)).toBe(true);
 });
+
+test('an HR officer checks a catalogue file on the upload page', async ({ page, consoleErrors }, testInfo) => {
+  await visit(page, '/login', testInfo);
+  await page.getByLabel('手机号码').fill('13900000004');
+  await page.getByLabel('密码').fill('peixun-demo-2026');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('link', { name: '导入目录' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('导入需求目录');
+  if (jsEnabled(testInfo)) await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await expectAccessible(page);
+  const csv = [
+    'code,title,occupation,industry,city,institution_code,institution,level,certificate_type,class_format,groups,hours,start_date,end_date,capacity,fee_yuan,subsidy_yuan,address',
+    'E2E-UP-1,电工（初级）上传检查,电工,advanced_manufacturing,510100,91510100MA6C000001,示例学校,level5,skill_level,night,all,100,2030-03-01,2030-04-30,30,1800,1000,成都市',
+  ].join('\n');
+  await page.getByLabel('目录文件（CSV 或 XLSX）').setInputFiles({ name: 'catalog.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByLabel('只检查，不导入').check();
+  await page.getByRole('button', { name: '上传' }).click();
+  await expect(page.getByRole('status')).toContainText('检查通过（未导入）：将新增 1 项');
+  await expectAccessible(page);
+});

@@ -654,6 +654,7 @@ pub async fn delete_account(portal: &Portal, user_id: i64) -> AppResult<()> {
         return Err(AppError::NotFound);
     }
     tx.commit().await?;
+    portal.catalog.seats_changed();
     Ok(())
 }
 

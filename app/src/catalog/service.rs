@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::{QueryBuilder, Sqlite};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -242,6 +242,10 @@ pub struct CatalogSearch {
     /// Recent searches of the current index (popular searches repeat a lot); emptied with
     /// every new index, so it never answers from an older catalogue.
     recent: quick_cache::sync::Cache<String, Arc<Hits>>,
+    /// Seat counts of recently shown pages of courses, by the page's codes (see `fresh_seats`).
+    seats: quick_cache::sync::Cache<String, Arc<SeatBoard>>,
+    /// Moves on with every seat taken or freed on this instance.
+    seats_epoch: AtomicU64,
     checked: Mutex<Option<Instant>>,
     changed_here: AtomicBool,
     rebuilding: tokio::sync::Mutex<()>,
@@ -255,6 +259,8 @@ impl Default for CatalogSearch {
         CatalogSearch {
             current: RwLock::default(),
             recent: quick_cache::sync::Cache::new(RECENT_SEARCHES),
+            seats: quick_cache::sync::Cache::new(RECENT_SEARCHES),
+            seats_epoch: AtomicU64::default(),
             checked: Mutex::default(),
             changed_here: AtomicBool::default(),
             rebuilding: tokio::sync::Mutex::default(),
@@ -294,6 +300,11 @@ impl CatalogSearch {
         if let Ok(mut c) = self.checked.lock() {
             *c = Some(Instant::now());
         }
+    }
+
+    /// A seat was taken or freed on this instance: lists read seat counts afresh.
+    pub fn seats_changed(&self) {
+        self.seats_epoch.fetch_add(1, Ordering::SeqCst);
     }
 
     /// The catalogue was changed by this instance: the next search waits for a fresh index.
@@ -352,9 +363,39 @@ impl CatalogSearch {
     }
 }
 
-/// Seats change with every enrolment, so the courses shown get their seat counts from the
-/// database, not from the index.
-async fn fresh_seats(db: &Db, codes: &[&str]) -> AppResult<HashMap<String, u32>> {
+/// Seat counts read for one page of courses, when, and at which local seat epoch.
+struct SeatBoard {
+    read_at: Instant,
+    epoch: u64,
+    seats: HashMap<String, u32>,
+}
+
+/// How old the seat counts in a list may be when another instance sold a seat. An enrolment
+/// itself always decides on the database's count; this instance's own enrolments refresh
+/// lists at once (`seats_changed`).
+const SEATS_FRESH: Duration = Duration::from_secs(1);
+
+/// The seat counts of the courses shown: from the database (seats change with every
+/// enrolment; the index does not follow them), reused for the same page for up to
+/// `SEATS_FRESH` while this instance sells no seat.
+async fn fresh_seats(portal: &Portal, codes: &[&str]) -> AppResult<Arc<SeatBoard>> {
+    let key = codes.join(",");
+    let epoch = portal.catalog.seats_epoch.load(Ordering::SeqCst);
+    if let Some(board) = portal.catalog.seats.get(&key) {
+        if board.epoch == epoch && board.read_at.elapsed() < SEATS_FRESH {
+            return Ok(board);
+        }
+    }
+    let board = Arc::new(SeatBoard {
+        read_at: Instant::now(),
+        epoch,
+        seats: read_seats(&portal.db, codes).await?,
+    });
+    portal.catalog.seats.insert(key, board.clone());
+    Ok(board)
+}
+
+async fn read_seats(db: &Db, codes: &[&str]) -> AppResult<HashMap<String, u32>> {
     if codes.is_empty() {
         return Ok(HashMap::new());
     }
@@ -377,13 +418,13 @@ async fn fresh_seats(db: &Db, codes: &[&str]) -> AppResult<HashMap<String, u32>>
 pub async fn search(portal: &Portal, query: &CourseQuery) -> AppResult<CourseList> {
     let hits = portal.catalog.search(&portal.db, query).await?;
     let codes: Vec<&str> = hits.courses.iter().map(|c| c.code.as_str()).collect();
-    let seats = fresh_seats(&portal.db, &codes).await?;
+    let board = fresh_seats(portal, &codes).await?;
     let items = hits
         .courses
         .iter()
         .map(|c| {
             let mut course = Course::clone(c);
-            if let Some(n) = seats.get(&course.code) {
+            if let Some(n) = board.seats.get(&course.code) {
                 course.seats_left = *n;
             }
             course

@@ -278,6 +278,7 @@ pub async fn enroll(portal: &Portal, user_id: i64, code: &str) -> AppResult<Enro
     )
     .await?;
     tx.commit().await?;
+    portal.catalog.seats_changed();
     Ok(Enrolled {
         id,
         status,
@@ -362,6 +363,7 @@ pub async fn cancel(portal: &Portal, user_id: i64, id: i64) -> AppResult<Enrollm
         free_seat(&mut tx, &row.course_code, &row.title, start).await?;
     }
     tx.commit().await?;
+    portal.catalog.seats_changed();
     mine(portal, user_id)
         .await?
         .into_iter()
@@ -781,6 +783,7 @@ pub async fn change_status(
         .await?;
     }
     tx.commit().await?;
+    portal.catalog.seats_changed();
     Ok(())
 }
 
