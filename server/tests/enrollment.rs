@@ -747,3 +747,159 @@ async fn the_catalogue_can_show_only_what_i_may_join() {
             && !html.contains("青年无人机驾驶员")
     );
 }
+
+#[tokio::test]
+async fn every_staff_endpoint_checks_role_and_scope() {
+    let s = server().await;
+    let a = staff(&s, "13100000001", "INST-A").await;
+    let b = staff(&s, "13100000002", "INST-B").await;
+    create_user(
+        &s,
+        &[
+            "--role",
+            "evaluator",
+            "--phone",
+            "13100000003",
+            "--name",
+            "评价",
+            "--evaluation-org",
+            "成都评价中心",
+        ],
+    );
+    create_user(
+        &s,
+        &[
+            "--role",
+            "hr_officer",
+            "--phone",
+            "13100000004",
+            "--name",
+            "绵阳人社",
+            "--city",
+            "绵阳",
+        ],
+    );
+    create_user(
+        &s,
+        &[
+            "--role",
+            "hr_officer",
+            "--phone",
+            "13100000005",
+            "--name",
+            "成都人社",
+            "--city",
+            "成都",
+        ],
+    );
+    create_user(
+        &s,
+        &[
+            "--role",
+            "admin",
+            "--phone",
+            "13100000006",
+            "--name",
+            "管理员",
+        ],
+    );
+    let evaluator = s.login("13100000003", STAFF_PASSWORD).await;
+    let mianyang = s.login("13100000004", STAFF_PASSWORD).await;
+    let chengdu = s.login("13100000005", STAFF_PASSWORD).await;
+    let admin = s.login("13100000006", STAFF_PASSWORD).await;
+    let learner = trainee(&s, 1).await;
+    let id = enroll(&s, "E-ONE", &learner).await.1["id"]
+        .as_i64()
+        .unwrap();
+    let (status, _) = post(
+        &s,
+        &format!("/api/v1/staff/enrollments/{id}/status"),
+        &a,
+        json!({"status": "in_training"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    let outsiders = [
+        ("trainee", &learner),
+        ("evaluator", &evaluator),
+        ("hr_officer", &mianyang),
+        ("admin", &admin),
+        ("institution B", &b),
+    ];
+    for (who, session) in outsiders {
+        for (method, path, body) in [
+            (
+                "GET",
+                "/api/v1/staff/classes/E-ONE/roster".to_string(),
+                Value::Null,
+            ),
+            (
+                "POST",
+                format!("/api/v1/staff/enrollments/{id}/status"),
+                json!({"status": "completed"}),
+            ),
+            (
+                "POST",
+                format!("/api/v1/staff/enrollments/{id}/attendance"),
+                json!({"date": "2026-01-10", "hours": 4}),
+            ),
+            (
+                "POST",
+                format!("/api/v1/staff/enrollments/{id}/employment"),
+                json!({"employed": true, "employer": "某公司", "since": "2026-02-01"}),
+            ),
+        ] {
+            let (status, answer) = if method == "GET" {
+                get(&s, &path, session).await
+            } else {
+                post(&s, &path, session, body).await
+            };
+            assert_eq!(status, 403, "{who}: {method} {path}: {answer}");
+            assert!(
+                !answer.to_string().contains("测试学员"),
+                "{who} sees no personal data"
+            );
+        }
+        if who != "institution B" {
+            assert_eq!(
+                get(&s, "/api/v1/staff/classes", session).await.0,
+                403,
+                "{who}"
+            );
+        }
+    }
+    // The city's HR officer may record the employment outcome; the class's own staff all of it.
+    let (status, body) = post(
+        &s,
+        &format!("/api/v1/staff/enrollments/{id}/employment"),
+        &chengdu,
+        json!({"employed": true, "employer": "某公司", "since": "2026-02-01"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = post(
+        &s,
+        &format!("/api/v1/staff/enrollments/{id}/status"),
+        &chengdu,
+        json!({"status": "completed"}),
+    )
+    .await;
+    assert_eq!(status, 403, "only the institution moves an enrolment on");
+    assert_eq!(
+        get(&s, "/api/v1/staff/classes/E-ONE/roster", &a).await.0,
+        200
+    );
+    assert_eq!(
+        get(&s, "/api/v1/staff/classes/NO-SUCH/roster", &a).await.0,
+        404
+    );
+    let (status, _) = post(
+        &s,
+        "/api/v1/staff/enrollments/999999/status",
+        &a,
+        json!({"status": "completed"}),
+    )
+    .await;
+    assert_eq!(status, 404);
+}

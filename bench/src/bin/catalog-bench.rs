@@ -129,7 +129,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!("\n## In-process search ({items} items)");
     println!("The index alone (every search computed), and the service layer (repeated searches");
-    println!("answered from the recent ones, seat counts read fresh from the database).\n");
+    println!("answered from the recent ones, a page's seat counts reused for up to 1 s).\n");
     println!("| query | results | index p50 | index p99 | service p50 | service p99 |\n|---|---|---|---|---|---|");
     let index = CatalogIndex::build(peixun_bench::courses_of(peixun_bench::parse_all(&bytes)));
     let rounds = 300;
