@@ -903,3 +903,21 @@ async fn every_staff_endpoint_checks_role_and_scope() {
     .await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn the_question_page_names_a_bad_answer() {
+    let s = server().await;
+    let r = s
+        .get("/eligibility?submitted=1&birth_date=1990-02-30&city=510100")
+        .await;
+    assert_eq!(r.status(), 400);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("role=\"alert\"") && html.contains("应为 YYYY-MM-DD 格式的日期"),
+        "{html}"
+    );
+    // Not yet asked: the form alone, 200.
+    let r = s.get("/eligibility").await;
+    assert_eq!(r.status(), 200);
+    assert!(!r.text().await.unwrap().contains("个课程符合条件"));
+}
