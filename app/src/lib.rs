@@ -10,6 +10,7 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod accounts;
 pub mod catalog;
+pub mod certificate;
 pub mod clock;
 pub mod enrollment;
 pub mod error;

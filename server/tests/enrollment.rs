@@ -921,3 +921,138 @@ async fn the_question_page_names_a_bad_answer() {
     assert_eq!(r.status(), 200);
     assert!(!r.text().await.unwrap().contains("个课程符合条件"));
 }
+
+#[tokio::test]
+async fn a_pass_issues_the_certificate_anyone_can_verify_by_number_and_name() {
+    let s = server().await;
+    let a = staff(&s, "13100000001", "INST-A").await;
+    create_user(
+        &s,
+        &[
+            "--role",
+            "evaluator",
+            "--phone",
+            "13100000003",
+            "--name",
+            "评价员",
+            "--evaluation-org",
+            "成都测试评价中心",
+        ],
+    );
+    create_user(
+        &s,
+        &[
+            "--role",
+            "evaluator",
+            "--phone",
+            "13100000004",
+            "--name",
+            "乙评价员",
+            "--evaluation-org",
+            "乙评价中心",
+        ],
+    );
+    let evaluator = s.login("13100000003", STAFF_PASSWORD).await;
+    let other = s.login("13100000004", STAFF_PASSWORD).await;
+    let me = trainee(&s, 1).await;
+    let id = enroll(&s, "E-TEN", &me).await.1["id"].as_i64().unwrap();
+
+    let (status, body) = assess(&s, &evaluator, json!({"enrollment_id": id, "passed": true})).await;
+    assert_eq!(
+        status, 409,
+        "only a completed enrolment is assessed: {body}"
+    );
+    for to in ["in_training", "completed"] {
+        let (status, _) = post(
+            &s,
+            &format!("/api/v1/staff/enrollments/{id}/status"),
+            &a,
+            json!({"status": to}),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    let (status, _) = assess(&s, &other, json!({"enrollment_id": id, "passed": true})).await;
+    assert_eq!(status, 403, "another organisation's class");
+    assert_eq!(
+        assess(&s, &a, json!({"enrollment_id": id, "passed": true}))
+            .await
+            .0,
+        403,
+        "not an evaluator"
+    );
+    let (status, body) = assess(
+        &s,
+        &evaluator,
+        json!({"enrollment_id": id, "passed": true, "score": 101}),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+
+    let (status, body) = assess(
+        &s,
+        &evaluator,
+        json!({"enrollment_id": id, "passed": true, "score": 86, "issued_on": "2026-11-01"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let cert = &body["certificate"];
+    let number = cert["number"].as_str().unwrap().to_string();
+    assert!(number.starts_with("PX2026"), "{number}");
+    assert_eq!(
+        (
+            cert["occupation"].as_str(),
+            cert["level"].as_str(),
+            cert["certificate_type"].as_str()
+        ),
+        (Some("电工"), Some("level5"), Some("skill_level"))
+    );
+    assert_eq!(cert["issuer"], "成都测试评价中心");
+    assert_eq!(cert["issued_on"], "2026-11-01");
+    assert_eq!(
+        assess(&s, &evaluator, json!({"enrollment_id": id, "passed": true}))
+            .await
+            .0,
+        409,
+        "one certificate per enrolment"
+    );
+
+    let (_, wallet) = get(&s, "/api/v1/me/certificates", &me).await;
+    assert_eq!(wallet[0]["number"], number.as_str());
+    let (_, export) = get(&s, "/api/v1/me/export", &me).await;
+    assert_eq!(export["certificates"][0]["number"], number.as_str());
+
+    let verify = |number: &str, name: &str| {
+        let url = format!(
+            "/api/v1/certificates/verify?number={}&name={}",
+            number,
+            form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>()
+        );
+        let s = &s;
+        async move { s.get_json(&url).await }
+    };
+    let (status, ok) = verify(&number, "测试学员").await;
+    assert_eq!(status, 200);
+    assert_eq!(ok["valid"], true);
+    assert_eq!(ok["holder"], "测试**", "the name is masked");
+    assert_eq!(ok["level"], "level5");
+    let (_, wrong_name) = verify(&number, "张三").await;
+    let (_, unknown) = verify("PX202699999999", "测试学员").await;
+    assert_eq!(wrong_name, json!({"valid": false}));
+    assert_eq!(
+        wrong_name, unknown,
+        "a wrong name and an unknown number look the same"
+    );
+
+    let mut limited = 0;
+    for _ in 0..40 {
+        if verify(&number, "测试学员").await.0 == 429 {
+            limited += 1;
+        }
+    }
+    assert!(limited > 0, "verification is rate-limited per address");
+}
+
+async fn assess(s: &Server, session: &str, body: Value) -> (u16, Value) {
+    post(s, "/api/v1/staff/assessments", session, body).await
+}

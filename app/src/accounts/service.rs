@@ -552,6 +552,7 @@ pub struct Export {
     pub sessions: Vec<ExportedSession>,
     pub audit: Vec<ExportedAudit>,
     pub enrollments: Vec<crate::enrollment::Enrollment>,
+    pub certificates: Vec<crate::certificate::Certificate>,
     pub notifications: Vec<crate::enrollment::Notification>,
 }
 
@@ -621,6 +622,7 @@ pub async fn export(portal: &Portal, user_id: i64) -> AppResult<Export> {
         sessions,
         audit,
         enrollments: crate::enrollment::service::mine(portal, user_id).await?,
+        certificates: crate::certificate::service::wallet(portal, user_id).await?,
         notifications: crate::enrollment::service::inbox(portal, user_id)
             .await?
             .items,

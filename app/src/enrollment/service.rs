@@ -84,10 +84,13 @@ async fn applicant_in(
     })
 }
 
-/// What the subsidy rules need of a person's past. Certificates and claims arrive with the
-/// subsidy issue; until then nobody has any.
-async fn history_of(_portal: &Portal, _user_id: i64) -> AppResult<History> {
-    Ok(History::default())
+/// What the subsidy rules need of a person's past: the certificates they hold. Claims (the
+/// yearly cap, levels already subsidised) arrive with the subsidy claims.
+async fn history_of(portal: &Portal, user_id: i64) -> AppResult<History> {
+    Ok(History {
+        held: crate::certificate::service::held(portal, user_id).await?,
+        ..History::default()
+    })
 }
 
 /// Whether the signed-in person may join `course`, and the subsidy they would get.

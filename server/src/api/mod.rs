@@ -3,6 +3,7 @@
 //! translate HTTP to calls of the service layer and back.
 
 mod accounts;
+mod certificate;
 mod enrollment;
 mod error;
 mod meta;
@@ -51,6 +52,7 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .routes(routes!(list_institutions))
         .routes(routes!(get_institution))
         .routes(routes!(meta::meta))
+        .routes(routes!(certificate::verify))
         .split_for_parts();
     // The anonymous check is a POST but reads nothing private: open to every origin too.
     let (check, check_doc) = OpenApiRouter::new()
@@ -76,6 +78,8 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .routes(routes!(enrollment::set_status))
         .routes(routes!(enrollment::attendance))
         .routes(routes!(enrollment::employment))
+        .routes(routes!(certificate::assess))
+        .routes(routes!(certificate::wallet))
         .split_for_parts();
     doc.merge(private_doc);
     // Uploads of a city's catalogue may be up to 20 MB; every other body up to 1 MB.

@@ -1,0 +1,117 @@
+//! Certificates: an evaluator's pass on a completed enrolment issues the certificate the class
+//! leads to; the holder keeps them in a wallet; anyone may verify one by number and name.
+
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use crate::reference::{CertificateType, Level};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// A certificate as its holder sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Certificate {
+    pub id: i64,
+    pub number: String,
+    pub holder: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub certificate_type: CertificateType,
+    pub occupation: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub level: Level,
+    pub issuer: String,
+    pub issued_on: NaiveDate,
+    pub course: String,
+}
+
+/// The public answer to "is this certificate real?". Unknown numbers and wrong names get the
+/// same `{"valid": false}`, so the answer never tells whether a number exists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Verification {
+    pub valid: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holder: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub occupation: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+    pub level: Option<Level>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issued_on: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+}
+
+impl Verification {
+    pub fn invalid() -> Verification {
+        Verification {
+            valid: false,
+            holder: None,
+            occupation: None,
+            level: None,
+            issued_on: None,
+            issuer: None,
+        }
+    }
+}
+
+/// A name as the public may see it: the family name, the rest hidden (`张*`, `欧阳**`).
+pub fn mask_name(name: &str) -> String {
+    let chars: Vec<char> = name.trim().chars().collect();
+    match chars.len() {
+        0 => String::new(),
+        1 => "*".into(),
+        n => {
+            // Two-character family names (复姓) keep both characters when the name is long.
+            let keep = if n >= 4 { 2 } else { 1 };
+            chars[..keep].iter().collect::<String>() + &"*".repeat(n - keep)
+        }
+    }
+}
+
+/// Whether the name someone typed is the holder's (spaces and the middle dot ignored).
+pub fn same_name(typed: &str, holder: &str) -> bool {
+    let clean = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '·' | '•' | '.'))
+            .collect()
+    };
+    let typed = clean(typed);
+    !typed.is_empty() && typed == clean(holder)
+}
+
+/// The certificate number: the year of issue and the assessment's sequence number.
+pub fn certificate_number(issued_on: NaiveDate, sequence: i64) -> String {
+    use chrono::Datelike;
+    format!("PX{}{:08}", issued_on.year(), sequence)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_masked_for_the_public() {
+        assert_eq!(mask_name("张三"), "张*");
+        assert_eq!(mask_name("张小培"), "张**");
+        assert_eq!(mask_name("欧阳小明"), "欧阳**");
+        assert_eq!(mask_name("王"), "*");
+        assert_eq!(mask_name(""), "");
+    }
+
+    #[test]
+    fn a_name_matches_without_spaces_or_dots() {
+        assert!(same_name(" 张 小培 ", "张小培"));
+        assert!(same_name("阿依·木呷", "阿依木呷"));
+        assert!(!same_name("张小", "张小培"));
+        assert!(!same_name("", ""));
+    }
+
+    #[test]
+    fn numbers_carry_the_year() {
+        let d = NaiveDate::from_ymd_opt(2027, 5, 1).unwrap();
+        assert_eq!(certificate_number(d, 42), "PX202700000042");
+    }
+}

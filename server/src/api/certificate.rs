@@ -1,0 +1,117 @@
+//! Certificates: the evaluator's assessments, the trainee's wallet, public verification.
+
+use super::ApiError;
+use crate::session::{require, Signed};
+use crate::web::{client_address, AppState};
+use app::accounts::Role;
+use app::certificate::service;
+use app::certificate::{Certificate, Verification};
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::json;
+use std::net::SocketAddr;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct AssessmentBody {
+    enrollment_id: i64,
+    passed: bool,
+    /// 0–100.
+    score: Option<u32>,
+    /// YYYY-MM-DD, for results entered late; default today.
+    issued_on: Option<String>,
+}
+
+/// Record an assessment of a completed enrolment; a pass issues its certificate.
+#[utoipa::path(
+    post,
+    path = "/staff/assessments",
+    tag = "staff",
+    request_body = AssessmentBody,
+    responses(
+        (status = 201, description = "Recorded; `certificate` is the one issued (null for a fail)", body = serde_json::Value),
+        (status = 400, description = "Bad score or date", body = super::ErrorBody),
+        (status = 403, description = "Not an evaluator of this class's organisation", body = super::ErrorBody),
+        (status = 404, description = "No such enrolment", body = super::ErrorBody),
+        (status = 409, description = "Not completed, or already certified", body = super::ErrorBody),
+    )
+)]
+pub async fn assess(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Json(body): Json<AssessmentBody>,
+) -> Result<Response, ApiError> {
+    require(&user, &[Role::Evaluator])?;
+    let issued_on = match body.issued_on.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(text) => Some(super::enrollment::parse_date("issued_on", text)?),
+        None => None,
+    };
+    let certificate = service::assess(
+        &state.portal,
+        &user,
+        body.enrollment_id,
+        body.passed,
+        body.score,
+        issued_on,
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"passed": body.passed, "certificate": certificate})),
+    )
+        .into_response())
+}
+
+/// My certificates.
+#[utoipa::path(
+    get,
+    path = "/me/certificates",
+    tag = "accounts",
+    responses(
+        (status = 200, description = "The wallet", body = Vec<Certificate>),
+        (status = 401, description = "Not signed in", body = super::ErrorBody),
+    )
+)]
+pub async fn wallet(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+) -> Result<Json<Vec<Certificate>>, ApiError> {
+    Ok(Json(service::wallet(&state.portal, user.id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VerifyQuery {
+    /// Certificate number.
+    #[serde(default)]
+    number: String,
+    /// The holder's full name.
+    #[serde(default)]
+    name: String,
+}
+
+/// Is this certificate real? By number and the holder's name; the same `{"valid": false}` for
+/// an unknown number and a wrong name. Limited per client address.
+#[utoipa::path(
+    get,
+    path = "/certificates/verify",
+    tag = "catalogue",
+    params(VerifyQuery),
+    responses(
+        (status = 200, description = "The answer", body = Verification),
+        (status = 429, description = "Too many checks; see Retry-After", body = super::ErrorBody),
+    )
+)]
+pub async fn verify(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(q): Query<VerifyQuery>,
+) -> Result<Json<Verification>, ApiError> {
+    let client = client_address(&state, peer, &headers);
+    Ok(Json(
+        service::verify(&state.portal, &q.number, &q.name, &client).await?,
+    ))
+}
