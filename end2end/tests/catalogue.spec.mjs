@@ -134,3 +134,15 @@ test('an HR officer checks a catalogue file on the upload page', async ({ page, 
   await expect(page.getByRole('status')).toContainText('检查通过（未导入）：将新增 1 项');
   await expectAccessible(page);
 });
+
+test('anyone can check a certificate; an unknown one is simply not found', async ({ page, consoleErrors }, testInfo) => {
+  await visit(page, '/verify?number=PX202600000001', testInfo);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('证书核验');
+  await expect(page.getByLabel('证书编号')).toHaveValue('PX202600000001');
+  await page.getByLabel('持证人姓名（全名）').fill('张三');
+  await page.getByRole('button', { name: '核验' }).click();
+  await expect(page.getByRole('alert')).toContainText('没有找到与编号和姓名相符的证书');
+  await expect(page).toHaveURL(/\/verify$/);
+  if (jsEnabled(testInfo)) await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await expectAccessible(page);
+});

@@ -50,6 +50,13 @@ test('find a course I qualify for, enrol, and follow it in 我的报名', async 
   await page.getByRole('button', { name: '全部标为已读' }).click();
   await expect(page.getByRole('main')).toContainText('0 条未读');
 
+  // No certificate yet: the wallet says how one arrives.
+  await page.getByRole('link', { name: '我的证书' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('我的证书');
+  await expect(page.getByRole('main')).toContainText('还没有证书');
+  if (jsEnabled(testInfo)) await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await expectAccessible(page);
+
   // Changed my mind: cancel before the start.
   await page.getByRole('link', { name: '我的报名' }).click();
   await page.getByRole('button', { name: '取消报名' }).click();

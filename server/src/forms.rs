@@ -45,6 +45,18 @@ async fn render_again(
     user: CurrentUser,
     state: FormState,
 ) -> Response {
+    render_again_with(app, path, headers, user, state, || {}).await
+}
+
+/// `render_again` with more in the page's context.
+async fn render_again_with(
+    app: &AppState,
+    path: &str,
+    headers: HeaderMap,
+    user: CurrentUser,
+    state: FormState,
+    extra: impl Fn() + Clone + Send + Sync + 'static,
+) -> Response {
     let mut request = Request::builder()
         .uri(Uri::try_from(path).unwrap_or(Uri::from_static("/")))
         .body(Body::empty())
@@ -53,7 +65,7 @@ async fn render_again(
     request.headers_mut().remove(header::CONTENT_TYPE);
     request.headers_mut().remove(header::CONTENT_LENGTH);
     request.extensions_mut().insert(user);
-    app.render_page(request, state).await
+    app.render_page_with(request, state, extra).await
 }
 
 fn refused(err: &AppError, locale: Locale, values: BTreeMap<String, String>) -> FormState {
@@ -458,4 +470,51 @@ pub async fn upload_catalog(
         },
     };
     render_again(&app, "/staff/catalog", headers, user.0.clone(), state).await
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct VerifyForm {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    name: String,
+}
+
+/// The public verification form: number and name are posted (a name stays out of addresses
+/// and logs); the answer is shown on the page.
+pub async fn verify(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    user: axum::Extension<CurrentUser>,
+    Form(form): Form<VerifyForm>,
+) -> Response {
+    let locale = locale_of(&headers);
+    let client = client_address(&app, peer, &headers);
+    let values = BTreeMap::from([("number".to_string(), form.number.clone())]);
+    match app::certificate::service::verify(&app.portal, &form.number, &form.name, &client).await {
+        Ok(answer) => {
+            let state = FormState {
+                values,
+                status: 200,
+                ..Default::default()
+            };
+            let outcome = app::certificate::pages::VerifyOutcome(Some(answer));
+            render_again_with(&app, "/verify", headers, user.0.clone(), state, move || {
+                leptos::prelude::provide_context(outcome.clone())
+            })
+            .await
+        }
+        Err(err) => {
+            let mut state = refused(&err, locale, values);
+            state.message = Some(err.message(locale));
+            let mut response = render_again(&app, "/verify", headers, user.0.clone(), state).await;
+            if let AppError::TooManyRequests { retry_after_secs } = err {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, retry_after_secs.into());
+            }
+            response
+        }
+    }
 }

@@ -44,12 +44,23 @@ pub struct Exposure {
 impl AppState {
     /// Renders a page for `request` (its path picks the page) with a form's outcome in context.
     pub async fn render_page(&self, request: Request<Body>, form: FormState) -> Response<Body> {
+        self.render_page_with(request, form, || {}).await
+    }
+
+    /// `render_page` with more in the page's context (`extra` provides it).
+    pub async fn render_page_with(
+        &self,
+        request: Request<Body>,
+        form: FormState,
+        extra: impl Fn() + Clone + Send + Sync + 'static,
+    ) -> Response<Body> {
         let portal = self.portal.clone();
         let (options, assets) = (self.leptos_options.clone(), self.assets.clone());
         let handler = leptos_axum::render_app_async_with_context(
             move || {
                 provide_context(portal.clone());
                 provide_context(form.clone());
+                extra();
             },
             move || shell(options.clone(), assets.clone()),
         );
@@ -146,6 +157,7 @@ pub fn router(portal: Portal, site_root: &Path, exposure: Exposure) -> Router {
         .route("/me/groups", post(forms::set_groups))
         .route("/me/delete", post(forms::delete_account))
         .route("/courses/{code}/enroll", post(forms::enroll))
+        .route("/verify", post(forms::verify))
         .route("/me/enrollments/{id}/cancel", post(forms::cancel))
         .route("/me/notifications/read", post(forms::mark_read))
         .route("/staff/enrollments/{id}/{action}", post(forms::staff))

@@ -1044,6 +1044,39 @@ async fn a_pass_issues_the_certificate_anyone_can_verify_by_number_and_name() {
         "a wrong name and an unknown number look the same"
     );
 
+    // The wallet page shows the certificate with its QR code; the verification page answers
+    // the posted number and name (the name never goes into an address).
+    let page = s
+        .get_as("/me/certificates", &me)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&number) && page.contains("<svg") && page.contains("role=\"img\""));
+    let post_form = |fields: Vec<(&'static str, String)>| {
+        let s = &s;
+        async move {
+            let r = s
+                .client
+                .post(s.url("/verify"))
+                .form(&fields)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            (status, r.text().await.unwrap())
+        }
+    };
+    let (status, html) = post_form(vec![
+        ("number", number.clone()),
+        ("name", "测试学员".into()),
+    ])
+    .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("证书真实有效") && html.contains("测试**") && !html.contains("测试学员"));
+    let (_, html) = post_form(vec![("number", number.clone()), ("name", "张三".into())]).await;
+    assert!(html.contains("没有找到与编号和姓名相符的证书"));
+
     let mut limited = 0;
     for _ in 0..40 {
         if verify(&number, "测试学员").await.0 == 429 {

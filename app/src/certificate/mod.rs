@@ -115,3 +115,22 @@ mod tests {
         assert_eq!(certificate_number(d, 42), "PX202700000042");
     }
 }
+
+pub mod pages;
+
+/// A QR code (SVG, black on white) that opens `url`; `None` if the text cannot be encoded.
+#[cfg(feature = "ssr")]
+pub fn qr_svg(url: &str) -> Option<String> {
+    use qrcode::render::svg;
+    let code = qrcode::QrCode::new(url.as_bytes()).ok()?;
+    let svg = code
+        .render::<svg::Color>()
+        .min_dimensions(160, 160)
+        .quiet_zone(true)
+        .build();
+    // Inline in the page: without the XML declaration.
+    Some(match svg.find("<svg") {
+        Some(i) => svg[i..].to_string(),
+        None => svg,
+    })
+}

@@ -12,6 +12,7 @@ pub use status::{redirect, set_status};
 use crate::accounts::current_user;
 use crate::accounts::pages::{LoginPage, MyDataPage, ProfilePage, RegisterPage};
 use crate::catalog::pages::{CoursePage, CoursesPage, HomePage, UploadPage};
+use crate::certificate::pages::{VerifyPage, WalletPage};
 use crate::enrollment::pages::{CheckPage, ConsolePage, InboxPage, MyEnrollmentsPage, RosterPage};
 use crate::error::AppError;
 use crate::i18n::Locale;
@@ -46,6 +47,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/classes/:code") view=RosterPage ssr=SsrMode::Async />
                     <Route path=path!("/eligibility") view=CheckPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/catalog") view=UploadPage ssr=SsrMode::Async />
+                    <Route path=path!("/me/certificates") view=WalletPage ssr=SsrMode::Async />
+                    <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>
@@ -77,6 +80,7 @@ fn Layout(children: Children) -> impl IntoView {
                             Some(user) => view! {
                                 {(user.role == crate::accounts::Role::Trainee).then(|| view! {
                                     <li><a href="/me/enrollments">{td_string!(locale, enrol.nav_my)}</a></li>
+                                    <li><a href="/me/certificates">{td_string!(locale, cert.nav)}</a></li>
                                     <li>
                                         <a href="/me/inbox">
                                             {td_string!(locale, enrol.nav_inbox)}
