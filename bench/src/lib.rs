@@ -992,3 +992,60 @@ pub fn parse_all(bytes: &[u8]) -> Vec<app::catalog::import::CatalogItem> {
     }
     items
 }
+
+/// The release `peixun` serving a database for an HTTP benchmark (`PEIXUN_BIN` names another
+/// binary); stopped when dropped.
+pub struct ServerUnderTest {
+    child: std::process::Child,
+    pub base: String,
+}
+
+impl ServerUnderTest {
+    pub fn start(database_url: &str, port: u16) -> Result<ServerUnderTest, String> {
+        let bin = std::env::var("PEIXUN_BIN").unwrap_or_else(|_| "target/release/peixun".into());
+        let child = std::process::Command::new(&bin)
+            .args([
+                "serve",
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+                "--database-url",
+                database_url,
+            ])
+            .env("PEIXUN_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("cannot start {bin}: {e}"))?;
+        Ok(ServerUnderTest {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        })
+    }
+
+    /// Waits (at most 20 s) until `path` answers with success.
+    pub async fn ready(&self, client: &reqwest::Client, path: &str) -> bool {
+        for _ in 0..200 {
+            let answered = client
+                .get(format!("{}{path}", self.base))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success());
+            if answered {
+                return true;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        false
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for ServerUnderTest {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

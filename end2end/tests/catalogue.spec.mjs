@@ -1,4 +1,4 @@
-import { test, expect, visit, jsEnabled, expectAccessible } from './fixtures.mjs';
+import { test, expect, visit, jsEnabled, expectAccessible, signIn } from './fixtures.mjs';
 
 test('home page lists the ten industry areas in Chinese', async ({ page, consoleErrors }, testInfo) => {
   await visit(page, '/', testInfo);
@@ -116,10 +116,7 @@ test('filters update the list in place with JavaScript, and back restores it', a
 });
 
 test('an HR officer checks a catalogue file on the upload page', async ({ page, consoleErrors }, testInfo) => {
-  await visit(page, '/login', testInfo);
-  await page.getByLabel('手机号码').fill('13900000004');
-  await page.getByLabel('密码').fill('peixun-demo-2026');
-  await page.getByRole('button', { name: '登录' }).click();
+  await signIn(page, testInfo, '13900000004', 'peixun-demo-2026');
   await page.getByRole('link', { name: '导入目录' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('导入需求目录');
   if (jsEnabled(testInfo)) await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');

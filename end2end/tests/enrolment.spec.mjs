@@ -1,4 +1,4 @@
-import { test, expect, visit, jsEnabled, expectAccessible, idNumberFor, phoneFor } from './fixtures.mjs';
+import { test, expect, visit, jsEnabled, expectAccessible, idNumberFor, phoneFor, signIn } from './fixtures.mjs';
 
 const PASSWORD = '我的 培训 密码 2026';
 
@@ -83,10 +83,7 @@ test('the institution console: a masked roster, and moving a trainee on', async 
   await expect(page).toHaveURL(/enrolled=approved/);
   await page.getByRole('button', { name: '退出' }).click();
 
-  await visit(page, '/login', testInfo);
-  await page.getByLabel('手机号码').fill('13900000002');
-  await page.getByLabel('密码').fill('peixun-demo-2026');
-  await page.getByRole('button', { name: '登录' }).click();
+  await signIn(page, testInfo, '13900000002', 'peixun-demo-2026');
   await page.getByRole('link', { name: '班级管理' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('班级管理');
   if (jsEnabled(testInfo)) await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');

@@ -102,3 +102,11 @@ export function idNumberFor(phone) {
   const birth = new Date(Date.UTC(1975, 0, 1) + days * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
   return idNumber(`${region}${birth}${seq}`);
 }
+
+/** Signs in through the sign-in page. */
+export async function signIn(page, testInfo, phone, password) {
+  await visit(page, '/login', testInfo);
+  await page.getByLabel('手机号码').fill(phone);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+}

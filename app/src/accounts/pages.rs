@@ -278,7 +278,7 @@ fn ProfileDetails(locale: Locale, profile: Profile) -> impl IntoView {
 }
 
 /// Pages for signed-in people only: everyone else is sent to sign in.
-fn signed_in_or_redirect() -> bool {
+pub(crate) fn signed_in_or_redirect() -> bool {
     if current_user().is_some() {
         return true;
     }

@@ -679,6 +679,34 @@ pub async fn audit(
     Ok(())
 }
 
+/// Writes that a staff member (`actor`) looked at several people's data: one entry per person,
+/// in one transaction (one commit however long the list).
+pub async fn audit_each(
+    portal: &Portal,
+    actor: i64,
+    action: &str,
+    subjects: &[i64],
+    detail: Option<&str>,
+) -> AppResult<()> {
+    if subjects.is_empty() {
+        return Ok(());
+    }
+    let at = Utc::now().to_rfc3339();
+    let mut tx = portal.db.pool().begin().await?;
+    for subject in subjects {
+        sqlx::query("INSERT INTO audit_log (at, actor_id, action, subject_id, detail) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&at)
+            .bind(actor)
+            .bind(action)
+            .bind(subject)
+            .bind(detail)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// A staff (or any) account created from the command line.
 #[derive(Debug, Clone)]
 pub struct NewAccount {

@@ -4,12 +4,13 @@
 //! server (`server/src/forms.rs`), usable without JS.
 
 use super::{Assessment, CheckAnswer, ClassSummary, Enrollment, Inbox, Roster, Status};
-use crate::accounts::{current_user, FormState};
+use crate::accounts::pages::signed_in_or_redirect;
+use crate::accounts::FormState;
 use crate::error::{AppError, RuleVerdict};
 use crate::i18n::Locale;
 use crate::prefs::use_locale;
 use crate::reference::{City, Enumeration, Level};
-use crate::shell::{redirect, set_status, ErrorNotice};
+use crate::shell::{set_status, ErrorNotice};
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use leptos_meta::Title;
@@ -40,7 +41,7 @@ pub enum Panel {
 
 #[server]
 pub async fn course_panel(code: String) -> Result<Panel, AppError> {
-    let Some(user) = current_user() else {
+    let Some(user) = crate::accounts::current_user() else {
         return Ok(Panel::Anonymous);
     };
     if user.role != crate::accounts::Role::Trainee {
@@ -61,7 +62,7 @@ pub async fn course_panel(code: String) -> Result<Panel, AppError> {
 
 #[server]
 pub async fn my_enrollments() -> Result<Option<Vec<Enrollment>>, AppError> {
-    let Some(user) = current_user() else {
+    let Some(user) = crate::accounts::current_user() else {
         return Ok(None);
     };
     super::service::mine(&portal()?, user.id).await.map(Some)
@@ -69,7 +70,7 @@ pub async fn my_enrollments() -> Result<Option<Vec<Enrollment>>, AppError> {
 
 #[server]
 pub async fn my_inbox() -> Result<Option<Inbox>, AppError> {
-    let Some(user) = current_user() else {
+    let Some(user) = crate::accounts::current_user() else {
         return Ok(None);
     };
     super::service::inbox(&portal()?, user.id).await.map(Some)
@@ -77,13 +78,13 @@ pub async fn my_inbox() -> Result<Option<Inbox>, AppError> {
 
 #[server]
 pub async fn console_classes() -> Result<Vec<ClassSummary>, AppError> {
-    let user = current_user().ok_or(AppError::Unauthorized)?;
+    let user = crate::accounts::current_user().ok_or(AppError::Unauthorized)?;
     super::service::classes(&portal()?, &user).await
 }
 
 #[server]
 pub async fn console_roster(code: String) -> Result<Roster, AppError> {
-    let user = current_user().ok_or(AppError::Unauthorized)?;
+    let user = crate::accounts::current_user().ok_or(AppError::Unauthorized)?;
     super::service::roster(&portal()?, &user, &code).await
 }
 
@@ -216,14 +217,6 @@ pub fn EnrolPanel(code: String) -> impl IntoView {
             }}
         </Suspense>
     }
-}
-
-fn signed_in_or_redirect() -> bool {
-    if current_user().is_some() {
-        return true;
-    }
-    redirect("/login");
-    false
 }
 
 #[component]

@@ -16,7 +16,7 @@ use super::{
     verdicts, ActorKind, ClassSummary, Enrolled, Enrollment, Inbox, Notification, Roster,
     RosterEntry, Status, TimelineEvent,
 };
-use crate::accounts::service::{audit, split_groups, unseal};
+use crate::accounts::service::{audit_each, split_groups, unseal};
 use crate::accounts::{Role, SignedIn};
 use crate::catalog::{service as catalog, Course};
 use crate::clock::today;
@@ -688,6 +688,7 @@ pub async fn roster(portal: &Portal, staff: &SignedIn, code: &str) -> AppResult<
     .fetch_all(portal.db.pool())
     .await?;
     let mut entries = Vec::with_capacity(rows.len());
+    let mut subjects = Vec::with_capacity(rows.len());
     let mut position = 0;
     for r in rows {
         let status = status_of(&r.status)?;
@@ -703,9 +704,7 @@ pub async fn roster(portal: &Portal, staff: &SignedIn, code: &str) -> AppResult<
             Some(sealed) => mask_phone(&unseal(portal, sealed)?),
             None => String::new(),
         };
-        if let Some(subject) = r.user_id {
-            audit(portal, staff.id, "roster_read", Some(subject), Some(code)).await?;
-        }
+        subjects.extend(r.user_id);
         entries.push(RosterEntry {
             id: r.id,
             name: r.name.unwrap_or_else(|| "—".into()),
@@ -720,6 +719,8 @@ pub async fn roster(portal: &Portal, staff: &SignedIn, code: &str) -> AppResult<
             employed_since: r.employed_since.as_deref().map(parse_date).transpose()?,
         });
     }
+    // Written before anything is shown.
+    audit_each(portal, staff.id, "roster_read", &subjects, Some(code)).await?;
     let class = summaries(portal, vec![class]).await?.remove(0);
     Ok(Roster { class, entries })
 }

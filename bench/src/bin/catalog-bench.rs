@@ -14,7 +14,7 @@ use app::catalog::service::{self, ImportOptions};
 use app::catalog::{CourseQuery, Strictness};
 use app::portal::Portal;
 use peixun_bench::QUERY_MIX;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -165,41 +165,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     drop(portal);
 
     println!("\n## HTTP (wrk, 64 connections, {seconds} s each, release `peixun`)");
-    let server_bin = std::env::var("PEIXUN_BIN").unwrap_or_else(|_| "target/release/peixun".into());
     let port = 3990;
-    let mut server = Command::new(&server_bin)
-        .args([
-            "serve",
-            "--addr",
-            &format!("127.0.0.1:{port}"),
-            "--database-url",
-            &url,
-        ])
-        .env("PEIXUN_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| format!("cannot start {server_bin}: {e}"))?;
-    let base = format!("http://127.0.0.1:{port}");
+    let server = peixun_bench::ServerUnderTest::start(&url, port)?;
+    let base = server.base.clone();
     let client = reqwest::Client::new();
     let search_url = format!("{base}/api/v1/courses?q=%E7%94%B5%E5%B7%A5");
-    let mut ready = false;
-    for _ in 0..200 {
-        if client
-            .get(&search_url)
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            ready = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let ready = server
+        .ready(&client, "/api/v1/courses?q=%E7%94%B5%E5%B7%A5")
+        .await;
     let result = if ready {
         let health = wrk(&format!("{base}/healthz"), seconds, 64);
         let search = wrk(&search_url, seconds, 64);
-        let rss = rss_kib(server.id());
+        let rss = rss_kib(server.pid());
         match (health, search) {
             (Ok(h), Ok(s)) => {
                 println!("| endpoint | req/s | p50 | p99 | vs /healthz |\n|---|---|---|---|---|");
@@ -227,7 +204,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     } else {
         Err("the server did not become ready".to_string())
     };
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     result.map_err(Into::into)
 }

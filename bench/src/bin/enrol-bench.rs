@@ -11,7 +11,6 @@ use app::accounts::Role;
 use app::catalog::import::{self, FileKind};
 use app::catalog::service::{self as catalog, ImportOptions};
 use app::portal::Portal;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
@@ -27,19 +26,16 @@ fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
-/// A valid identity number for person `n` (GB 11643 check character).
+/// A valid identity number for person `n`: a birth day per thousand people, a sequence number
+/// within it, and the check character from the app's own rule.
 fn id_number(n: usize) -> String {
-    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const C: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
-    // A different birth day per thousand people, a sequence number within it.
     let day = 1 + (n / 1000) % 28;
     let first17 = format!("510104199003{day:02}{:03}", n % 1000);
-    let sum: u32 = first17
-        .bytes()
-        .zip(W)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
-    format!("{first17}{}", C[(sum % 11) as usize])
+    let mut digits = [0u8; 17];
+    for (d, b) in digits.iter_mut().zip(first17.bytes()) {
+        *d = b - b'0';
+    }
+    format!("{first17}{}", app::identity::check_character(&digits))
 }
 
 struct Shot {
@@ -158,45 +154,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     drop(portal);
 
-    let server_bin = std::env::var("PEIXUN_BIN").unwrap_or_else(|_| "target/release/peixun".into());
-    let port = 3991;
-    let mut server = Command::new(&server_bin)
-        .args([
-            "serve",
-            "--addr",
-            &format!("127.0.0.1:{port}"),
-            "--database-url",
-            &url,
-        ])
-        .env("PEIXUN_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| format!("cannot start {server_bin}: {e}"))?;
-    let base = format!("http://127.0.0.1:{port}");
+    let server = peixun_bench::ServerUnderTest::start(&url, 3991)?;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(CONNECTIONS)
         .build()?;
-    let mut ready = false;
-    for _ in 0..200 {
-        if client
-            .get(format!("{base}/healthz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            ready = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let outcome = if ready {
-        run(&client, &base, &cookies, capacity).await
+    let outcome = if server.ready(&client, "/healthz").await {
+        run(&client, &server.base, &cookies, capacity).await
     } else {
         Err("the server did not become ready".to_string())
     };
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     outcome.map_err(Into::into)
 }
 
