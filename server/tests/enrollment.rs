@@ -1089,3 +1089,151 @@ async fn a_pass_issues_the_certificate_anyone_can_verify_by_number_and_name() {
 async fn assess(s: &Server, session: &str, body: Value) -> (u16, Value) {
     post(s, "/api/v1/staff/assessments", session, body).await
 }
+
+/// Enrols trainee `n` in E-TEN, takes them through training to a pass, and returns their
+/// session and certificate id.
+async fn certified(s: &Server, a: &str, evaluator: &str, n: u32, employed: bool) -> (String, i64) {
+    let me = trainee(s, n).await;
+    let id = enroll(s, "E-TEN", &me).await.1["id"].as_i64().unwrap();
+    for to in ["in_training", "completed"] {
+        let (status, _) = post(
+            s,
+            &format!("/api/v1/staff/enrollments/{id}/status"),
+            a,
+            json!({"status": to}),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    if employed {
+        let (status, _) = post(
+            s,
+            &format!("/api/v1/staff/enrollments/{id}/employment"),
+            a,
+            json!({"employed": true, "employer": "某电力公司", "since": "2026-10-01"}),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    let (status, body) = assess(s, evaluator, json!({"enrollment_id": id, "passed": true})).await;
+    assert_eq!(status, 201, "{body}");
+    (me, body["certificate"]["id"].as_i64().unwrap())
+}
+
+#[tokio::test]
+async fn a_certificate_is_claimed_once_for_what_its_outcome_earns() {
+    let s = server().await;
+    let a = staff(&s, "13100000001", "INST-A").await;
+    create_user(
+        &s,
+        &[
+            "--role",
+            "evaluator",
+            "--phone",
+            "13100000003",
+            "--name",
+            "评价员",
+            "--evaluation-org",
+            "成都测试评价中心",
+        ],
+    );
+    let evaluator = s.login("13100000003", STAFF_PASSWORD).await;
+
+    // Certificate without a job: 80 % of the 1 000-yuan standard.
+    let (me, certificate) = certified(&s, &a, &evaluator, 1, false).await;
+    let (status, claim) = post(
+        &s,
+        "/api/v1/me/subsidies",
+        &me,
+        json!({"certificate_id": certificate}),
+    )
+    .await;
+    assert_eq!(status, 201, "{claim}");
+    assert_eq!(
+        (
+            claim["amount_yuan"].as_str(),
+            claim["percent"].as_u64(),
+            claim["status"].as_str()
+        ),
+        (Some("800.00"), Some(80), Some("submitted"))
+    );
+    assert_eq!(claim["timeline"][0]["status"], "submitted");
+    let (status, again) = post(
+        &s,
+        "/api/v1/me/subsidies",
+        &me,
+        json!({"certificate_id": certificate}),
+    )
+    .await;
+    assert_eq!(status, 409, "{again}");
+    let (_, list) = get(&s, "/api/v1/me/subsidies", &me).await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+
+    // Certificate and a job: 100 %. Nobody claims another person's certificate.
+    let (other, certificate2) = certified(&s, &a, &evaluator, 2, true).await;
+    let (status, _) = post(
+        &s,
+        "/api/v1/me/subsidies",
+        &me,
+        json!({"certificate_id": certificate2}),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, claim) = post(
+        &s,
+        "/api/v1/me/subsidies",
+        &other,
+        json!({"certificate_id": certificate2}),
+    )
+    .await;
+    assert_eq!(status, 201, "{claim}");
+    assert_eq!(claim["amount_yuan"], "1000.00");
+
+    // The same occupation and level is subsidised once, ever: a second 电工 level-5 certificate
+    // (from another class) is refused with the rule that says why.
+    let id = enroll(&s, "E-B", &me).await.1["id"].as_i64().unwrap();
+    let b = staff(&s, "13100000002", "INST-B").await;
+    for to in ["in_training", "completed"] {
+        post(
+            &s,
+            &format!("/api/v1/staff/enrollments/{id}/status"),
+            &b,
+            json!({"status": to}),
+        )
+        .await;
+    }
+    create_user(
+        &s,
+        &[
+            "--role",
+            "evaluator",
+            "--phone",
+            "13100000004",
+            "--name",
+            "乙评价员",
+            "--evaluation-org",
+            "乙评价中心",
+        ],
+    );
+    let evaluator_b = s.login("13100000004", STAFF_PASSWORD).await;
+    let (_, body) = assess(
+        &s,
+        &evaluator_b,
+        json!({"enrollment_id": id, "passed": true}),
+    )
+    .await;
+    let third = body["certificate"]["id"].as_i64().unwrap();
+    let (status, refused) = post(
+        &s,
+        "/api/v1/me/subsidies",
+        &me,
+        json!({"certificate_id": third}),
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(failed_rules(&refused), ["same_occupation_level"]);
+    assert!(reason(&refused, "same_occupation_level")["message"]
+        .as_str()
+        .unwrap()
+        .contains("同一职业同一等级只补贴一次"));
+}

@@ -553,6 +553,7 @@ pub struct Export {
     pub audit: Vec<ExportedAudit>,
     pub enrollments: Vec<crate::enrollment::Enrollment>,
     pub certificates: Vec<crate::certificate::Certificate>,
+    pub subsidy_claims: Vec<crate::subsidy::Claim>,
     pub notifications: Vec<crate::enrollment::Notification>,
 }
 
@@ -623,6 +624,7 @@ pub async fn export(portal: &Portal, user_id: i64) -> AppResult<Export> {
         audit,
         enrollments: crate::enrollment::service::mine(portal, user_id).await?,
         certificates: crate::certificate::service::wallet(portal, user_id).await?,
+        subsidy_claims: crate::subsidy::service::mine(portal, user_id).await?,
         notifications: crate::enrollment::service::inbox(portal, user_id)
             .await?
             .items,

@@ -200,18 +200,3 @@ pub async fn verify(
         _ => Verification::invalid(),
     })
 }
-
-/// Occupations and levels the person holds certificates for (for the subsidy rules).
-pub async fn held(
-    portal: &Portal,
-    user_id: i64,
-) -> AppResult<Vec<crate::subsidy::rules::OccupationLevel>> {
-    Ok(wallet(portal, user_id)
-        .await?
-        .into_iter()
-        .map(|c| crate::subsidy::rules::OccupationLevel {
-            occupation: c.occupation,
-            level: c.level,
-        })
-        .collect())
-}

@@ -84,13 +84,10 @@ async fn applicant_in(
     })
 }
 
-/// What the subsidy rules need of a person's past: the certificates they hold. Claims (the
-/// yearly cap, levels already subsidised) arrive with the subsidy claims.
+/// What the subsidy rules need of a person's past (claims this year, levels claimed,
+/// certificates held).
 async fn history_of(portal: &Portal, user_id: i64) -> AppResult<History> {
-    Ok(History {
-        held: crate::certificate::service::held(portal, user_id).await?,
-        ..History::default()
-    })
+    crate::subsidy::service::history_of(portal, user_id).await
 }
 
 /// Whether the signed-in person may join `course`, and the subsidy they would get.

@@ -2,6 +2,39 @@
 
 pub mod rules;
 
+#[cfg(feature = "ssr")]
+pub mod service;
+
+/// A subsidy claim as the claimant sees it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Claim {
+    pub id: i64,
+    pub certificate_id: i64,
+    pub occupation: String,
+    pub level: String,
+    pub year: i32,
+    /// The share of the subsidy standard paid for the outcome.
+    pub percent: u32,
+    /// Yuan, two decimals (the share plus any living allowance).
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "800.00"))]
+    pub amount_yuan: crate::money::Yuan,
+    /// `submitted`, `under_review`, `approved`, `paid` or `rejected`.
+    pub status: String,
+    pub reason: Option<String>,
+    pub created_at: String,
+    pub timeline: Vec<ClaimEvent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ClaimEvent {
+    pub at: String,
+    pub status: String,
+    pub actor: String,
+    pub reason: Option<String>,
+}
+
 use crate::i18n::Locale;
 use crate::reference::Enumeration;
 use leptos_i18n::td_string;

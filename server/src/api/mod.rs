@@ -8,6 +8,7 @@ mod enrollment;
 mod error;
 mod meta;
 mod staff;
+mod subsidy;
 
 use crate::web::AppState;
 use app::catalog::service::{self, Institution, InstitutionList};
@@ -80,6 +81,7 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .routes(routes!(enrollment::employment))
         .routes(routes!(certificate::assess))
         .routes(routes!(certificate::wallet))
+        .routes(routes!(subsidy::mine, subsidy::claim))
         .split_for_parts();
     doc.merge(private_doc);
     // Uploads of a city's catalogue may be up to 20 MB; every other body up to 1 MB.
