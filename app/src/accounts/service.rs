@@ -662,25 +662,6 @@ pub async fn delete_account(portal: &Portal, user_id: i64) -> AppResult<()> {
     Ok(())
 }
 
-/// Writes that a staff member (`actor`) looked at or acted on a person's data.
-pub async fn audit(
-    portal: &Portal,
-    actor: i64,
-    action: &str,
-    subject: Option<i64>,
-    detail: Option<&str>,
-) -> AppResult<()> {
-    sqlx::query("INSERT INTO audit_log (at, actor_id, action, subject_id, detail) VALUES ($1, $2, $3, $4, $5)")
-        .bind(Utc::now().to_rfc3339())
-        .bind(actor)
-        .bind(action)
-        .bind(subject)
-        .bind(detail)
-        .execute(portal.db.pool())
-        .await?;
-    Ok(())
-}
-
 /// Writes that a staff member (`actor`) looked at several people's data: one entry per person,
 /// in one transaction (one commit however long the list).
 pub async fn audit_each(
