@@ -385,38 +385,25 @@ pub fn assess(
     };
     let estimate = estimate(
         &target,
+        course.certificate_type,
         course.subsidy_yuan,
         course.hours,
         &applicant.groups,
         history,
         policy,
     );
-    let special = course.certificate_type == crate::reference::CertificateType::SpecialAbility;
     Assessment {
         course: course.code.clone(),
         title: course.title.clone(),
         eligible: rules::all_ok(&findings),
         seats_left: course.seats_left,
         reasons: verdicts(&findings),
-        subsidy_yuan: if special {
-            crate::subsidy::rules::share(course.subsidy_yuan, policy.special_ability_percent)
-                .min(estimate.subsidy)
-        } else {
-            estimate.subsidy
-        },
+        subsidy_yuan: estimate.subsidy,
         living_allowance_yuan: estimate.living_allowance,
         free_training: estimate.free,
         subsidy_reasons: crate::subsidy::verdicts(&estimate.verdicts),
-        subsidy_percent_employed: if special {
-            policy.special_ability_percent
-        } else {
-            policy.employed_percent
-        },
-        subsidy_percent_certified: if special {
-            policy.special_ability_percent
-        } else {
-            policy.certified_percent
-        },
+        subsidy_percent_employed: estimate.employed_percent,
+        subsidy_percent_certified: estimate.certified_percent,
     }
 }
 

@@ -592,46 +592,60 @@ struct ClassRow {
     end_date: String,
     capacity: i64,
     seats_taken: i64,
+    institution_code: String,
 }
 
 fn count(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(0)
 }
 
+/// Roster counts for classes, from one grouped query however many classes there are.
 async fn summaries(portal: &Portal, rows: Vec<ClassRow>) -> AppResult<Vec<ClassSummary>> {
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let counts: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT status, COUNT(*) FROM enrollments WHERE course_code = $1 GROUP BY status",
-        )
-        .bind(&r.code)
-        .fetch_all(portal.db.pool())
-        .await?;
-        let by: HashMap<String, i64> = counts.into_iter().collect();
-        let n = |s: Status| count(by.get(s.code()).copied().unwrap_or(0));
-        out.push(ClassSummary {
-            start_date: parse_date(&r.start_date)?,
-            end_date: parse_date(&r.end_date)?,
-            capacity: count(r.capacity),
-            seats_left: count(r.capacity - r.seats_taken),
-            approved: n(Status::Approved),
-            waitlisted: n(Status::Waitlisted),
-            in_training: n(Status::InTraining),
-            completed: n(Status::Completed),
-            dropped: n(Status::Dropped),
-            code: r.code,
-            title: r.title,
-        });
-    }
-    Ok(out)
+    let codes: Vec<&str> = rows.iter().map(|r| r.code.as_str()).collect();
+    let list = serde_json::to_string(&codes).map_err(|e| AppError::Internal(e.to_string()))?;
+    let counts: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT course_code, status, COUNT(*) FROM enrollments \
+         WHERE course_code IN (SELECT value FROM json_each($1)) GROUP BY course_code, status",
+    )
+    .bind(list)
+    .fetch_all(portal.db.pool())
+    .await?;
+    let by: HashMap<(String, String), i64> = counts
+        .into_iter()
+        .map(|(code, status, n)| ((code, status), n))
+        .collect();
+    rows.into_iter()
+        .map(|r| {
+            let n = |s: Status| {
+                count(
+                    by.get(&(r.code.clone(), s.code().to_string()))
+                        .copied()
+                        .unwrap_or(0),
+                )
+            };
+            Ok(ClassSummary {
+                start_date: parse_date(&r.start_date)?,
+                end_date: parse_date(&r.end_date)?,
+                capacity: count(r.capacity),
+                seats_left: count(r.capacity - r.seats_taken),
+                approved: n(Status::Approved),
+                waitlisted: n(Status::Waitlisted),
+                in_training: n(Status::InTraining),
+                completed: n(Status::Completed),
+                dropped: n(Status::Dropped),
+                code: r.code,
+                title: r.title,
+            })
+        })
+        .collect()
 }
 
 /// The staff member's institution's classes, soonest first, with roster counts.
 pub async fn classes(portal: &Portal, staff: &SignedIn) -> AppResult<Vec<ClassSummary>> {
     let institution = institution_of(staff)?;
     let rows: Vec<ClassRow> = sqlx::query_as(
-        "SELECT code, title, start_date, end_date, capacity, seats_taken FROM courses \
-         WHERE institution_code = $1 ORDER BY start_date, code",
+        "SELECT code, title, start_date, end_date, capacity, seats_taken, institution_code \
+         FROM courses WHERE institution_code = $1 ORDER BY start_date, code",
     )
     .bind(institution)
     .fetch_all(portal.db.pool())
@@ -659,18 +673,14 @@ struct RosterRow {
 pub async fn roster(portal: &Portal, staff: &SignedIn, code: &str) -> AppResult<Roster> {
     let institution = institution_of(staff)?;
     let class: ClassRow = sqlx::query_as(
-        "SELECT code, title, start_date, end_date, capacity, seats_taken FROM courses WHERE code = $1",
+        "SELECT code, title, start_date, end_date, capacity, seats_taken, institution_code \
+         FROM courses WHERE code = $1",
     )
     .bind(code)
     .fetch_optional(portal.db.pool())
     .await?
     .ok_or(AppError::NotFound)?;
-    let (owner,): (String,) =
-        sqlx::query_as("SELECT institution_code FROM courses WHERE code = $1")
-            .bind(code)
-            .fetch_one(portal.db.pool())
-            .await?;
-    if owner != institution {
+    if class.institution_code != institution {
         return Err(AppError::Forbidden);
     }
     let rows: Vec<RosterRow> = sqlx::query_as(

@@ -183,8 +183,13 @@ pub fn free_training_group(groups: &[Group]) -> Option<Group> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Estimate {
     pub verdicts: Vec<Verdict>,
-    /// The subsidy at 100 % of the standard (0 when a rule refuses it).
+    /// The most the person could be paid: the share for a certificate and a job (0 when a
+    /// rule refuses it).
     pub subsidy: Yuan,
+    /// The shares of the standard with a certificate and a job, and with a certificate only
+    /// (equal for a special-ability certificate).
+    pub employed_percent: u32,
+    pub certified_percent: u32,
     pub living_allowance: Yuan,
     /// The fee is covered for the person (veterans, disabled people).
     pub free: bool,
@@ -198,6 +203,7 @@ impl Estimate {
 
 pub fn estimate(
     target: &OccupationLevel,
+    certificate: CertificateType,
     standard: Yuan,
     hours: u32,
     groups: &[Group],
@@ -233,12 +239,15 @@ pub fn estimate(
     } else {
         Yuan::ZERO
     };
+    let employed_percent = payout_percent(Some(certificate), true, policy);
     Estimate {
         subsidy: if allowed {
-            share(standard, policy.employed_percent)
+            share(standard, employed_percent)
         } else {
             Yuan::ZERO
         },
+        employed_percent,
+        certified_percent: payout_percent(Some(certificate), false, policy),
         living_allowance,
         free: free_group.is_some(),
         verdicts,
@@ -377,6 +386,7 @@ mod tests {
         let p = Policy::default();
         let veteran = estimate(
             &ol("电工", Level::Level5),
+            CertificateType::SkillLevel,
             Yuan::from_fen(100_000),
             120,
             &[Group::Veteran],
@@ -384,10 +394,33 @@ mod tests {
             &p,
         );
         assert!(veteran.allowed());
+        assert_eq!(
+            (veteran.employed_percent, veteran.certified_percent),
+            (100, 80)
+        );
+        let special = estimate(
+            &ol("电工", Level::Level5),
+            CertificateType::SpecialAbility,
+            Yuan::from_fen(100_000),
+            120,
+            &[],
+            &History::default(),
+            &p,
+        );
+        assert_eq!(
+            special.subsidy,
+            Yuan::from_fen(60_000),
+            "special ability: 60 % at best"
+        );
+        assert_eq!(
+            (special.employed_percent, special.certified_percent),
+            (60, 60)
+        );
         assert!(veteran.free);
         assert_eq!(veteran.subsidy, Yuan::from_fen(100_000));
         let poor = estimate(
             &ol("电工", Level::Level5),
+            CertificateType::SkillLevel,
             Yuan::from_fen(100_000),
             120,
             &[Group::PovertyMonitored],
@@ -405,6 +438,7 @@ mod tests {
         };
         let refused = estimate(
             &ol("电工", Level::Level5),
+            CertificateType::SkillLevel,
             Yuan::from_fen(100_000),
             120,
             &[],
@@ -415,6 +449,7 @@ mod tests {
         assert_eq!(refused.subsidy, Yuan::ZERO);
         let none = estimate(
             &ol("电工", Level::None),
+            CertificateType::SkillLevel,
             Yuan::ZERO,
             40,
             &[],

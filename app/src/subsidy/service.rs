@@ -126,7 +126,7 @@ pub async fn claim(portal: &Portal, user_id: i64, certificate_id: i64) -> AppRes
         .map(crate::accounts::service::split_groups)
         .unwrap_or_default();
     let hours = u32::try_from(row.hours).unwrap_or(0);
-    let estimate = rules::estimate(&target, standard, hours, &groups, &past, &policy);
+    let estimate = rules::estimate(&target, kind, standard, hours, &groups, &past, &policy);
     let mut all = estimate.verdicts.clone();
     all.push(rules::Verdict {
         rule: rules::Rule::ClaimWindow {
