@@ -44,6 +44,10 @@ pub enum FieldProblem {
     ClassStarted,
     /// No seat is free to approve someone from the waiting list.
     NoSeat,
+    /// The certificate has a claim that is not rejected.
+    AlreadyClaimed,
+    /// The record has an open dispute.
+    AlreadyDisputed,
 }
 
 /// Why an identity number was refused (mirrors `identity::IdProblem`, for the wire).
@@ -132,6 +136,8 @@ impl FieldProblem {
             FieldProblem::BadTransition => td_string!(locale, error.bad_transition).to_string(),
             FieldProblem::ClassStarted => td_string!(locale, error.class_started).to_string(),
             FieldProblem::NoSeat => td_string!(locale, error.no_seat).to_string(),
+            FieldProblem::AlreadyClaimed => td_string!(locale, error.already_claimed).to_string(),
+            FieldProblem::AlreadyDisputed => td_string!(locale, error.already_disputed).to_string(),
         }
     }
 }

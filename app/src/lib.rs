@@ -12,10 +12,12 @@ pub mod accounts;
 pub mod catalog;
 pub mod certificate;
 pub mod clock;
+pub mod dispute;
 pub mod enrollment;
 pub mod error;
 pub mod identity;
 pub mod money;
+pub mod outcomes;
 #[cfg(feature = "ssr")]
 pub mod portal;
 pub mod prefs;

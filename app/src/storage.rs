@@ -25,6 +25,9 @@ pub enum OpenError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+/// A write transaction (see `Db::write_tx`).
+pub type WriteTx = sqlx::Transaction<'static, sqlx::Sqlite>;
+
 /// A handle on the database, cheap to clone (a connection pool).
 #[derive(Clone, Debug)]
 pub struct Db {
@@ -72,6 +75,15 @@ impl Db {
 
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// A transaction that writes. It takes SQLite's single write lock with its first statement
+    /// (`BEGIN IMMEDIATE`), waiting up to the busy timeout for another writer to finish. A
+    /// plain (deferred) transaction that reads first and writes later would instead fail at
+    /// once with "database is locked" whenever another writer committed in between: every
+    /// transaction that writes must start here.
+    pub async fn write_tx(&self) -> Result<WriteTx, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
     }
 
     /// True when the database answers a trivial query.

@@ -943,6 +943,7 @@ pub fn courses_of(items: Vec<app::catalog::import::CatalogItem>) -> Vec<app::cat
             contact_phone: i.contact_phone,
             description: i.description,
             demo: false,
+            outcomes: None,
         })
         .collect()
 }

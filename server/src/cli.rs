@@ -38,6 +38,33 @@ enum Command {
     SyncCatalog(SyncArgs),
     /// Create an account (staff roles with their scope), or with --demo one demo account per role.
     CreateUser(CreateUserArgs),
+    /// Set a city's own subsidy numbers (payout shares and living allowance), or with --reset
+    /// put it back on the province's defaults (100 / 80 / 60 %, 50 元 a day).
+    SetPolicy(PolicyArgs),
+}
+
+#[derive(Debug, Args)]
+struct PolicyArgs {
+    /// The city (six-digit code or name).
+    #[arg(long)]
+    city: String,
+    /// Use the province's defaults again.
+    #[arg(long, conflicts_with_all = ["employed_percent", "certified_percent", "special_ability_percent", "living_allowance_yuan"])]
+    reset: bool,
+    /// Share of the subsidy standard paid with a certificate and a job (percent).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=100))]
+    employed_percent: Option<u32>,
+    /// Share paid with a certificate only (percent).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=100))]
+    certified_percent: Option<u32>,
+    /// Share paid for a special-ability certificate (percent).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=100))]
+    special_ability_percent: Option<u32>,
+    /// Living allowance per training day, in yuan (e.g. 60 or 45.50).
+    #[arg(long)]
+    living_allowance_yuan: Option<String>,
+    #[command(flatten)]
+    database: DatabaseArgs,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -205,6 +232,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::ImportCatalog(args) => import_catalog(args).await,
         Command::SyncCatalog(args) => sync_catalog(args).await,
         Command::CreateUser(args) => create_user(args).await,
+        Command::SetPolicy(args) => set_policy(args).await,
     };
     result.unwrap_or_else(|code| code)
 }
@@ -344,6 +372,63 @@ async fn create_user(args: CreateUserArgs) -> Result<ExitCode, ExitCode> {
             Err(ExitCode::FAILURE)
         }
     }
+}
+
+async fn set_policy(args: PolicyArgs) -> Result<ExitCode, ExitCode> {
+    use app::reference::{City, Enumeration};
+    let fail = |en: &str, zh: &str| {
+        eprintln!("peixun: {en} / {zh}");
+        ExitCode::FAILURE
+    };
+    let city =
+        City::parse_lenient(&args.city).ok_or_else(|| fail("unknown city", "没有这个市州"))?;
+    let portal = open(&args.database).await?;
+    let current = app::subsidy::service::policy(&portal, city)
+        .await
+        .map_err(|e| fail(&e.message(Locale::en), &e.message(Locale::zh_CN)))?;
+    let policy = if args.reset {
+        None
+    } else {
+        let allowance = match args.living_allowance_yuan.as_deref() {
+            None => current.living_allowance_per_day,
+            Some(text) => app::money::Yuan::parse(text).ok_or_else(|| {
+                fail(
+                    "--living-allowance-yuan: not an amount in yuan",
+                    "--living-allowance-yuan：金额格式不对",
+                )
+            })?,
+        };
+        Some(app::subsidy::rules::Policy {
+            employed_percent: args.employed_percent.unwrap_or(current.employed_percent),
+            certified_percent: args.certified_percent.unwrap_or(current.certified_percent),
+            special_ability_percent: args
+                .special_ability_percent
+                .unwrap_or(current.special_ability_percent),
+            living_allowance_per_day: allowance,
+            ..current
+        })
+    };
+    app::subsidy::service::set_policy(&portal, city, policy.as_ref())
+        .await
+        .map_err(|e| fail(&e.message(Locale::en), &e.message(Locale::zh_CN)))?;
+    let now = app::subsidy::service::policy(&portal, city)
+        .await
+        .map_err(|e| fail(&e.message(Locale::en), &e.message(Locale::zh_CN)))?;
+    println!(
+        "{}: {} % with a job, {} % certificate only, {} % special ability, ¥{} a day / \
+         {}：就业 {}%，仅取证 {}%，专项能力 {}%，生活费每天 {} 元",
+        city.code(),
+        now.employed_percent,
+        now.certified_percent,
+        now.special_ability_percent,
+        now.living_allowance_per_day,
+        city.label(Locale::zh_CN),
+        now.employed_percent,
+        now.certified_percent,
+        now.special_ability_percent,
+        now.living_allowance_per_day,
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Reads a file, refusing one over the size limit before reading it all.

@@ -518,3 +518,184 @@ pub async fn verify(
         }
     }
 }
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ClaimForm {
+    #[serde(default)]
+    certificate_id: String,
+}
+
+/// 我的补贴: claim the subsidy for a certificate.
+pub async fn claim(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    user: axum::Extension<CurrentUser>,
+    Form(form): Form<ClaimForm>,
+) -> Response {
+    let Some(me) = user.0 .0.clone() else {
+        return see_other("/login");
+    };
+    let result = match (me.role, form.certificate_id.trim().parse::<i64>()) {
+        (app::accounts::Role::Trainee, Ok(id)) => {
+            app::subsidy::service::claim(&app.portal, me.id, id).await
+        }
+        (app::accounts::Role::Trainee, Err(_)) => Err(AppError::NotFound),
+        _ => Err(AppError::Forbidden),
+    };
+    match result {
+        Ok(_) => see_other("/me/subsidies?claimed=1"),
+        Err(err) => refused_on(&app, "/me/subsidies", headers, user.0.clone(), err).await,
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct DisputeForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    id: String,
+    note: Option<String>,
+}
+
+/// "这不是我" under an enrolment or a claim; the person's disputes are listed on 我的补贴.
+pub async fn dispute(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    user: axum::Extension<CurrentUser>,
+    Form(form): Form<DisputeForm>,
+) -> Response {
+    let Some(me) = user.0 .0.clone() else {
+        return see_other("/login");
+    };
+    let back = if form.kind == "subsidy" {
+        "/me/subsidies"
+    } else {
+        "/me/enrollments"
+    };
+    let result = match (
+        crate::api::dispute_kind(&form.kind),
+        form.id.trim().parse::<i64>(),
+    ) {
+        (Ok(kind), Ok(id)) => {
+            app::dispute::service::file(&app.portal, me.id, kind, id, form.note.as_deref()).await
+        }
+        (Err(e), _) => Err(e),
+        (_, Err(_)) => Err(AppError::NotFound),
+    };
+    match result {
+        Ok(_) => see_other("/me/subsidies?disputed=1#disputes-heading"),
+        Err(err) => refused_on(&app, back, headers, user.0.clone(), err).await,
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    decision: String,
+    reason: Option<String>,
+}
+
+/// The HR officer's review console: one step on a claim.
+pub async fn decide_claim(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    user: axum::Extension<CurrentUser>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    Form(form): Form<DecisionForm>,
+) -> Response {
+    let Some(me) = user.0 .0.clone() else {
+        return see_other("/login");
+    };
+    let result = match crate::api::review_step(&form.decision) {
+        Ok(step) => {
+            app::subsidy::service::review(&app.portal, &me, id, step, form.reason.as_deref()).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => see_other("/staff/subsidies?saved=1"),
+        Err(err) => refused_on(&app, "/staff/subsidies", headers, user.0.clone(), err).await,
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ResolveForm {
+    resolution: Option<String>,
+}
+
+/// The HR officer's review console: resolve a dispute.
+pub async fn resolve_dispute(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    user: axum::Extension<CurrentUser>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    Form(form): Form<ResolveForm>,
+) -> Response {
+    let Some(me) = user.0 .0.clone() else {
+        return see_other("/login");
+    };
+    match app::dispute::service::resolve(&app.portal, &me, id, form.resolution.as_deref()).await {
+        Ok(_) => see_other("/staff/subsidies?saved=1#city-disputes-heading"),
+        Err(err) => refused_on(&app, "/staff/subsidies", headers, user.0.clone(), err).await,
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct AssessForm {
+    #[serde(default)]
+    enrollment_id: String,
+    #[serde(default)]
+    passed: String,
+    score: Option<String>,
+    issued_on: Option<String>,
+}
+
+/// The evaluator's console: record a pass (issuing the certificate) or a fail.
+pub async fn assess(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    user: axum::Extension<CurrentUser>,
+    Form(form): Form<AssessForm>,
+) -> Response {
+    use app::error::FieldProblem;
+    let Some(me) = user.0 .0.clone() else {
+        return see_other("/login");
+    };
+    let passed = form.passed == "true";
+    let checked = (|| {
+        let id = form
+            .enrollment_id
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::NotFound)?;
+        let score = match form
+            .score
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => None,
+            Some(s) => Some(s.parse::<u32>().map_err(|_| {
+                AppError::field("score", FieldProblem::OutOfRange { min: 0, max: 100 })
+            })?),
+        };
+        let issued_on = date_field("issued_on", form.issued_on.as_deref())?;
+        Ok::<_, AppError>((id, score, issued_on))
+    })();
+    let result = match checked {
+        Ok((id, score, issued_on)) => {
+            app::certificate::service::assess(&app.portal, &me, id, passed, score, issued_on)
+                .await
+                .map(|_| ())
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => see_other(if passed {
+            "/staff/assessments?saved=passed"
+        } else {
+            "/staff/assessments?saved=failed"
+        }),
+        Err(err) => refused_on(&app, "/staff/assessments", headers, user.0.clone(), err).await,
+    }
+}

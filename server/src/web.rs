@@ -161,6 +161,11 @@ pub fn router(portal: Portal, site_root: &Path, exposure: Exposure) -> Router {
         .route("/me/enrollments/{id}/cancel", post(forms::cancel))
         .route("/me/notifications/read", post(forms::mark_read))
         .route("/staff/enrollments/{id}/{action}", post(forms::staff))
+        .route("/me/subsidies", post(forms::claim))
+        .route("/me/disputes", post(forms::dispute))
+        .route("/staff/subsidies/{id}/decision", post(forms::decide_claim))
+        .route("/staff/disputes/{id}/resolve", post(forms::resolve_dispute))
+        .route("/staff/assessments", post(forms::assess))
         .route(
             "/staff/catalog",
             post(forms::upload_catalog).layer(axum::extract::DefaultBodyLimit::max(

@@ -1237,3 +1237,647 @@ async fn a_certificate_is_claimed_once_for_what_its_outcome_earns() {
         .unwrap()
         .contains("同一职业同一等级只补贴一次"));
 }
+
+/// Signs in a new account of a staff `role` with its scope flag.
+async fn staff_as(s: &Server, phone: &str, role: &str, scope: (&str, &str)) -> String {
+    create_user(
+        s,
+        &[
+            "--role",
+            role,
+            "--phone",
+            phone,
+            "--name",
+            "工作人员",
+            scope.0,
+            scope.1,
+        ],
+    );
+    s.login(phone, STAFF_PASSWORD).await
+}
+
+/// The fixture server with the subsidy courses too, an institution (INST-A), its evaluator
+/// and the HR officers of Chengdu (the classes' city) and Mianyang.
+struct Flow {
+    s: Server,
+    institution: String,
+    evaluator: String,
+    hr: String,
+    hr_elsewhere: String,
+}
+
+async fn flow() -> Flow {
+    let s = server().await;
+    let fixture = common::fixture("subsidy-catalog.csv");
+    let out = peixun(&[
+        "import-catalog",
+        "--database-url",
+        &s.database(),
+        fixture.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Flow {
+        institution: staff(&s, "13100000001", "INST-A").await,
+        evaluator: staff_as(
+            &s,
+            "13100000003",
+            "evaluator",
+            ("--evaluation-org", "成都测试评价中心"),
+        )
+        .await,
+        hr: staff_as(&s, "13100000005", "hr_officer", ("--city", "510100")).await,
+        hr_elsewhere: staff_as(&s, "13100000006", "hr_officer", ("--city", "510700")).await,
+        s,
+    }
+}
+
+impl Flow {
+    /// Takes `me` through class `code` to a pass (issued on `issued_on`, default today) and
+    /// returns the certificate id.
+    async fn certificate(
+        &self,
+        me: &str,
+        code: &str,
+        employed: bool,
+        issued_on: Option<&str>,
+    ) -> i64 {
+        let s = &self.s;
+        let (status, enrolled) = enroll(s, code, me).await;
+        assert_eq!(status, 201, "{enrolled}");
+        let id = enrolled["id"].as_i64().unwrap();
+        let a = &self.institution;
+        let staff_post = |path: String, body: Value| async move { post(s, &path, a, body).await };
+        assert_eq!(
+            staff_post(
+                format!("/api/v1/staff/enrollments/{id}/status"),
+                json!({"status": "in_training"})
+            )
+            .await
+            .0,
+            200
+        );
+        assert_eq!(
+            staff_post(
+                format!("/api/v1/staff/enrollments/{id}/attendance"),
+                json!({"date": "2026-11-02", "hours": 8})
+            )
+            .await
+            .0,
+            200
+        );
+        assert_eq!(
+            staff_post(
+                format!("/api/v1/staff/enrollments/{id}/status"),
+                json!({"status": "completed"})
+            )
+            .await
+            .0,
+            200
+        );
+        if employed {
+            let (status, body) = staff_post(
+                format!("/api/v1/staff/enrollments/{id}/employment"),
+                json!({"employed": true, "employer": "某公司", "since": "2026-11-20"}),
+            )
+            .await;
+            assert_eq!(status, 200, "{body}");
+        }
+        let mut body = json!({"enrollment_id": id, "passed": true, "score": 88});
+        if let Some(day) = issued_on {
+            body["issued_on"] = json!(day);
+        }
+        let (status, issued) = assess(s, &self.evaluator, body).await;
+        assert_eq!(status, 201, "{issued}");
+        issued["certificate"]["id"].as_i64().unwrap()
+    }
+
+    async fn claim(&self, me: &str, certificate: i64) -> (u16, Value) {
+        post(
+            &self.s,
+            "/api/v1/me/subsidies",
+            me,
+            json!({"certificate_id": certificate}),
+        )
+        .await
+    }
+
+    async fn decide(&self, hr: &str, claim: i64, body: Value) -> (u16, Value) {
+        post(
+            &self.s,
+            &format!("/api/v1/staff/subsidies/{claim}/decision"),
+            hr,
+            body,
+        )
+        .await
+    }
+}
+
+#[tokio::test]
+async fn the_whole_flow_from_enrolment_to_a_paid_subsidy() {
+    let f = flow().await;
+    let s = &f.s;
+    let me = trainee(s, 1).await;
+    let (status, enrolled) = enroll(s, "E-TEN", &me).await;
+    assert_eq!(status, 201);
+    let id = enrolled["id"].as_i64().unwrap();
+    for to in ["in_training", "completed"] {
+        let (status, _) = post(
+            s,
+            &format!("/api/v1/staff/enrollments/{id}/status"),
+            &f.institution,
+            json!({"status": to}),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    post(
+        s,
+        &format!("/api/v1/staff/enrollments/{id}/employment"),
+        &f.institution,
+        json!({"employed": true, "employer": "国网成都供电公司", "since": "2026-11-20"}),
+    )
+    .await;
+
+    // The evaluator's work list has the completed enrolment, name masked; a pass certifies.
+    let (status, list) = get(s, "/api/v1/staff/assessments", &f.evaluator).await;
+    assert_eq!(status, 200);
+    let waiting = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["enrollment_id"] == id)
+        .expect("listed");
+    assert_eq!(waiting["name"], "测试**");
+    let (status, issued) = assess(
+        s,
+        &f.evaluator,
+        json!({"enrollment_id": id, "passed": true, "score": 91}),
+    )
+    .await;
+    assert_eq!(status, 201, "{issued}");
+    let certificate = issued["certificate"]["id"].as_i64().unwrap();
+    let (_, list) = get(s, "/api/v1/staff/assessments", &f.evaluator).await;
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["enrollment_id"] != id),
+        "no longer waiting"
+    );
+
+    // Before claiming, the certificate shows as eligible with what a claim would pay.
+    let (_, mine) = get(s, "/api/v1/me/subsidies", &me).await;
+    assert_eq!(mine[0]["status"], "eligible");
+    assert_eq!(mine[0]["id"], Value::Null);
+    assert_eq!(mine[0]["amount_yuan"], "1000.00");
+    let (status, claim) = f.claim(&me, certificate).await;
+    assert_eq!(status, 201, "{claim}");
+    let claim_id = claim["id"].as_i64().unwrap();
+
+    // HR of the class's city sees it (masked); another city's officer neither sees nor touches it.
+    let (status, queue) = get(s, "/api/v1/staff/subsidies?status=submitted", &f.hr).await;
+    assert_eq!(status, 200);
+    let row = queue
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == claim_id)
+        .expect("in the queue")
+        .clone();
+    assert_eq!(row["claimant"], "测试**");
+    assert!(row["id_number"].as_str().unwrap().contains("**********"));
+    assert_eq!(
+        (row["employed"].as_bool(), row["amount_yuan"].as_str()),
+        (Some(true), Some("1000.00"))
+    );
+    let (_, elsewhere) = get(s, "/api/v1/staff/subsidies", &f.hr_elsewhere).await;
+    assert_eq!(elsewhere, json!([]));
+    assert_eq!(
+        f.decide(&f.hr_elsewhere, claim_id, json!({"decision": "approve"}))
+            .await
+            .0,
+        404
+    );
+
+    // Paid only once approved; a rejection needs a reason; each step once.
+    let (status, _) = post(
+        s,
+        &format!("/api/v1/staff/subsidies/{claim_id}/paid"),
+        &f.hr,
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 409);
+    let (status, body) = f
+        .decide(&f.hr, claim_id, json!({"decision": "reject"}))
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["error"]["fields"]["reason"].is_string());
+    let (status, body) = f
+        .decide(&f.hr, claim_id, json!({"decision": "maybe"}))
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        f.decide(&f.hr, claim_id, json!({"decision": "review"}))
+            .await
+            .1["status"],
+        "under_review"
+    );
+    assert_eq!(
+        f.decide(&f.hr, claim_id, json!({"decision": "approve"}))
+            .await
+            .1["status"],
+        "approved"
+    );
+    assert_eq!(
+        f.decide(&f.hr, claim_id, json!({"decision": "approve"}))
+            .await
+            .0,
+        409
+    );
+    let (status, paid) = post(
+        s,
+        &format!("/api/v1/staff/subsidies/{claim_id}/paid"),
+        &f.hr,
+        json!({}),
+    )
+    .await;
+    assert_eq!((status, paid["status"].as_str()), (200, Some("paid")));
+
+    // The trainee sees every step, in the claim's timeline and in the inbox.
+    let (_, mine) = get(s, "/api/v1/me/subsidies", &me).await;
+    let steps: Vec<&str> = mine[0]["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(steps, ["submitted", "under_review", "approved", "paid"]);
+    assert_eq!(mine[0]["status"], "paid");
+    let (_, inbox) = get(s, "/api/v1/me/notifications", &me).await;
+    let kinds: Vec<(&str, &str)> = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["kind"].as_str().unwrap(), n["status"].as_str().unwrap()))
+        .collect();
+    for step in [
+        ("certificate", "issued"),
+        ("subsidy", "submitted"),
+        ("subsidy", "approved"),
+        ("subsidy", "paid"),
+    ] {
+        assert!(kinds.contains(&step), "{step:?} in {kinds:?}");
+    }
+    let paid_note = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["status"] == "paid")
+        .unwrap();
+    assert!(
+        paid_note["message"].as_str().unwrap().contains("已发放"),
+        "{paid_note}"
+    );
+
+    // Roles: institution staff, evaluators and trainees have no business in the review queue.
+    for who in [&f.institution, &f.evaluator, &me] {
+        assert_eq!(get(s, "/api/v1/staff/subsidies", who).await.0, 403);
+        assert_eq!(
+            f.decide(who, claim_id, json!({"decision": "approve"}))
+                .await
+                .0,
+            403
+        );
+        assert_eq!(get(s, "/api/v1/staff/disputes", who).await.0, 403);
+    }
+    assert_eq!(get(s, "/api/v1/staff/assessments", &f.hr).await.0, 403);
+}
+
+#[tokio::test]
+async fn a_rejected_claim_tells_why_and_may_be_made_again() {
+    let f = flow().await;
+    let me = trainee(&f.s, 2).await;
+    let certificate = f.certificate(&me, "S-COOK", false, None).await;
+    let claim = f.claim(&me, certificate).await.1["id"].as_i64().unwrap();
+    let (status, _) = f
+        .decide(
+            &f.hr,
+            claim,
+            json!({"decision": "reject", "reason": "就业证明材料不全"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, mine) = get(&f.s, "/api/v1/me/subsidies", &me).await;
+    let rejected = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == claim)
+        .unwrap();
+    assert_eq!(
+        (rejected["status"].as_str(), rejected["reason"].as_str()),
+        (Some("rejected"), Some("就业证明材料不全"))
+    );
+    // A rejected claim does not count: the certificate is claimable again.
+    assert!(mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["status"] == "eligible" && c["certificate_id"] == certificate));
+    assert_eq!(f.claim(&me, certificate).await.0, 201);
+}
+
+#[tokio::test]
+async fn a_city_sets_its_own_shares_and_allowance() {
+    let f = flow().await;
+    let me = trainee(&f.s, 3).await;
+    let out = peixun(&[
+        "set-policy",
+        "--database-url",
+        &f.s.database(),
+        "--city",
+        "成都市",
+        "--employed-percent",
+        "90",
+        "--certified-percent",
+        "70",
+        "--special-ability-percent",
+        "50",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("70"));
+    let bad = peixun(&[
+        "set-policy",
+        "--database-url",
+        &f.s.database(),
+        "--city",
+        "成都市",
+        "--certified-percent",
+        "130",
+    ]);
+    assert!(!bad.status.success());
+
+    // The course page's pre-check and the claim use the city's numbers.
+    let check: Value = f.s.client.post(f.s.url("/api/v1/eligibility/check"))
+        .json(&json!({"groups": ["unemployed"], "birth_date": "1990-03-07", "city": "510100", "course": "S-WELD"}))
+        .send().await.unwrap().json().await.unwrap();
+    assert_eq!(check["items"][0]["subsidy_yuan"], "1080.00", "{check}");
+    let certificate = f.certificate(&me, "S-WELD", false, None).await;
+    let (status, claim) = f.claim(&me, certificate).await;
+    assert_eq!(status, 201, "{claim}");
+    assert_eq!(
+        (claim["percent"].as_u64(), claim["amount_yuan"].as_str()),
+        (Some(70), Some("840.00"))
+    );
+    let special = f.certificate(&me, "S-CHILI", false, None).await;
+    assert_eq!(f.claim(&me, special).await.1["amount_yuan"], "250.00");
+
+    // Back on the province's defaults: 80 % for a certificate without a job.
+    let out = peixun(&[
+        "set-policy",
+        "--database-url",
+        &f.s.database(),
+        "--city",
+        "510100",
+        "--reset",
+    ]);
+    assert!(out.status.success());
+    let other = trainee(&f.s, 4).await;
+    let certificate = f.certificate(&other, "S-WELD", false, None).await;
+    assert_eq!(
+        f.claim(&other, certificate).await.1["amount_yuan"],
+        "960.00"
+    );
+}
+
+#[tokio::test]
+async fn three_claims_a_year_and_twelve_months_to_claim() {
+    let f = flow().await;
+    let me = trainee(&f.s, 5).await;
+    // A certificate issued 13 months ago is past the claim window.
+    let old_day = (chrono::Utc::now().date_naive() - chrono::Months::new(13))
+        .format("%Y-%m-%d")
+        .to_string();
+    let old = f.certificate(&me, "S-TEA", false, Some(&old_day)).await;
+    let (status, refused) = f.claim(&me, old).await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(failed_rules(&refused), ["claim_window"]);
+    assert!(reason(&refused, "claim_window")["message"]
+        .as_str()
+        .unwrap()
+        .contains("12"));
+
+    for code in ["E-TEN", "S-WELD", "S-COOK"] {
+        let certificate = f.certificate(&me, code, false, None).await;
+        let (status, body) = f.claim(&me, certificate).await;
+        assert_eq!(status, 201, "{code}: {body}");
+    }
+    let fourth = f.certificate(&me, "S-CHILI", false, None).await;
+    let (status, refused) = f.claim(&me, fourth).await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(failed_rules(&refused), ["yearly_cap"]);
+    assert!(reason(&refused, "yearly_cap")["message"]
+        .as_str()
+        .unwrap()
+        .contains('3'));
+    // Not listed as claimable either.
+    let (_, mine) = get(&f.s, "/api/v1/me/subsidies", &me).await;
+    assert!(
+        mine.as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["status"] != "eligible"),
+        "{mine}"
+    );
+}
+
+#[tokio::test]
+async fn this_is_not_me_reaches_the_citys_hr_officer() {
+    let f = flow().await;
+    let s = &f.s;
+    let me = trainee(s, 6).await;
+    let stranger = trainee(s, 7).await;
+    let enrolment = enroll(s, "E-TEN", &me).await.1["id"].as_i64().unwrap();
+
+    let (status, filed) = post(
+        s,
+        "/api/v1/me/disputes",
+        &me,
+        json!({"kind": "enrollment", "id": enrolment, "note": "我没有报名这个班"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{filed}");
+    assert_eq!(filed["status"], "open");
+    let dispute = filed["id"].as_i64().unwrap();
+    assert_eq!(
+        post(
+            s,
+            "/api/v1/me/disputes",
+            &me,
+            json!({"kind": "enrollment", "id": enrolment})
+        )
+        .await
+        .0,
+        409
+    );
+    // Another person's record, an attendance never recorded, an unknown kind.
+    assert_eq!(
+        post(
+            s,
+            "/api/v1/me/disputes",
+            &stranger,
+            json!({"kind": "enrollment", "id": enrolment})
+        )
+        .await
+        .0,
+        404
+    );
+    assert_eq!(
+        post(
+            s,
+            "/api/v1/me/disputes",
+            &me,
+            json!({"kind": "attendance", "id": enrolment})
+        )
+        .await
+        .0,
+        404
+    );
+    let (status, body) = post(
+        s,
+        "/api/v1/me/disputes",
+        &me,
+        json!({"kind": "payment", "id": enrolment}),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+
+    let (status, list) = get(s, "/api/v1/staff/disputes?status=open", &f.hr).await;
+    assert_eq!(status, 200);
+    assert_eq!(list[0]["id"], dispute);
+    assert_eq!(list[0]["claimant"], "测试**");
+    assert_eq!(list[0]["note"], "我没有报名这个班");
+    assert_eq!(
+        get(s, "/api/v1/staff/disputes", &f.hr_elsewhere).await.1,
+        json!([])
+    );
+    let resolve = |hr: &'static str, body: Value| {
+        let who = if hr == "here" {
+            f.hr.clone()
+        } else {
+            f.hr_elsewhere.clone()
+        };
+        async move {
+            post(
+                s,
+                &format!("/api/v1/staff/disputes/{dispute}/resolve"),
+                &who,
+                body,
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        resolve("elsewhere", json!({"resolution": "x"})).await.0,
+        404
+    );
+    assert_eq!(resolve("here", json!({})).await.0, 400);
+    let (status, done) = resolve(
+        "here",
+        json!({"resolution": "经核实为机构误录，已撤销该报名"}),
+    )
+    .await;
+    assert_eq!(
+        (status, done["status"].as_str()),
+        (200, Some("resolved")),
+        "{done}"
+    );
+    assert_eq!(resolve("here", json!({"resolution": "again"})).await.0, 409);
+
+    let (_, mine) = get(s, "/api/v1/me/disputes", &me).await;
+    assert_eq!(mine[0]["resolution"], "经核实为机构误录，已撤销该报名");
+    assert!(
+        mine[0].get("claimant").is_none(),
+        "the person's own list names nobody"
+    );
+    let (_, inbox) = get(s, "/api/v1/me/notifications", &me).await;
+    assert_eq!(inbox["items"][0]["kind"], "dispute");
+    assert!(inbox["items"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("经核实为机构误录"));
+}
+
+#[tokio::test]
+async fn outcomes_show_only_from_ten_people() {
+    let f = flow().await;
+    let s = &f.s;
+    let mut ids = Vec::new();
+    for n in 0..10 {
+        let me = trainee(s, 100 + n).await;
+        ids.push(enroll(s, "E-TEN", &me).await.1["id"].as_i64().unwrap());
+    }
+    let set = |id: i64, to: &'static str| {
+        let a = f.institution.clone();
+        async move {
+            post(
+                s,
+                &format!("/api/v1/staff/enrollments/{id}/status"),
+                &a,
+                json!({"status": to}),
+            )
+            .await
+            .0
+        }
+    };
+    for &id in &ids[..9] {
+        assert_eq!(set(id, "in_training").await, 200);
+        assert_eq!(set(id, "completed").await, 200);
+    }
+    let (_, course) = s.get_json("/api/v1/courses/E-TEN").await;
+    let o = &course["outcomes"];
+    // Ten admitted: shown. Nine ended: every rate hidden.
+    assert_eq!(o["enrolled"], 10, "{o}");
+    assert_eq!(
+        (o["completion_rate"].clone(), o["certificate_rate"].clone()),
+        (Value::Null, Value::Null)
+    );
+    assert_eq!(o["min_people"], 10);
+    let page = s.get("/courses/E-TEN").await.text().await.unwrap();
+    assert!(page.contains("不足 10 人，不公开"));
+
+    assert_eq!(set(ids[9], "in_training").await, 200);
+    assert_eq!(set(ids[9], "dropped").await, 200);
+    let (_, course) = s.get_json("/api/v1/courses/E-TEN").await;
+    assert_eq!(
+        course["outcomes"]["completion_rate"], 90,
+        "{}",
+        course["outcomes"]
+    );
+    assert_eq!(
+        course["outcomes"]["certificate_rate"],
+        Value::Null,
+        "nine completers"
+    );
+    let (_, institution) = s.get_json("/api/v1/institutions/INST-A").await;
+    assert_eq!(institution["outcomes"]["enrolled"], 10);
+    let (_, other) = s.get_json("/api/v1/institutions/INST-B").await;
+    assert_eq!(other["outcomes"]["enrolled"], Value::Null);
+    let (_, list) = s.get_json("/api/v1/institutions").await;
+    let a = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "INST-A")
+        .unwrap();
+    assert_eq!(a["outcomes"]["completion_rate"], 90);
+}

@@ -515,7 +515,7 @@ pub async fn change_password(
         ));
     }
     let new_hash = hash_password(new.to_string()).await?;
-    let mut tx = portal.db.pool().begin().await?;
+    let mut tx = portal.db.write_tx().await?;
     sqlx::query("UPDATE users SET password_hash = $2, password_changed_at = $3 WHERE id = $1")
         .bind(user_id)
         .bind(new_hash)
@@ -554,6 +554,7 @@ pub struct Export {
     pub enrollments: Vec<crate::enrollment::Enrollment>,
     pub certificates: Vec<crate::certificate::Certificate>,
     pub subsidy_claims: Vec<crate::subsidy::Claim>,
+    pub disputes: Vec<crate::dispute::Dispute>,
     pub notifications: Vec<crate::enrollment::Notification>,
 }
 
@@ -624,7 +625,13 @@ pub async fn export(portal: &Portal, user_id: i64) -> AppResult<Export> {
         audit,
         enrollments: crate::enrollment::service::mine(portal, user_id).await?,
         certificates: crate::certificate::service::wallet(portal, user_id).await?,
-        subsidy_claims: crate::subsidy::service::mine(portal, user_id).await?,
+        // Claims made (not the certificates that could still be claimed for).
+        subsidy_claims: crate::subsidy::service::mine(portal, user_id)
+            .await?
+            .into_iter()
+            .filter(|c| c.id.is_some())
+            .collect(),
+        disputes: crate::dispute::service::mine(portal, user_id).await?,
         notifications: crate::enrollment::service::inbox(portal, user_id)
             .await?
             .items,
@@ -636,7 +643,7 @@ pub async fn export(portal: &Portal, user_id: i64) -> AppResult<Export> {
 /// identity (their link to the account is cut).
 pub async fn delete_account(portal: &Portal, user_id: i64) -> AppResult<()> {
     // The write lock first: the deletion gives seats back (see `enrollment::service`).
-    let mut tx = portal.db.pool().begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = portal.db.write_tx().await?;
     crate::enrollment::service::withdraw_all(&mut tx, user_id).await?;
     sqlx::query("INSERT INTO audit_log (at, actor_id, action, subject_id) VALUES ($1, NULL, 'account_deleted', NULL)")
         .bind(Utc::now().to_rfc3339())
@@ -675,7 +682,7 @@ pub async fn audit_each(
         return Ok(());
     }
     let at = Utc::now().to_rfc3339();
-    let mut tx = portal.db.pool().begin().await?;
+    let mut tx = portal.db.write_tx().await?;
     for subject in subjects {
         sqlx::query("INSERT INTO audit_log (at, actor_id, action, subject_id, detail) VALUES ($1, $2, $3, $4, $5)")
             .bind(&at)

@@ -102,6 +102,9 @@ pub struct Course {
     pub description: Option<String>,
     /// Demo data shipped with the app, not a real class.
     pub demo: bool,
+    /// What became of the people trained (one course's page and API answer only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcomes: Option<crate::outcomes::Outcomes>,
 }
 
 impl Course {
@@ -179,6 +182,7 @@ pub mod testing {
             contact_phone: None,
             description: None,
             demo: true,
+            outcomes: None,
         }
     }
 

@@ -475,6 +475,7 @@ fn CourseDetails(locale: Locale, course: Course) -> impl IntoView {
                     {rows.into_iter().map(|(k, v)| view! { <div><dt>{k}</dt><dd>{v}</dd></div> }).collect_view()}
                 </dl>
             </section>
+            {course.outcomes.map(|o| view! { <crate::outcomes::pages::OutcomesSection locale=locale outcomes=o /> })}
         </article>
     }
 }

@@ -6,6 +6,7 @@ use super::search::{CatalogIndex, Hits};
 use super::{Course, CourseList, CourseQuery, OpenTo};
 use crate::error::{AppError, AppResult};
 use crate::money::Yuan;
+use crate::outcomes::Outcomes;
 use crate::portal::Portal;
 use crate::reference::{
     Accessibility, CertificateType, City, ClassFormat, ClassType, Enumeration, Group, Industry,
@@ -176,6 +177,7 @@ impl TryFrom<CourseRow> for Course {
             contact_phone: c.contact_phone,
             description: c.description,
             demo: c.demo,
+            outcomes: None,
         })
     }
 }
@@ -187,7 +189,9 @@ pub async fn get(portal: &Portal, code: &str) -> AppResult<Course> {
         .bind(code)
         .fetch_optional(portal.db.pool())
         .await?;
-    row.ok_or(AppError::NotFound)?.try_into()
+    let mut course: Course = row.ok_or(AppError::NotFound)?.try_into()?;
+    course.outcomes = Some(crate::outcomes::service::of_course(portal, code).await?);
+    Ok(course)
 }
 
 /// How many courses each industry area has (every area listed, zero included).
@@ -446,6 +450,8 @@ pub struct InstitutionSummary {
     pub name: String,
     pub city: String,
     pub courses: i64,
+    #[sqlx(skip)]
+    pub outcomes: Outcomes,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -485,7 +491,11 @@ pub async fn institutions(
         .push_bind(i64::from(per_page))
         .push(" OFFSET ")
         .push_bind(i64::from(page.saturating_sub(1)) * i64::from(per_page));
-    let items = qb.build_query_as().fetch_all(portal.db.pool()).await?;
+    let mut items: Vec<InstitutionSummary> =
+        qb.build_query_as().fetch_all(portal.db.pool()).await?;
+    for item in &mut items {
+        item.outcomes = crate::outcomes::service::of_institution(portal, &item.code).await?;
+    }
     Ok(InstitutionList {
         items,
         total: u64::try_from(total).unwrap_or(0),
@@ -508,6 +518,7 @@ pub struct Institution {
     pub city: String,
     /// The institution's catalogue courses, by start date.
     pub course_list: Vec<CourseRef>,
+    pub outcomes: Outcomes,
 }
 
 pub async fn institution(portal: &Portal, code: &str) -> AppResult<Institution> {
@@ -522,6 +533,7 @@ pub async fn institution(portal: &Portal, code: &str) -> AppResult<Institution> 
         return Err(AppError::NotFound);
     };
     Ok(Institution {
+        outcomes: crate::outcomes::service::of_institution(portal, code).await?,
         code: code.to_string(),
         name,
         city,
@@ -602,7 +614,7 @@ pub async fn import(
         warnings,
         ..Default::default()
     };
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.write_tx().await?;
     let select = format!("SELECT {COLUMN_LIST}, seats_taken FROM courses WHERE code = $1");
     for item in &items {
         let new = CourseColumns::from_item(item, options.demo);

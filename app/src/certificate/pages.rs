@@ -1,7 +1,7 @@
 //! The wallet (我的证书, each certificate with a QR code that opens its verification) and the
 //! public verification page. The name typed to verify is posted, never put in the address.
 
-use super::{Certificate, Verification};
+use super::{Candidate, Certificate, Rung, Verification};
 use crate::accounts::{current_user, FormState};
 use crate::error::AppError;
 use crate::i18n::Locale;
@@ -38,8 +38,25 @@ fn site_origin() -> String {
     format!("{scheme}://{host}")
 }
 
+/// One occupation of the ladder with catalogue courses leading to its next level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LadderStep {
+    pub rung: Rung,
+    /// (code, title) of upcoming courses for the next level.
+    pub courses: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Wallet {
+    pub items: Vec<WalletItem>,
+    pub ladder: Vec<LadderStep>,
+}
+
+/// Courses shown per rung of the ladder.
+const LADDER_COURSES: usize = 3;
+
 #[server]
-pub async fn my_certificates() -> Result<Option<Vec<WalletItem>>, AppError> {
+pub async fn my_certificates() -> Result<Option<Wallet>, AppError> {
     let Some(user) = current_user() else {
         return Ok(None);
     };
@@ -47,18 +64,79 @@ pub async fn my_certificates() -> Result<Option<Vec<WalletItem>>, AppError> {
         .ok_or_else(|| AppError::Internal("no portal".into()))?;
     let origin = site_origin();
     let list = super::service::wallet(&portal, user.id).await?;
-    Ok(Some(
-        list.into_iter()
-            .map(|certificate| {
-                let verify_url = format!("{origin}/verify?number={}", certificate.number);
-                WalletItem {
-                    qr_svg: super::qr_svg(&verify_url).unwrap_or_default(),
-                    verify_url,
-                    certificate,
-                }
-            })
-            .collect(),
-    ))
+    let mut ladder = Vec::new();
+    for rung in super::ladder(&list) {
+        let mut courses = Vec::new();
+        if let Some(next) = rung.next {
+            let query = crate::catalog::CourseQuery {
+                q: Some(rung.occupation.clone()),
+                level: vec![next],
+                starts_after: Some(crate::clock::today()),
+                sort: crate::catalog::Sort::StartDate,
+                page: 1,
+                per_page: 20,
+                ..Default::default()
+            };
+            let found = crate::catalog::service::search(&portal, &query).await?;
+            courses = found
+                .items
+                .into_iter()
+                .filter(|c| c.occupation == rung.occupation)
+                .take(LADDER_COURSES)
+                .map(|c| (c.code, c.title))
+                .collect();
+        }
+        ladder.push(LadderStep { rung, courses });
+    }
+    let items = list
+        .into_iter()
+        .map(|certificate| {
+            let verify_url = format!("{origin}/verify?number={}", certificate.number);
+            WalletItem {
+                qr_svg: super::qr_svg(&verify_url).unwrap_or_default(),
+                verify_url,
+                certificate,
+            }
+        })
+        .collect();
+    Ok(Some(Wallet { items, ladder }))
+}
+
+#[component]
+fn Ladder(locale: Locale, steps: Vec<LadderStep>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="ladder-heading" class="ladder">
+            <h2 id="ladder-heading">{td_string!(locale, cert.ladder_heading)}</h2>
+            <p class="hint">{td_string!(locale, cert.ladder_lead)}</p>
+            <ul>
+                {steps.into_iter().map(|s| {
+                    let next = match s.rung.next {
+                        Some(level) => td_string!(locale, cert.ladder_next, level = level.label(locale)).to_string(),
+                        None => td_string!(locale, cert.ladder_top).to_string(),
+                    };
+                    let courses = if s.courses.is_empty() {
+                        s.rung.next.map(|_| view! { <p>{td_string!(locale, cert.ladder_no_course)}</p> }.into_any())
+                    } else {
+                        Some(view! {
+                            <ul>
+                                {s.courses.into_iter().map(|(code, title)| view! {
+                                    <li><a href=format!("/courses/{code}")>{title}</a></li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any())
+                    };
+                    view! {
+                        <li>
+                            <strong>{s.rung.occupation.clone()}</strong> " · "
+                            {td_string!(locale, cert.ladder_held, level = s.rung.held.label(locale)).to_string()}
+                            " · " {next}
+                            {courses}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
 }
 
 #[component]
@@ -93,11 +171,13 @@ pub fn WalletPage() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(Some(list)) if list.is_empty() => view! { <p>{td_string!(locale, cert.wallet_empty)}</p> }.into_any(),
-                    Ok(Some(list)) => view! {
+                    Ok(Some(w)) if w.items.is_empty() => view! { <p>{td_string!(locale, cert.wallet_empty)}</p> }.into_any(),
+                    Ok(Some(w)) => view! {
+                        <p><a href="/me/subsidies">{td_string!(locale, cert.claims_link)}</a></p>
                         <ul class="certificates">
-                            {list.into_iter().map(|item| view! { <CertificateCard locale=locale item=item /> }).collect_view()}
+                            {w.items.into_iter().map(|item| view! { <CertificateCard locale=locale item=item /> }).collect_view()}
                         </ul>
+                        {(!w.ladder.is_empty()).then(|| view! { <Ladder locale=locale steps=w.ladder /> })}
                     }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
                     Ok(None) => view! { <p><a href="/login">{td_string!(locale, account.login_link)}</a></p> }.into_any(),
@@ -170,5 +250,82 @@ pub fn VerifyPage() -> impl IntoView {
                 <button type="submit">{td_string!(locale, cert.verify_submit)}</button>
             </form>
         </div>
+    }
+}
+
+#[server]
+pub async fn assessment_queue() -> Result<Option<Vec<Candidate>>, AppError> {
+    let Some(user) = current_user() else {
+        return Ok(None);
+    };
+    let portal = use_context::<crate::portal::Portal>()
+        .ok_or_else(|| AppError::Internal("no portal".into()))?;
+    Ok(Some(super::service::to_assess(&portal, &user).await?))
+}
+
+/// The evaluator's console: completed enrolments of the classes their organisation assesses,
+/// each with a pass (score, issue date) or fail form.
+#[component]
+pub fn AssessPage() -> impl IntoView {
+    let locale = use_locale();
+    let allowed = crate::accounts::pages::signed_in_or_redirect();
+    let state = use_context::<FormState>().unwrap_or_default();
+    if state.status != 0 {
+        set_status(state.status);
+    }
+    let saved = use_query_map().with_untracked(|q| q.get("saved"));
+    let data = Resource::new(|| (), |_| assessment_queue());
+    view! {
+        <Title text=td_string!(locale, assess.title) />
+        <h1>{td_string!(locale, assess.title)}</h1>
+        <p class="lead">{td_string!(locale, assess.lead)}</p>
+        {state.message.clone().map(|m| view! { <div class="error-summary" role="alert" tabindex="-1"><p>{m}</p></div> })}
+        {saved.map(|s| view! { <p class="notice" role="status">{
+            if s == "passed" { td_string!(locale, assess.saved_pass) } else { td_string!(locale, assess.saved_fail) }
+        }</p> })}
+        <Suspense>
+            {move || Suspend::new(async move {
+                match (allowed, data.await) {
+                    (true, Ok(Some(list))) if list.is_empty() => view! { <p>{td_string!(locale, assess.empty)}</p> }.into_any(),
+                    (true, Ok(Some(list))) => view! {
+                        <ul class="candidates">
+                            {list.into_iter().map(|c| {
+                                let id = c.enrollment_id;
+                                let heading = format!("candidate-{id}");
+                                let (score_id, date_id, result_id) = (format!("score-{id}"), format!("issued-{id}"), format!("result-{id}"));
+                                view! {
+                                    <li class="candidate">
+                                        <h2 id=heading.clone()>{c.name.clone()} " · " {c.course_title.clone()}</h2>
+                                        <p>{td_string!(locale, assess.ended, date = c.end_date.clone()).to_string()}
+                                           {c.failed_score.map(|s| format!(" · {}", td_string!(locale, assess.earlier_fail, score = s)))}</p>
+                                        <form method="post" action="/staff/assessments" aria-labelledby=heading>
+                                            <input type="hidden" name="enrollment_id" value=id.to_string() />
+                                            <div class="field">
+                                                <label for=result_id.clone()>{td_string!(locale, assess.result)}</label>
+                                                <select id=result_id name="passed">
+                                                    <option value="true">{td_string!(locale, assess.pass)}</option>
+                                                    <option value="false">{td_string!(locale, assess.fail)}</option>
+                                                </select>
+                                            </div>
+                                            <div class="field">
+                                                <label for=score_id.clone()>{td_string!(locale, assess.score)}</label>
+                                                <input id=score_id name="score" type="number" min="0" max="100" inputmode="numeric" />
+                                            </div>
+                                            <div class="field">
+                                                <label for=date_id.clone()>{td_string!(locale, assess.issued_on)}</label>
+                                                <input id=date_id name="issued_on" type="date" />
+                                            </div>
+                                            <button type="submit" class="button-primary">{td_string!(locale, assess.submit)}</button>
+                                        </form>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    (_, Err(e)) => view! { <ErrorNotice error=e /> }.into_any(),
+                    _ => view! { <p><a href="/login">{td_string!(locale, account.login_link)}</a></p> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }

@@ -3,6 +3,7 @@
 use super::{certificate_number, mask_name, same_name, Certificate, Verification};
 use crate::accounts::{Role, SignedIn};
 use crate::clock::today;
+use crate::enrollment::service::notify_of;
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
 use crate::portal::Portal;
 use crate::reference::{CertificateType, Enumeration, Level};
@@ -84,7 +85,7 @@ pub async fn assess(
         errors.add("issued_on", FieldProblem::NotADate);
     }
     errors.into_result(())?;
-    let mut tx = portal.db.pool().begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = portal.db.write_tx().await?;
     let row: Assessed = sqlx::query_as(
         "SELECT e.status, e.user_id, u.name, c.evaluation_org, c.certificate_type, c.occupation, \
          c.level FROM enrollments e JOIN courses c ON c.code = e.course_code \
@@ -119,7 +120,25 @@ pub async fn assess(
     .bind(&now)
     .fetch_one(&mut *tx)
     .await?;
+    let title = {
+        let level = Level::from_code(&row.level)
+            .map(|l| l.label(crate::i18n::Locale::zh_CN).to_string())
+            .unwrap_or_else(|| row.level.clone());
+        format!("{}·{level}", row.occupation)
+    };
     if !passed {
+        let (status, subject) = ("failed", assessment);
+        notify_of(
+            &mut tx,
+            row.user_id,
+            "certificate",
+            subject,
+            status,
+            &title,
+            None,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         return Ok(None);
     }
@@ -141,6 +160,17 @@ pub async fn assess(
     .bind(issued_on.format("%Y-%m-%d").to_string())
     .bind(&now)
     .fetch_one(&mut *tx)
+    .await?;
+    notify_of(
+        &mut tx,
+        row.user_id,
+        "certificate",
+        id,
+        "issued",
+        &title,
+        None,
+        None,
+    )
     .await?;
     tx.commit().await?;
     certificate(portal, id).await.map(Some)
@@ -199,4 +229,61 @@ pub async fn verify(
         },
         _ => Verification::invalid(),
     })
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct CandidateRow {
+    id: i64,
+    user_id: Option<i64>,
+    name: Option<String>,
+    course_code: String,
+    title: String,
+    end_date: String,
+    score: Option<i64>,
+}
+
+/// The evaluator's work list: completed enrolments of the classes their organisation assesses
+/// that hold no certificate yet (with the latest failed score, if any), by class. Names are
+/// masked; the read is written to the audit log.
+pub async fn to_assess(portal: &Portal, evaluator: &SignedIn) -> AppResult<Vec<super::Candidate>> {
+    let org = match (evaluator.role, evaluator.scope.as_deref()) {
+        (Role::Evaluator, Some(org)) => org.to_string(),
+        _ => return Err(AppError::Forbidden),
+    };
+    let rows: Vec<CandidateRow> = sqlx::query_as(
+        "SELECT e.id, e.user_id, u.name, k.code AS course_code, k.title, k.end_date, \
+         (SELECT a.score FROM assessments a WHERE a.enrollment_id = e.id ORDER BY a.id DESC LIMIT 1) AS score \
+         FROM enrollments e JOIN courses k ON k.code = e.course_code \
+         LEFT JOIN users u ON u.id = e.user_id \
+         WHERE k.evaluation_org = $1 AND e.status = 'completed' \
+         AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.enrollment_id = e.id) \
+         ORDER BY k.end_date, k.code, e.id LIMIT 500",
+    )
+    .bind(&org)
+    .fetch_all(portal.db.pool())
+    .await?;
+    let subjects: Vec<i64> = rows.iter().filter_map(|r| r.user_id).collect();
+    crate::accounts::service::audit_each(
+        portal,
+        evaluator.id,
+        "assessment_list_read",
+        &subjects,
+        Some(&org),
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| super::Candidate {
+            enrollment_id: r.id,
+            name: r
+                .name
+                .as_deref()
+                .map(mask_name)
+                .unwrap_or_else(|| "—".into()),
+            course: r.course_code,
+            course_title: r.title,
+            end_date: r.end_date,
+            failed_score: r.score.and_then(|s| u32::try_from(s).ok()),
+        })
+        .collect())
 }

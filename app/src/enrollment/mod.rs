@@ -168,11 +168,14 @@ pub struct Enrolled {
 pub struct Notification {
     pub id: i64,
     pub at: String,
-    /// `enrollment` (claims and certificates come with the subsidy issue).
+    /// The record: `enrollment`, `certificate`, `subsidy` (a claim) or `dispute`.
     pub kind: String,
     pub subject_id: i64,
-    pub status: Status,
-    pub course_title: String,
+    /// The record's new status (an enrolment's, a claim's, `issued`/`failed` for an
+    /// assessment, `resolved` for a dispute).
+    pub status: String,
+    /// The class, the certificate or the claim it is about.
+    pub title: String,
     pub reason: Option<String>,
     pub waitlist_position: Option<u32>,
     pub read: bool,
@@ -185,29 +188,54 @@ impl Notification {
     pub fn text(&self, locale: Locale) -> String {
         notification_text(
             locale,
-            &self.course_title,
-            self.status,
+            &self.kind,
+            &self.title,
+            &self.status,
             self.waitlist_position,
             self.reason.as_deref(),
         )
+    }
+
+    /// The page that shows the record.
+    pub fn link(&self) -> &'static str {
+        match self.kind.as_str() {
+            "certificate" => "/me/certificates",
+            "subsidy" | "dispute" => "/me/subsidies",
+            _ => "/me/enrollments",
+        }
     }
 }
 
 pub fn notification_text(
     locale: Locale,
+    kind: &str,
     title: &str,
-    status: Status,
+    status: &str,
     position: Option<u32>,
     reason: Option<&str>,
 ) -> String {
-    let mut text = td_string!(
-        locale,
-        enrol.notice,
-        title = title,
-        status = status.label(locale)
-    )
-    .to_string();
-    if let (Status::Waitlisted, Some(p)) = (status, position) {
+    let status_words = match kind {
+        "subsidy" => crate::subsidy::status_label(status, locale),
+        "certificate" if status == "issued" => td_string!(locale, assess.issued).to_string(),
+        "certificate" => td_string!(locale, assess.failed).to_string(),
+        "dispute" => td_string!(locale, dispute.resolved).to_string(),
+        _ => Status::from_code(status)
+            .map(|s| s.label(locale).to_string())
+            .unwrap_or_else(|| status.to_string()),
+    };
+    let mut text = match kind {
+        "subsidy" => {
+            td_string!(locale, claim.notice, title = title, status = status_words).to_string()
+        }
+        "certificate" => {
+            td_string!(locale, assess.notice, title = title, status = status_words).to_string()
+        }
+        "dispute" => {
+            td_string!(locale, dispute.notice, title = title, status = status_words).to_string()
+        }
+        _ => td_string!(locale, enrol.notice, title = title, status = status_words).to_string(),
+    };
+    if let (Some(Status::Waitlisted), Some(p)) = (Status::from_code(status), position) {
         text.push_str(&td_string!(locale, enrol.notice_position, position = p).to_string());
     }
     if let Some(r) = reason.filter(|r| !r.is_empty()) {

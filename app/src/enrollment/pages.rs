@@ -241,7 +241,12 @@ fn Timeline(locale: Locale, e: Enrollment) -> impl IntoView {
 
 #[component]
 fn EnrollmentCard(locale: Locale, e: Enrollment) -> impl IntoView {
+    use crate::dispute::DisputeKind;
     let heading_id = format!("enrollment-{}", e.id);
+    let mut disputable = vec![DisputeKind::Enrollment];
+    if e.hours_attended > 0 {
+        disputable.push(DisputeKind::Attendance);
+    }
     let cancel = e.can_cancel.then(|| {
         let action = format!("/me/enrollments/{}/cancel", e.id);
         view! {
@@ -265,6 +270,7 @@ fn EnrollmentCard(locale: Locale, e: Enrollment) -> impl IntoView {
             <h3>{td_string!(locale, enrol.timeline)}</h3>
             <Timeline locale=locale e=e.clone() />
             {cancel}
+            <crate::dispute::pages::DisputeForm locale=locale kinds=disputable id=e.id />
         </li>
     }
 }
@@ -345,7 +351,7 @@ pub fn InboxPage() -> impl IntoView {
                                     <li class:unread=!n.read>
                                         {(!n.read).then(|| view! { <strong class="unread-tag">{td_string!(locale, enrol.unread_label)}</strong> " " })}
                                         <time datetime=n.at.clone()>{when}</time>
-                                        " " <a href="/me/enrollments">{n.text(locale)}</a>
+                                        " " <a href=n.link()>{n.text(locale)}</a>
                                     </li>
                                 }
                             }).collect_view()}

@@ -23,9 +23,10 @@ use crate::clock::today;
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
 use crate::identity::{mask_id, mask_phone};
 use crate::portal::Portal;
+use crate::storage::WriteTx;
 use crate::subsidy::rules::History;
 use chrono::{NaiveDate, Utc};
-use sqlx::{Sqlite, SqliteConnection, Transaction};
+use sqlx::SqliteConnection;
 use std::collections::HashMap;
 
 /// The longest reason or employer name kept.
@@ -36,8 +37,8 @@ fn now() -> String {
 }
 
 /// A write transaction holding SQLite's write lock from its first statement (see above).
-async fn write_tx(portal: &Portal) -> AppResult<Transaction<'static, Sqlite>> {
-    Ok(portal.db.pool().begin_with("BEGIN IMMEDIATE").await?)
+async fn write_tx(portal: &Portal) -> AppResult<WriteTx> {
+    Ok(portal.db.write_tx().await?)
 }
 
 fn conflict(problem: FieldProblem) -> AppError {
@@ -100,7 +101,7 @@ pub async fn assess(
     let applicant = applicant_in(&mut conn, user_id, &course.code).await?;
     drop(conn);
     let history = history_of(portal, user_id).await?;
-    let policy = crate::subsidy::policy_for(course.city);
+    let policy = crate::subsidy::service::policy(portal, course.city).await?;
     Ok(super::assess(
         course,
         &applicant,
@@ -143,15 +144,43 @@ async fn notify(
     reason: Option<&str>,
     position: Option<u32>,
 ) -> AppResult<()> {
+    notify_of(
+        conn,
+        user,
+        "enrollment",
+        enrollment,
+        status.code(),
+        title,
+        reason,
+        position,
+    )
+    .await
+}
+
+/// Puts a message in a person's inbox, in the transaction of the change it tells of. `kind`
+/// names the record (`enrollment`, `certificate`, `subsidy`, `dispute`), `status` its new
+/// status; the words are chosen when the inbox is read (`super::notification_text`).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn notify_of(
+    conn: &mut SqliteConnection,
+    user: Option<i64>,
+    kind: &str,
+    subject: i64,
+    status: &str,
+    title: &str,
+    reason: Option<&str>,
+    position: Option<u32>,
+) -> AppResult<()> {
     let Some(user) = user else { return Ok(()) };
     sqlx::query(
         "INSERT INTO notifications (user_id, at, kind, subject_id, status, title, reason, position) \
-         VALUES ($1, $2, 'enrollment', $3, $4, $5, $6, $7)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(user)
     .bind(now())
-    .bind(enrollment)
-    .bind(status.code())
+    .bind(kind)
+    .bind(subject)
+    .bind(status)
     .bind(title)
     .bind(reason)
     .bind(position)
@@ -498,26 +527,32 @@ pub async fn inbox(portal: &Portal, user_id: i64) -> AppResult<Inbox> {
     let items = rows
         .into_iter()
         .map(|r| {
-            let status = status_of(&r.status)?;
             let position = r.position.and_then(|p| u32::try_from(p).ok());
             let text = |locale| {
-                super::notification_text(locale, &r.title, status, position, r.reason.as_deref())
+                super::notification_text(
+                    locale,
+                    &r.kind,
+                    &r.title,
+                    &r.status,
+                    position,
+                    r.reason.as_deref(),
+                )
             };
-            Ok(Notification {
+            Notification {
                 message: text(crate::i18n::Locale::zh_CN),
                 message_en: text(crate::i18n::Locale::en),
                 id: r.id,
                 at: r.at,
                 kind: r.kind,
                 subject_id: r.subject_id,
-                status,
-                course_title: r.title,
+                status: r.status,
+                title: r.title,
                 reason: r.reason,
                 waitlist_position: position,
                 read: r.read_at.is_some(),
-            })
+            }
         })
-        .collect::<AppResult<Vec<_>>>()?;
+        .collect();
     Ok(Inbox {
         unread: unread(portal, user_id).await?,
         items,
@@ -891,7 +926,7 @@ pub async fn check(portal: &Portal, question: &super::Question) -> AppResult<sup
     let asked = question.parse(today())?;
     if let Some(code) = &asked.course {
         let course = catalog::get(portal, code).await?;
-        let policy = crate::subsidy::policy_for(course.city);
+        let policy = crate::subsidy::service::policy(portal, course.city).await?;
         let one = super::assess(&course, &asked.applicant, &asked.history, &policy, today());
         return Ok(super::CheckAnswer {
             total: u32::from(one.eligible),
@@ -908,11 +943,12 @@ pub async fn check(portal: &Portal, question: &super::Question) -> AppResult<sup
         page: 1,
         ..Default::default()
     };
+    let policies = crate::subsidy::service::policies(portal).await?;
     let (mut total, mut items, mut looked) = (0u32, Vec::new(), 0u32);
     loop {
         let list = catalog::search(portal, &query).await?;
         for course in &list.items {
-            let policy = crate::subsidy::policy_for(course.city);
+            let policy = policies.of(course.city);
             let a = super::assess(course, &asked.applicant, &asked.history, &policy, today());
             if a.eligible {
                 total += 1;

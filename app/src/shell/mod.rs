@@ -12,11 +12,12 @@ pub use status::{redirect, set_status};
 use crate::accounts::current_user;
 use crate::accounts::pages::{LoginPage, MyDataPage, ProfilePage, RegisterPage};
 use crate::catalog::pages::{CoursePage, CoursesPage, HomePage, UploadPage};
-use crate::certificate::pages::{VerifyPage, WalletPage};
+use crate::certificate::pages::{AssessPage, VerifyPage, WalletPage};
 use crate::enrollment::pages::{CheckPage, ConsolePage, InboxPage, MyEnrollmentsPage, RosterPage};
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::prefs::{locale_code, use_prefs, ElderToggle, PREFS_PATH};
+use crate::subsidy::pages::{MyClaimsPage, ReviewPage};
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use leptos_meta::{provide_meta_context, Title};
@@ -49,6 +50,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/catalog") view=UploadPage ssr=SsrMode::Async />
                     <Route path=path!("/me/certificates") view=WalletPage ssr=SsrMode::Async />
                     <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />
+                    <Route path=path!("/me/subsidies") view=MyClaimsPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/subsidies") view=ReviewPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/assessments") view=AssessPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>
@@ -81,6 +85,7 @@ fn Layout(children: Children) -> impl IntoView {
                                 {(user.role == crate::accounts::Role::Trainee).then(|| view! {
                                     <li><a href="/me/enrollments">{td_string!(locale, enrol.nav_my)}</a></li>
                                     <li><a href="/me/certificates">{td_string!(locale, cert.nav)}</a></li>
+                                    <li><a href="/me/subsidies">{td_string!(locale, claim.nav)}</a></li>
                                     <li>
                                         <a href="/me/inbox">
                                             {td_string!(locale, enrol.nav_inbox)}
@@ -94,7 +99,11 @@ fn Layout(children: Children) -> impl IntoView {
                                     <li><a href="/staff/classes">{td_string!(locale, enrol.nav_console)}</a></li>
                                 })}
                                 {(user.role == crate::accounts::Role::HrOfficer).then(|| view! {
+                                    <li><a href="/staff/subsidies">{td_string!(locale, review.nav)}</a></li>
                                     <li><a href="/staff/catalog">{td_string!(locale, upload.nav)}</a></li>
+                                })}
+                                {(user.role == crate::accounts::Role::Evaluator).then(|| view! {
+                                    <li><a href="/staff/assessments">{td_string!(locale, assess.nav)}</a></li>
                                 })}
                                 <li><a href="/me">{td_string!(locale, account.nav_me)} " · " {user.name}</a></li>
                                 <li>

@@ -5,11 +5,14 @@ pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-/// A subsidy claim as the claimant sees it.
+pub mod pages;
+
+/// A subsidy claim as the claimant sees it; with `status` `eligible`, a certificate the person
+/// may claim for (no `id` yet; the amount is what the claim would pay).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Claim {
-    pub id: i64,
+    pub id: Option<i64>,
     pub certificate_id: i64,
     pub occupation: String,
     pub level: String,
@@ -19,7 +22,7 @@ pub struct Claim {
     /// Yuan, two decimals (the share plus any living allowance).
     #[cfg_attr(feature = "ssr", schema(value_type = String, example = "800.00"))]
     pub amount_yuan: crate::money::Yuan,
-    /// `submitted`, `under_review`, `approved`, `paid` or `rejected`.
+    /// `eligible`, `submitted`, `under_review`, `approved`, `paid` or `rejected`.
     pub status: String,
     pub reason: Option<String>,
     pub created_at: String,
@@ -105,8 +108,51 @@ pub fn verdicts(list: &[rules::Verdict]) -> Vec<crate::error::RuleVerdict> {
         .collect()
 }
 
-/// The subsidy numbers of a city. Every city uses the province's defaults until the city
-/// overrides arrive with the claims (subsidy issue).
-pub fn policy_for(_city: crate::reference::City) -> rules::Policy {
-    rules::Policy::default()
+/// A claim in the HR officer's review queue. The claimant's name and ID number are masked.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StaffClaim {
+    pub id: i64,
+    pub status: String,
+    pub claimant: String,
+    pub id_number: String,
+    pub course: String,
+    pub course_title: String,
+    pub institution: String,
+    pub certificate_number: String,
+    pub occupation: String,
+    pub level: String,
+    pub employed: bool,
+    pub percent: u32,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "800.00"))]
+    pub amount_yuan: crate::money::Yuan,
+    pub reason: Option<String>,
+    pub created_at: String,
+    pub timeline: Vec<ClaimEvent>,
+}
+
+/// The subsidy numbers of every city that set its own; the others use the province's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Policies {
+    pub overrides: std::collections::HashMap<crate::reference::City, rules::Policy>,
+}
+
+impl Policies {
+    pub fn of(&self, city: crate::reference::City) -> rules::Policy {
+        self.overrides.get(&city).cloned().unwrap_or_default()
+    }
+}
+
+/// A claim status (or `eligible`) in words.
+pub fn status_label(code: &str, locale: Locale) -> String {
+    match code {
+        "eligible" => td_string!(locale, claim.status_eligible),
+        "submitted" => td_string!(locale, claim.status_submitted),
+        "under_review" => td_string!(locale, claim.status_under_review),
+        "approved" => td_string!(locale, claim.status_approved),
+        "paid" => td_string!(locale, claim.status_paid),
+        "rejected" => td_string!(locale, claim.status_rejected),
+        other => return other.to_string(),
+    }
+    .to_string()
 }

@@ -254,6 +254,87 @@ pub fn estimate(
     }
 }
 
+/// Where a claim stands. Only `Rejected` frees the certificate for a new claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimStatus {
+    Submitted,
+    UnderReview,
+    Approved,
+    Paid,
+    Rejected,
+}
+
+impl ClaimStatus {
+    pub const ALL: [ClaimStatus; 5] = [
+        ClaimStatus::Submitted,
+        ClaimStatus::UnderReview,
+        ClaimStatus::Approved,
+        ClaimStatus::Paid,
+        ClaimStatus::Rejected,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ClaimStatus::Submitted => "submitted",
+            ClaimStatus::UnderReview => "under_review",
+            ClaimStatus::Approved => "approved",
+            ClaimStatus::Paid => "paid",
+            ClaimStatus::Rejected => "rejected",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ClaimStatus> {
+        ClaimStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// What an HR officer does with a claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Review {
+    /// Take it up (submitted → under review).
+    Start,
+    Approve,
+    /// Needs a reason, which the trainee sees.
+    Reject,
+    /// Mark an approved claim paid.
+    Pay,
+}
+
+/// Why a review step is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewRefusal {
+    /// Not possible from the claim's present status.
+    NotNow,
+    /// A rejection without a reason.
+    ReasonRequired,
+}
+
+/// The review of a claim: submitted → under review → approved → paid, or rejected (with a
+/// reason) while not yet approved. An approved claim is only ever paid; paid and rejected are
+/// final.
+pub fn review(
+    from: ClaimStatus,
+    step: Review,
+    reason: Option<&str>,
+) -> Result<ClaimStatus, ReviewRefusal> {
+    use ClaimStatus::*;
+    let open = matches!(from, Submitted | UnderReview);
+    match step {
+        Review::Start if from == Submitted => Ok(UnderReview),
+        Review::Approve if open => Ok(Approved),
+        Review::Reject if open => {
+            if reason.is_some_and(|r| !r.trim().is_empty()) {
+                Ok(Rejected)
+            } else {
+                Err(ReviewRefusal::ReasonRequired)
+            }
+        }
+        Review::Pay if from == Approved => Ok(Paid),
+        _ => Err(ReviewRefusal::NotNow),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -463,5 +544,64 @@ mod tests {
                 ok: false
             }
         );
+    }
+    #[test]
+    fn a_claim_is_reviewed_in_order_and_paid_only_once_approved() {
+        use ClaimStatus::*;
+        assert_eq!(review(Submitted, Review::Start, None), Ok(UnderReview));
+        assert_eq!(review(Submitted, Review::Approve, None), Ok(Approved));
+        assert_eq!(review(UnderReview, Review::Approve, None), Ok(Approved));
+        assert_eq!(review(Approved, Review::Pay, None), Ok(Paid));
+        for from in [Submitted, UnderReview, Paid, Rejected] {
+            assert_eq!(
+                review(from, Review::Pay, None),
+                Err(ReviewRefusal::NotNow),
+                "{from:?}"
+            );
+        }
+        for from in [UnderReview, Approved, Paid, Rejected] {
+            assert_eq!(
+                review(from, Review::Start, None),
+                Err(ReviewRefusal::NotNow),
+                "{from:?}"
+            );
+        }
+        for from in [Approved, Paid, Rejected] {
+            assert_eq!(
+                review(from, Review::Approve, None),
+                Err(ReviewRefusal::NotNow)
+            );
+            assert_eq!(
+                review(from, Review::Reject, Some("x")),
+                Err(ReviewRefusal::NotNow)
+            );
+        }
+    }
+
+    #[test]
+    fn a_rejection_needs_a_reason() {
+        use ClaimStatus::*;
+        for from in [Submitted, UnderReview] {
+            assert_eq!(
+                review(from, Review::Reject, None),
+                Err(ReviewRefusal::ReasonRequired)
+            );
+            assert_eq!(
+                review(from, Review::Reject, Some("  ")),
+                Err(ReviewRefusal::ReasonRequired)
+            );
+            assert_eq!(
+                review(from, Review::Reject, Some("证书与本人不符")),
+                Ok(Rejected)
+            );
+        }
+    }
+
+    #[test]
+    fn claim_status_codes_round_trip() {
+        for s in ClaimStatus::ALL {
+            assert_eq!(ClaimStatus::from_code(s.code()), Some(s));
+        }
+        assert_eq!(ClaimStatus::from_code("eligible"), None);
     }
 }

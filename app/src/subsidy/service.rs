@@ -1,8 +1,10 @@
-//! Subsidy claims in the database: the person's history as the rules need it, and a claim
-//! for a certificate decided by the same rules as the pre-check on the course page.
+//! Subsidy claims in the database: the person's history as the rules need it, a claim for a
+//! certificate decided by the same rules as the pre-check on the course page, the cities' own
+//! numbers, and the HR officer's review (each step in the claim's timeline and the inbox).
 
-use super::rules::{self, History, OccupationLevel};
-use super::{policy_for, verdicts, Claim, ClaimEvent};
+use super::rules::{self, ClaimStatus, History, OccupationLevel, Policy, Review, ReviewRefusal};
+use super::{verdicts, Claim, ClaimEvent, Policies, StaffClaim};
+use crate::accounts::{Role, SignedIn};
 use crate::clock::today;
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
 use crate::money::Yuan;
@@ -63,6 +65,105 @@ pub async fn history_of(portal: &Portal, user_id: i64) -> AppResult<History> {
     history(&mut conn, user_id, today().year(), None).await
 }
 
+// ---------------------------------------------------------------------------------------------
+// The cities' numbers.
+
+#[derive(Debug, sqlx::FromRow)]
+struct PolicyRow {
+    city: String,
+    employed_percent: i64,
+    certified_percent: i64,
+    special_ability_percent: i64,
+    living_allowance_fen: i64,
+}
+
+impl PolicyRow {
+    fn policy(&self) -> Policy {
+        let percent = |p: i64| u32::try_from(p.clamp(0, 100)).unwrap_or(0);
+        Policy {
+            employed_percent: percent(self.employed_percent),
+            certified_percent: percent(self.certified_percent),
+            special_ability_percent: percent(self.special_ability_percent),
+            living_allowance_per_day: Yuan::from_fen(self.living_allowance_fen.max(0)),
+            ..Policy::default()
+        }
+    }
+}
+
+/// Every city's numbers (a city without its own row pays the province's defaults).
+pub async fn policies(portal: &Portal) -> AppResult<Policies> {
+    let rows: Vec<PolicyRow> = sqlx::query_as("SELECT * FROM subsidy_policies")
+        .fetch_all(portal.db.pool())
+        .await?;
+    Ok(Policies {
+        overrides: rows
+            .iter()
+            .filter_map(|r| City::from_code(&r.city).map(|c| (c, r.policy())))
+            .collect(),
+    })
+}
+
+async fn policy_in(conn: &mut SqliteConnection, city: City) -> AppResult<Policy> {
+    let row: Option<PolicyRow> = sqlx::query_as("SELECT * FROM subsidy_policies WHERE city = $1")
+        .bind(city.code())
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.map(|r| r.policy()).unwrap_or_default())
+}
+
+/// One city's numbers.
+pub async fn policy(portal: &Portal, city: City) -> AppResult<Policy> {
+    policy_in(&mut *portal.db.pool().acquire().await?, city).await
+}
+
+/// A city sets its own shares (percent, 0–100) and living allowance per day; `None` puts the
+/// city back on the province's defaults.
+pub async fn set_policy(portal: &Portal, city: City, policy: Option<&Policy>) -> AppResult<()> {
+    let mut errors = FieldErrors::default();
+    if let Some(p) = policy {
+        for (field, value) in [
+            ("employed_percent", p.employed_percent),
+            ("certified_percent", p.certified_percent),
+            ("special_ability_percent", p.special_ability_percent),
+        ] {
+            if value > 100 {
+                errors.add(field, FieldProblem::OutOfRange { min: 0, max: 100 });
+            }
+        }
+        if p.living_allowance_per_day.fen() < 0 {
+            errors.add(
+                "living_allowance",
+                FieldProblem::OutOfRange { min: 0, max: 1000 },
+            );
+        }
+    }
+    errors.into_result(())?;
+    let mut tx = portal.db.write_tx().await?;
+    sqlx::query("DELETE FROM subsidy_policies WHERE city = $1")
+        .bind(city.code())
+        .execute(&mut *tx)
+        .await?;
+    if let Some(p) = policy {
+        sqlx::query(
+            "INSERT INTO subsidy_policies (city, employed_percent, certified_percent, \
+             special_ability_percent, living_allowance_fen, updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(city.code())
+        .bind(i64::from(p.employed_percent))
+        .bind(i64::from(p.certified_percent))
+        .bind(i64::from(p.special_ability_percent))
+        .bind(p.living_allowance_per_day.fen())
+        .bind(Utc::now().to_rfc3339())
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The trainee's claims.
+
 #[derive(Debug, sqlx::FromRow)]
 struct ClaimedCertificate {
     user_id: Option<i64>,
@@ -77,12 +178,25 @@ struct ClaimedCertificate {
     groups: Option<String>,
 }
 
-/// The person claims the subsidy for one of their certificates. Refused (422, every rule) when
-/// the item has no subsidy standard, the certificate is past the claim window, or the history
-/// rules refuse; the amount follows the outcome (certificate and job, certificate only,
-/// special ability) plus the living allowance. Another person's certificate is "not found".
-pub async fn claim(portal: &Portal, user_id: i64, certificate_id: i64) -> AppResult<Claim> {
-    let mut tx = portal.db.pool().begin_with("BEGIN IMMEDIATE").await?;
+/// What a claim for a certificate would be, once every rule allows it.
+struct Decided {
+    city: City,
+    occupation: String,
+    level: Level,
+    percent: u32,
+    amount: Yuan,
+}
+
+/// Decides a claim of `user_id` for `certificate_id` by the rules: refused (422, every rule)
+/// when the item has no subsidy standard, the certificate is past the claim window, or the
+/// history rules refuse; the amount follows the outcome (certificate and job, certificate
+/// only, special ability) plus the living allowance. Another person's certificate is "not
+/// found".
+async fn decide(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    certificate_id: i64,
+) -> AppResult<Decided> {
     let row: ClaimedCertificate = sqlx::query_as(
         "SELECT c.user_id, c.certificate_type, c.occupation, c.level, c.issued_on, k.city, \
          k.subsidy_fen, k.hours, e.employed, u.groups \
@@ -91,21 +205,10 @@ pub async fn claim(portal: &Portal, user_id: i64, certificate_id: i64) -> AppRes
          WHERE c.id = $1",
     )
     .bind(certificate_id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut *conn)
     .await?
     .filter(|r: &ClaimedCertificate| r.user_id == Some(user_id))
     .ok_or(AppError::NotFound)?;
-    let open: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM subsidy_claims WHERE certificate_id = $1 AND status IN {COUNTING}"
-    ))
-    .bind(certificate_id)
-    .fetch_one(&mut *tx)
-    .await?;
-    if open > 0 {
-        let mut fields = FieldErrors::default();
-        fields.add("certificate_id", FieldProblem::AlreadyRegistered);
-        return Err(AppError::Conflict(fields));
-    }
     let bad = |what: &str| AppError::Internal(format!("bad {what} in the database"));
     let level = Level::from_code(&row.level).ok_or_else(|| bad("level"))?;
     let kind = CertificateType::from_code(&row.certificate_type).ok_or_else(|| bad("type"))?;
@@ -113,12 +216,12 @@ pub async fn claim(portal: &Portal, user_id: i64, certificate_id: i64) -> AppRes
     let issued_on =
         NaiveDate::parse_from_str(&row.issued_on, "%Y-%m-%d").map_err(|_| bad("date"))?;
     let today = today();
-    let policy = policy_for(city);
+    let policy = policy_in(conn, city).await?;
     let target = OccupationLevel {
         occupation: row.occupation.clone(),
         level,
     };
-    let past = history(&mut tx, user_id, today.year(), Some(certificate_id)).await?;
+    let past = history(conn, user_id, today.year(), Some(certificate_id)).await?;
     let standard = Yuan::from_fen(row.subsidy_fen);
     let groups: Vec<Group> = row
         .groups
@@ -138,8 +241,89 @@ pub async fn claim(portal: &Portal, user_id: i64, certificate_id: i64) -> AppRes
         return Err(AppError::NotEligible(verdicts(&all)));
     }
     let percent = rules::payout_percent(Some(kind), row.employed == Some(1), &policy);
-    let amount =
-        Yuan::from_fen(rules::share(standard, percent).fen() + estimate.living_allowance.fen());
+    Ok(Decided {
+        city,
+        occupation: row.occupation,
+        level,
+        percent,
+        amount: Yuan::from_fen(
+            rules::share(standard, percent).fen() + estimate.living_allowance.fen(),
+        ),
+    })
+}
+
+async fn claimed(conn: &mut SqliteConnection, certificate_id: i64) -> AppResult<bool> {
+    let open: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM subsidy_claims WHERE certificate_id = $1 AND status IN {COUNTING}"
+    ))
+    .bind(certificate_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(open > 0)
+}
+
+/// Writes a step of a claim's timeline and tells the claimant in their inbox.
+async fn record_step(
+    conn: &mut SqliteConnection,
+    claim: i64,
+    claimant: Option<i64>,
+    status: ClaimStatus,
+    actor: &str,
+    reason: Option<&str>,
+) -> AppResult<()> {
+    let at = Utc::now().to_rfc3339();
+    sqlx::query(
+        "INSERT INTO subsidy_claim_events (claim_id, at, status, actor, reason) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(claim)
+    .bind(&at)
+    .bind(status.code())
+    .bind(actor)
+    .bind(reason)
+    .execute(&mut *conn)
+    .await?;
+    let (occupation, level): (String, String) =
+        sqlx::query_as("SELECT occupation, level FROM subsidy_claims WHERE id = $1")
+            .bind(claim)
+            .fetch_one(&mut *conn)
+            .await?;
+    let level = Level::from_code(&level)
+        .map(|l| l.label(crate::i18n::Locale::zh_CN).to_string())
+        .unwrap_or(level);
+    crate::enrollment::service::notify_of(
+        conn,
+        claimant,
+        "subsidy",
+        claim,
+        status.code(),
+        &format!("{occupation}·{level}"),
+        reason,
+        None,
+    )
+    .await
+}
+
+/// The person claims the subsidy for one of their certificates (see `decide`); once per
+/// certificate (409) while a claim for it is not rejected.
+pub async fn claim(portal: &Portal, user_id: i64, certificate_id: i64) -> AppResult<Claim> {
+    // The write lock first: the yearly cap and the one-claim-per-certificate check read what
+    // this transaction then writes.
+    let mut tx = portal.db.write_tx().await?;
+    // Another person's certificate is "not found" before anything else is said of it.
+    let owner: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT user_id FROM certificates WHERE id = $1")
+            .bind(certificate_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if owner.flatten() != Some(user_id) {
+        return Err(AppError::NotFound);
+    }
+    if claimed(&mut tx, certificate_id).await? {
+        let mut fields = FieldErrors::default();
+        fields.add("certificate_id", FieldProblem::AlreadyClaimed);
+        return Err(AppError::Conflict(fields));
+    }
+    let d = decide(&mut tx, user_id, certificate_id).await?;
     let now = Utc::now().to_rfc3339();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO subsidy_claims (user_id, certificate_id, city, occupation, level, year, \
@@ -148,27 +332,29 @@ pub async fn claim(portal: &Portal, user_id: i64, certificate_id: i64) -> AppRes
     )
     .bind(user_id)
     .bind(certificate_id)
-    .bind(city.code())
-    .bind(&row.occupation)
-    .bind(level.code())
-    .bind(today.year())
-    .bind(i64::from(percent))
-    .bind(amount.fen())
+    .bind(d.city.code())
+    .bind(&d.occupation)
+    .bind(d.level.code())
+    .bind(today().year())
+    .bind(i64::from(d.percent))
+    .bind(d.amount.fen())
     .bind(&now)
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query(
-        "INSERT INTO subsidy_claim_events (claim_id, at, status, actor) VALUES ($1, $2, 'submitted', 'trainee')",
+    record_step(
+        &mut tx,
+        id,
+        Some(user_id),
+        ClaimStatus::Submitted,
+        "trainee",
+        None,
     )
-    .bind(id)
-    .bind(&now)
-    .execute(&mut *tx)
     .await?;
     tx.commit().await?;
     mine(portal, user_id)
         .await?
         .into_iter()
-        .find(|c| c.id == id)
+        .find(|c| c.id == Some(id))
         .ok_or(AppError::NotFound)
 }
 
@@ -186,22 +372,9 @@ struct ClaimRow {
     created_at: String,
 }
 
-/// The person's claims, newest first, each with its timeline.
-pub async fn mine(portal: &Portal, user_id: i64) -> AppResult<Vec<Claim>> {
-    let rows: Vec<ClaimRow> = sqlx::query_as(
-        "SELECT id, certificate_id, occupation, level, year, percent, amount_fen, status, reason, \
-         created_at FROM subsidy_claims WHERE user_id = $1 ORDER BY id DESC",
-    )
-    .bind(user_id)
-    .fetch_all(portal.db.pool())
-    .await?;
-    let events: Vec<(i64, String, String, String, Option<String>)> = sqlx::query_as(
-        "SELECT v.claim_id, v.at, v.status, v.actor, v.reason FROM subsidy_claim_events v \
-         JOIN subsidy_claims c ON c.id = v.claim_id WHERE c.user_id = $1 ORDER BY v.id",
-    )
-    .bind(user_id)
-    .fetch_all(portal.db.pool())
-    .await?;
+type EventRow = (i64, String, String, String, Option<String>);
+
+fn timelines(events: Vec<EventRow>) -> HashMap<i64, Vec<ClaimEvent>> {
     let mut timelines: HashMap<i64, Vec<ClaimEvent>> = HashMap::new();
     for (id, at, status, actor, reason) in events {
         timelines.entry(id).or_default().push(ClaimEvent {
@@ -211,10 +384,31 @@ pub async fn mine(portal: &Portal, user_id: i64) -> AppResult<Vec<Claim>> {
             reason,
         });
     }
-    Ok(rows
+    timelines
+}
+
+/// The person's claims, newest first, each with its timeline; then the certificates they may
+/// still claim for (`eligible`, with the amount a claim would pay).
+pub async fn mine(portal: &Portal, user_id: i64) -> AppResult<Vec<Claim>> {
+    let rows: Vec<ClaimRow> = sqlx::query_as(
+        "SELECT id, certificate_id, occupation, level, year, percent, amount_fen, status, reason, \
+         created_at FROM subsidy_claims WHERE user_id = $1 ORDER BY id DESC",
+    )
+    .bind(user_id)
+    .fetch_all(portal.db.pool())
+    .await?;
+    let events: Vec<EventRow> = sqlx::query_as(
+        "SELECT v.claim_id, v.at, v.status, v.actor, v.reason FROM subsidy_claim_events v \
+         JOIN subsidy_claims c ON c.id = v.claim_id WHERE c.user_id = $1 ORDER BY v.id",
+    )
+    .bind(user_id)
+    .fetch_all(portal.db.pool())
+    .await?;
+    let mut timelines = timelines(events);
+    let mut list: Vec<Claim> = rows
         .into_iter()
         .map(|r| Claim {
-            id: r.id,
+            id: Some(r.id),
             certificate_id: r.certificate_id,
             occupation: r.occupation,
             level: r.level,
@@ -226,5 +420,191 @@ pub async fn mine(portal: &Portal, user_id: i64) -> AppResult<Vec<Claim>> {
             created_at: r.created_at,
             timeline: timelines.remove(&r.id).unwrap_or_default(),
         })
-        .collect())
+        .collect();
+    let unclaimed: Vec<i64> = sqlx::query_scalar(&format!(
+        "SELECT id FROM certificates c WHERE user_id = $1 AND NOT EXISTS \
+         (SELECT 1 FROM subsidy_claims s WHERE s.certificate_id = c.id AND s.status IN {COUNTING}) \
+         ORDER BY id"
+    ))
+    .bind(user_id)
+    .fetch_all(portal.db.pool())
+    .await?;
+    let mut conn = portal.db.pool().acquire().await?;
+    for certificate_id in unclaimed {
+        match decide(&mut conn, user_id, certificate_id).await {
+            Ok(d) => list.push(Claim {
+                id: None,
+                certificate_id,
+                occupation: d.occupation,
+                level: d.level.code().to_string(),
+                year: today().year(),
+                percent: d.percent,
+                amount_yuan: d.amount,
+                status: "eligible".into(),
+                reason: None,
+                created_at: String::new(),
+                timeline: Vec::new(),
+            }),
+            Err(AppError::NotEligible(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(list)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The HR officer's review. Role is checked at the door; scope here: an officer sees and acts on
+// the claims of their own city only (another city's claim is 404, never shown).
+
+fn city_of(officer: &SignedIn) -> AppResult<&str> {
+    match (officer.role, officer.scope.as_deref()) {
+        (Role::HrOfficer, Some(city)) => Ok(city),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct QueueRow {
+    id: i64,
+    user_id: Option<i64>,
+    status: String,
+    name: Option<String>,
+    id_sealed: Option<Vec<u8>>,
+    course_code: String,
+    title: String,
+    institution: String,
+    number: String,
+    occupation: String,
+    level: String,
+    employed: Option<i64>,
+    percent: i64,
+    amount_fen: i64,
+    reason: Option<String>,
+    created_at: String,
+}
+
+/// The most claims one page of the queue lists.
+pub const QUEUE_LIMIT: i64 = 200;
+
+/// The officer's city's claims, oldest first (those waiting longest on top), optionally of one
+/// status. The reads are written to the audit log.
+pub async fn queue(
+    portal: &Portal,
+    officer: &SignedIn,
+    status: Option<ClaimStatus>,
+) -> AppResult<Vec<StaffClaim>> {
+    let city = city_of(officer)?;
+    let rows: Vec<QueueRow> = sqlx::query_as(
+        "SELECT s.id, s.user_id, s.status, u.name, u.id_sealed, k.code AS course_code, k.title, \
+         k.institution, c.number, s.occupation, s.level, e.employed, s.percent, s.amount_fen, \
+         s.reason, s.created_at \
+         FROM subsidy_claims s JOIN certificates c ON c.id = s.certificate_id \
+         JOIN enrollments e ON e.id = c.enrollment_id JOIN courses k ON k.code = e.course_code \
+         LEFT JOIN users u ON u.id = s.user_id \
+         WHERE s.city = $1 AND ($2 IS NULL OR s.status = $2) ORDER BY s.id LIMIT $3",
+    )
+    .bind(city)
+    .bind(status.map(ClaimStatus::code))
+    .bind(QUEUE_LIMIT)
+    .fetch_all(portal.db.pool())
+    .await?;
+    let events: Vec<EventRow> = sqlx::query_as(
+        "SELECT v.claim_id, v.at, v.status, v.actor, v.reason FROM subsidy_claim_events v \
+         JOIN subsidy_claims s ON s.id = v.claim_id WHERE s.city = $1 \
+         AND ($2 IS NULL OR s.status = $2) ORDER BY v.id",
+    )
+    .bind(city)
+    .bind(status.map(ClaimStatus::code))
+    .fetch_all(portal.db.pool())
+    .await?;
+    let mut timelines = timelines(events);
+    let mut subjects = Vec::with_capacity(rows.len());
+    let mut list = Vec::with_capacity(rows.len());
+    for r in rows {
+        let id_number = match &r.id_sealed {
+            Some(sealed) => {
+                crate::identity::mask_id(&crate::accounts::service::unseal(portal, sealed)?)
+            }
+            None => String::new(),
+        };
+        subjects.extend(r.user_id);
+        list.push(StaffClaim {
+            id: r.id,
+            status: r.status,
+            claimant: r
+                .name
+                .as_deref()
+                .map(crate::certificate::mask_name)
+                .unwrap_or_else(|| "—".into()),
+            id_number,
+            course: r.course_code,
+            course_title: r.title,
+            institution: r.institution,
+            certificate_number: r.number,
+            occupation: r.occupation,
+            level: r.level,
+            employed: r.employed == Some(1),
+            percent: u32::try_from(r.percent).unwrap_or(0),
+            amount_yuan: Yuan::from_fen(r.amount_fen),
+            reason: r.reason,
+            created_at: r.created_at,
+            timeline: timelines.remove(&r.id).unwrap_or_default(),
+        });
+    }
+    crate::accounts::service::audit_each(portal, officer.id, "claims_read", &subjects, Some(city))
+        .await?;
+    Ok(list)
+}
+
+/// An HR officer's step on a claim of their city (see `rules::review`): the claim's status,
+/// its timeline and the claimant's inbox change together. Refused: another city's claim (404),
+/// a step not possible now (409), a rejection without a reason (400).
+pub async fn review(
+    portal: &Portal,
+    officer: &SignedIn,
+    claim: i64,
+    step: Review,
+    reason: Option<&str>,
+) -> AppResult<ClaimStatus> {
+    let city = city_of(officer)?;
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty()).map(|r| {
+        r.chars()
+            .take(crate::enrollment::service::MAX_TEXT_CHARS)
+            .collect::<String>()
+    });
+    let mut tx = portal.db.write_tx().await?;
+    let (status, claimant, claim_city): (String, Option<i64>, String) =
+        sqlx::query_as("SELECT status, user_id, city FROM subsidy_claims WHERE id = $1")
+            .bind(claim)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    if claim_city != city {
+        return Err(AppError::NotFound);
+    }
+    let from = ClaimStatus::from_code(&status)
+        .ok_or_else(|| AppError::Internal(format!("unknown claim status {status}")))?;
+    let to = rules::review(from, step, reason.as_deref()).map_err(|refusal| match refusal {
+        ReviewRefusal::ReasonRequired => AppError::field("reason", FieldProblem::Required),
+        ReviewRefusal::NotNow => {
+            let mut fields = FieldErrors::default();
+            fields.add("status", FieldProblem::BadTransition);
+            AppError::Conflict(fields)
+        }
+    })?;
+    let kept_reason = (to == ClaimStatus::Rejected)
+        .then_some(reason.as_deref())
+        .flatten();
+    sqlx::query(
+        "UPDATE subsidy_claims SET status = $2, reason = $3, updated_at = $4 WHERE id = $1",
+    )
+    .bind(claim)
+    .bind(to.code())
+    .bind(kept_reason)
+    .bind(Utc::now().to_rfc3339())
+    .execute(&mut *tx)
+    .await?;
+    record_step(&mut tx, claim, claimant, to, "hr_officer", kept_reason).await?;
+    tx.commit().await?;
+    Ok(to)
 }

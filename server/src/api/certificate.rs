@@ -115,3 +115,22 @@ pub async fn verify(
         service::verify(&state.portal, &q.number, &q.name, &client).await?,
     ))
 }
+
+/// The evaluator's work list: completed enrolments of their organisation's classes without a
+/// certificate yet (names masked; the read is audited).
+#[utoipa::path(
+    get,
+    path = "/staff/assessments",
+    tag = "staff",
+    responses(
+        (status = 200, description = "The enrolments to assess", body = Vec<app::certificate::Candidate>),
+        (status = 403, description = "Not an evaluator", body = super::ErrorBody),
+    )
+)]
+pub async fn to_assess(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+) -> Result<Json<Vec<app::certificate::Candidate>>, ApiError> {
+    require(&user, &[Role::Evaluator])?;
+    Ok(Json(service::to_assess(&state.portal, &user).await?))
+}

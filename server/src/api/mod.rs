@@ -4,6 +4,7 @@
 
 mod accounts;
 mod certificate;
+mod dispute;
 mod enrollment;
 mod error;
 mod meta;
@@ -17,9 +18,11 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
+pub use dispute::kind_of as dispute_kind;
 pub use error::{ApiError, ErrorBody};
 use serde_json::json;
 pub use staff::{import_upload, read_upload, upload_city, UploadError};
+pub use subsidy::review_step;
 use tower_http::cors::{Any, CorsLayer};
 use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -79,9 +82,15 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .routes(routes!(enrollment::set_status))
         .routes(routes!(enrollment::attendance))
         .routes(routes!(enrollment::employment))
-        .routes(routes!(certificate::assess))
+        .routes(routes!(certificate::assess, certificate::to_assess))
         .routes(routes!(certificate::wallet))
         .routes(routes!(subsidy::mine, subsidy::claim))
+        .routes(routes!(subsidy::queue))
+        .routes(routes!(subsidy::decide))
+        .routes(routes!(subsidy::paid))
+        .routes(routes!(dispute::file, dispute::mine))
+        .routes(routes!(dispute::for_city))
+        .routes(routes!(dispute::resolve))
         .split_for_parts();
     doc.merge(private_doc);
     // Uploads of a city's catalogue may be up to 20 MB; every other body up to 1 MB.

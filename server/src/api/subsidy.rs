@@ -1,18 +1,23 @@
-//! `/api/v1/me/subsidies`: the signed-in person's subsidy claims.
+//! Subsidy claims: the trainee's (`/me/subsidies`) and the HR officer's review
+//! (`/staff/subsidies`).
 
 use super::ApiError;
 use crate::session::{require, Signed};
 use crate::web::AppState;
 use app::accounts::Role;
+use app::error::{AppError, FieldProblem};
+use app::subsidy::rules::{ClaimStatus, Review};
 use app::subsidy::service;
-use app::subsidy::Claim;
-use axum::extract::State;
+use app::subsidy::{Claim, StaffClaim};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
+use serde_json::json;
 
-/// My subsidy claims, newest first, with amounts and timelines.
+/// My subsidy claims, newest first, with amounts and timelines; then the certificates I may
+/// still claim for (`status` `eligible`, no `id`, the amount a claim would pay).
 #[utoipa::path(
     get,
     path = "/me/subsidies",
@@ -55,4 +60,107 @@ pub async fn claim(
     require(&user, &[Role::Trainee])?;
     let claim = service::claim(&state.portal, user.id, body.certificate_id).await?;
     Ok((StatusCode::CREATED, Json(claim)).into_response())
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct QueueQuery {
+    /// `submitted`, `under_review`, `approved`, `paid` or `rejected`; all when absent.
+    status: Option<String>,
+}
+
+/// The claims of the HR officer's city, oldest first (at most 200), optionally of one status.
+/// Claimants' names and ID numbers are masked; the read is written to the audit log.
+#[utoipa::path(
+    get,
+    path = "/staff/subsidies",
+    tag = "staff",
+    params(QueueQuery),
+    responses(
+        (status = 200, description = "The claims", body = Vec<StaffClaim>),
+        (status = 400, description = "Unknown status", body = super::ErrorBody),
+        (status = 403, description = "Not an HR officer", body = super::ErrorBody),
+    )
+)]
+pub async fn queue(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Query(query): Query<QueueQuery>,
+) -> Result<Json<Vec<StaffClaim>>, ApiError> {
+    require(&user, &[Role::HrOfficer])?;
+    let status = match query.status.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(code) => Some(
+            ClaimStatus::from_code(code)
+                .ok_or(AppError::field("status", FieldProblem::UnknownCode))?,
+        ),
+    };
+    Ok(Json(service::queue(&state.portal, &user, status).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct DecisionBody {
+    /// `approve`, `reject` (needs `reason`) or `review` (take it up: under review).
+    decision: String,
+    reason: Option<String>,
+}
+
+/// Decide a claim of the officer's city: approve, reject with a reason, or take it up.
+#[utoipa::path(
+    post,
+    path = "/staff/subsidies/{id}/decision",
+    tag = "staff",
+    params(("id" = i64, Path, description = "The claim")),
+    request_body = DecisionBody,
+    responses(
+        (status = 200, description = "The claim's new status", body = serde_json::Value),
+        (status = 400, description = "Unknown decision, or a rejection without a reason", body = super::ErrorBody),
+        (status = 403, description = "Not an HR officer", body = super::ErrorBody),
+        (status = 404, description = "No such claim in the officer's city", body = super::ErrorBody),
+        (status = 409, description = "Already decided", body = super::ErrorBody),
+    )
+)]
+pub async fn decide(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(id): Path<i64>,
+    Json(body): Json<DecisionBody>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    require(&user, &[Role::HrOfficer])?;
+    let step = review_step(&body.decision)?;
+    let status = service::review(&state.portal, &user, id, step, body.reason.as_deref()).await?;
+    Ok(Json(json!({"id": id, "status": status.code()})))
+}
+
+/// The review step a decision names (the form and the API accept the same words).
+pub fn review_step(decision: &str) -> Result<Review, AppError> {
+    match decision {
+        "approve" => Ok(Review::Approve),
+        "reject" => Ok(Review::Reject),
+        "review" => Ok(Review::Start),
+        "paid" => Ok(Review::Pay),
+        _ => Err(AppError::field("decision", FieldProblem::UnknownCode)),
+    }
+}
+
+/// Mark an approved claim of the officer's city paid.
+#[utoipa::path(
+    post,
+    path = "/staff/subsidies/{id}/paid",
+    tag = "staff",
+    params(("id" = i64, Path, description = "The claim")),
+    responses(
+        (status = 200, description = "Paid", body = serde_json::Value),
+        (status = 403, description = "Not an HR officer", body = super::ErrorBody),
+        (status = 404, description = "No such claim in the officer's city", body = super::ErrorBody),
+        (status = 409, description = "Not approved (or already paid)", body = super::ErrorBody),
+    )
+)]
+pub async fn paid(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(id): Path<i64>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    require(&user, &[Role::HrOfficer])?;
+    let status = service::review(&state.portal, &user, id, Review::Pay, None).await?;
+    Ok(Json(json!({"id": id, "status": status.code()})))
 }

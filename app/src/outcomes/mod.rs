@@ -1,0 +1,135 @@
+//! What became of the people a course or an institution trained (enrolled, completed,
+//! certified, employed, subsidy paid), published on the course page and in the open API.
+//!
+//! Privacy: a figure is shown only when at least `MIN_PEOPLE` people are behind it, so that no
+//! figure can point at one person. The people behind each figure:
+//! - `enrolled`: everyone admitted to the class (approved, in training, completed, dropped);
+//! - `completion_rate`: those whose training ended (completed or dropped);
+//! - `certificate_rate`, `employment_rate` and `claims_paid`: those who completed.
+
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use serde::{Deserialize, Serialize};
+
+/// The fewest people a published figure may stand for.
+pub const MIN_PEOPLE: u32 = 10;
+
+/// Raw counts, never published as they are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub enrolled: u32,
+    /// Completed or dropped.
+    pub ended: u32,
+    pub completed: u32,
+    /// Completed and holding the class's certificate.
+    pub certified: u32,
+    /// Completed and with a job recorded.
+    pub employed: u32,
+    /// Completed and paid a subsidy for the class's certificate.
+    pub claims_paid: u32,
+}
+
+/// Published outcomes: each figure `None` (hidden) below `MIN_PEOPLE` people. Rates are whole
+/// percentages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Outcomes {
+    pub enrolled: Option<u32>,
+    pub completion_rate: Option<u32>,
+    pub certificate_rate: Option<u32>,
+    pub employment_rate: Option<u32>,
+    pub claims_paid: Option<u32>,
+    /// The threshold: figures standing for fewer people are hidden (null).
+    pub min_people: u32,
+}
+
+/// `part` of `whole` as a rounded percentage.
+fn percent(part: u32, whole: u32) -> u32 {
+    let (part, whole) = (u64::from(part.min(whole)), u64::from(whole));
+    u32::try_from((part * 200 + whole) / (whole * 2)).unwrap_or(100)
+}
+
+impl Outcomes {
+    pub fn publish(c: Counts) -> Outcomes {
+        let enough = |people: u32| people >= MIN_PEOPLE;
+        let rate = |part: u32, whole: u32| enough(whole).then(|| percent(part, whole));
+        Outcomes {
+            enrolled: enough(c.enrolled).then_some(c.enrolled),
+            completion_rate: rate(c.completed, c.ended),
+            certificate_rate: rate(c.certified, c.completed),
+            employment_rate: rate(c.employed, c.completed),
+            claims_paid: enough(c.completed).then_some(c.claims_paid),
+            min_people: MIN_PEOPLE,
+        }
+    }
+
+    /// Whether any figure is shown.
+    pub fn any(&self) -> bool {
+        self.enrolled.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(enrolled: u32, ended: u32, completed: u32) -> Counts {
+        Counts {
+            enrolled,
+            ended,
+            completed,
+            certified: completed / 2,
+            employed: completed / 3,
+            claims_paid: 1,
+        }
+    }
+
+    #[test]
+    fn every_figure_is_hidden_below_ten_people() {
+        let o = Outcomes::publish(counts(9, 9, 9));
+        assert_eq!(o.enrolled, None);
+        assert_eq!(o.completion_rate, None);
+        assert_eq!(o.certificate_rate, None);
+        assert_eq!(o.employment_rate, None);
+        assert_eq!(o.claims_paid, None);
+        assert!(!o.any());
+        assert_eq!(o.min_people, 10);
+    }
+
+    #[test]
+    fn figures_show_from_ten_people_each_by_its_own_base() {
+        // 30 admitted, 12 ended training, 9 of them completed: the enrolment and completion
+        // figures show; the rates among completers (9 people) stay hidden.
+        let o = Outcomes::publish(counts(30, 12, 9));
+        assert_eq!(o.enrolled, Some(30));
+        assert_eq!(o.completion_rate, Some(75));
+        assert_eq!(o.certificate_rate, None);
+        assert_eq!(o.employment_rate, None);
+        assert_eq!(o.claims_paid, None);
+
+        let o = Outcomes::publish(Counts {
+            enrolled: 10,
+            ended: 10,
+            completed: 10,
+            certified: 8,
+            employed: 3,
+            claims_paid: 2,
+        });
+        assert_eq!(o.enrolled, Some(10));
+        assert_eq!(o.completion_rate, Some(100));
+        assert_eq!(o.certificate_rate, Some(80));
+        assert_eq!(o.employment_rate, Some(30));
+        assert_eq!(o.claims_paid, Some(2));
+    }
+
+    #[test]
+    fn rates_round_to_whole_percent() {
+        assert_eq!(percent(2, 3), 67);
+        assert_eq!(percent(1, 3), 33);
+        assert_eq!(percent(1, 8), 13);
+        assert_eq!(percent(0, 10), 0);
+        assert_eq!(percent(12, 10), 100);
+    }
+}

@@ -1,0 +1,49 @@
+//! Outcomes counted from the enrolments, certificates and paid claims in the database.
+
+use super::{Counts, Outcomes};
+use crate::error::AppResult;
+use crate::portal::Portal;
+
+/// Counts of every enrolment matched by `filter` (a condition on `e` and `k`, bound to `$1`).
+async fn counts(portal: &Portal, filter: &str, value: &str) -> AppResult<Counts> {
+    let sql = format!(
+        "SELECT \
+           COALESCE(SUM(CASE WHEN e.status IN ('approved', 'in_training', 'completed', 'dropped') THEN 1 ELSE 0 END), 0), \
+           COALESCE(SUM(CASE WHEN e.status IN ('completed', 'dropped') THEN 1 ELSE 0 END), 0), \
+           COALESCE(SUM(CASE WHEN e.status = 'completed' THEN 1 ELSE 0 END), 0), \
+           COALESCE(SUM(CASE WHEN e.status = 'completed' AND EXISTS \
+             (SELECT 1 FROM certificates c WHERE c.enrollment_id = e.id) THEN 1 ELSE 0 END), 0), \
+           COALESCE(SUM(CASE WHEN e.status = 'completed' AND e.employed = 1 THEN 1 ELSE 0 END), 0), \
+           COALESCE(SUM(CASE WHEN e.status = 'completed' AND EXISTS \
+             (SELECT 1 FROM certificates c JOIN subsidy_claims s ON s.certificate_id = c.id \
+              WHERE c.enrollment_id = e.id AND s.status = 'paid') THEN 1 ELSE 0 END), 0) \
+         FROM enrollments e JOIN courses k ON k.code = e.course_code WHERE {filter}"
+    );
+    let row: (i64, i64, i64, i64, i64, i64) = sqlx::query_as(&sql)
+        .bind(value)
+        .fetch_one(portal.db.pool())
+        .await?;
+    let n = |v: i64| u32::try_from(v).unwrap_or(0);
+    Ok(Counts {
+        enrolled: n(row.0),
+        ended: n(row.1),
+        completed: n(row.2),
+        certified: n(row.3),
+        employed: n(row.4),
+        claims_paid: n(row.5),
+    })
+}
+
+/// The published outcomes of one catalogue item.
+pub async fn of_course(portal: &Portal, code: &str) -> AppResult<Outcomes> {
+    Ok(Outcomes::publish(
+        counts(portal, "e.course_code = $1", code).await?,
+    ))
+}
+
+/// The published outcomes of one institution, over all its catalogue items.
+pub async fn of_institution(portal: &Portal, code: &str) -> AppResult<Outcomes> {
+    Ok(Outcomes::publish(
+        counts(portal, "k.institution_code = $1", code).await?,
+    ))
+}

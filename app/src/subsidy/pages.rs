@@ -1,0 +1,308 @@
+//! 我的补贴 (the person's claims and the certificates they may claim for, each claim with its
+//! timeline and a "这不是我" form; their disputes) and the HR officer's review console (claims
+//! of the city with their actions, and the city's disputes). Plain forms that post to the
+//! server (`server/src/forms.rs`), usable without JS.
+
+use super::{status_label, Claim, ClaimEvent, StaffClaim};
+use crate::accounts::pages::signed_in_or_redirect;
+use crate::accounts::FormState;
+use crate::dispute::pages::{DisputeForm, DisputeList};
+use crate::dispute::{Dispute, DisputeKind};
+use crate::error::AppError;
+use crate::i18n::Locale;
+use crate::prefs::use_locale;
+use crate::reference::{Enumeration, Level};
+use crate::shell::{set_status, ErrorNotice};
+use leptos::prelude::*;
+use leptos_i18n::td_string;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+fn portal() -> Result<crate::portal::Portal, AppError> {
+    use_context::<crate::portal::Portal>()
+        .ok_or_else(|| AppError::Internal("no portal in context".into()))
+}
+
+/// What 我的补贴 shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimsView {
+    pub claims: Vec<Claim>,
+    pub disputes: Vec<Dispute>,
+}
+
+#[server]
+pub async fn my_claims() -> Result<Option<ClaimsView>, AppError> {
+    let Some(user) = crate::accounts::current_user() else {
+        return Ok(None);
+    };
+    let portal = portal()?;
+    Ok(Some(ClaimsView {
+        claims: super::service::mine(&portal, user.id).await?,
+        disputes: crate::dispute::service::mine(&portal, user.id).await?,
+    }))
+}
+
+fn level_label(code: &str, locale: Locale) -> String {
+    Level::from_code(code)
+        .map(|l| l.label(locale).to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
+fn when(at: &str) -> String {
+    at.get(..16).unwrap_or(at).replace('T', " ")
+}
+
+#[component]
+fn ClaimTimeline(locale: Locale, events: Vec<ClaimEvent>) -> impl IntoView {
+    view! {
+        <ol class="timeline">
+            {events.into_iter().map(|t| view! {
+                <li>
+                    <time datetime=t.at.clone()>{when(&t.at)}</time>
+                    " " <strong>{status_label(&t.status, locale)}</strong>
+                    {t.reason.map(|r| format!(" · {}", td_string!(locale, enrol.reason, reason = r)))}
+                </li>
+            }).collect_view()}
+        </ol>
+    }
+}
+
+#[component]
+fn ClaimCard(locale: Locale, c: Claim) -> impl IntoView {
+    let heading_id = format!("claim-{}-{}", c.certificate_id, c.id.unwrap_or(0));
+    let title = format!("{} · {}", c.occupation, level_label(&c.level, locale));
+    let action = match c.id {
+        None => view! {
+            <form method="post" action="/me/subsidies">
+                <input type="hidden" name="certificate_id" value=c.certificate_id.to_string() />
+                <button type="submit" class="button-primary" aria-describedby=heading_id.clone()>
+                    {td_string!(locale, claim.claim_button)}
+                </button>
+            </form>
+        }
+        .into_any(),
+        Some(id) => view! {
+            <h3>{td_string!(locale, enrol.timeline)}</h3>
+            <ClaimTimeline locale=locale events=c.timeline.clone() />
+            <DisputeForm locale=locale kinds=vec![DisputeKind::Subsidy] id=id />
+        }
+        .into_any(),
+    };
+    view! {
+        <li class="claim" data-status=c.status.clone()>
+            <h2 id=heading_id.clone()>{title}</h2>
+            <p class="status-line">
+                <span class=format!("status status-{}", c.status)>{status_label(&c.status, locale)}</span>
+                " · " {td_string!(locale, claim.amount, amount = c.amount_yuan.to_string(), percent = c.percent).to_string()}
+            </p>
+            {c.reason.clone().map(|r| view! { <p>{td_string!(locale, enrol.reason, reason = r).to_string()}</p> })}
+            {action}
+        </li>
+    }
+}
+
+#[component]
+pub fn MyClaimsPage() -> impl IntoView {
+    let locale = use_locale();
+    let allowed = signed_in_or_redirect();
+    let state = use_context::<FormState>().unwrap_or_default();
+    if state.status != 0 {
+        set_status(state.status);
+    }
+    let notice = use_query_map().with_untracked(|q| {
+        if q.get("claimed").is_some() {
+            Some(td_string!(locale, claim.claimed_done).to_string())
+        } else if q.get("disputed").is_some() {
+            Some(td_string!(locale, dispute.filed_done).to_string())
+        } else {
+            None
+        }
+    });
+    let data = Resource::new(|| (), |_| my_claims());
+    view! {
+        <Title text=td_string!(locale, claim.my_title) />
+        <h1>{td_string!(locale, claim.my_title)}</h1>
+        <p class="lead">{td_string!(locale, claim.my_lead)}</p>
+        {state.message.clone().map(|m| view! { <div class="error-summary" role="alert" tabindex="-1"><p>{m}</p></div> })}
+        {notice.map(|n| view! { <p class="notice" role="status">{n}</p> })}
+        <Suspense>
+            {move || Suspend::new(async move {
+                match (allowed, data.await) {
+                    (true, Ok(Some(mine))) => view! {
+                        {if mine.claims.is_empty() {
+                            view! { <p>{td_string!(locale, claim.my_empty)}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="claims">
+                                    {mine.claims.into_iter().map(|c| view! { <ClaimCard locale=locale c=c /> }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                        <section aria-labelledby="disputes-heading">
+                            <h2 id="disputes-heading">{td_string!(locale, dispute.my_heading)}</h2>
+                            {if mine.disputes.is_empty() {
+                                view! { <p>{td_string!(locale, dispute.none)}</p> }.into_any()
+                            } else {
+                                view! { <DisputeList locale=locale list=mine.disputes /> }.into_any()
+                            }}
+                        </section>
+                    }.into_any(),
+                    (_, Err(e)) => view! { <ErrorNotice error=e /> }.into_any(),
+                    _ => view! { <p><a href="/login">{td_string!(locale, account.login_link)}</a></p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// What the review console shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewView {
+    pub claims: Vec<StaffClaim>,
+    pub disputes: Vec<Dispute>,
+}
+
+#[server]
+pub async fn review_queue(status: Option<String>) -> Result<Option<ReviewView>, AppError> {
+    let Some(user) = crate::accounts::current_user() else {
+        return Ok(None);
+    };
+    let portal = portal()?;
+    let status = status
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .and_then(super::rules::ClaimStatus::from_code);
+    Ok(Some(ReviewView {
+        claims: super::service::queue(&portal, &user, status).await?,
+        disputes: crate::dispute::service::for_city(&portal, &user, false).await?,
+    }))
+}
+
+/// The actions on a claim in the console, each a small form posting a decision.
+#[component]
+fn ClaimActions(locale: Locale, c: StaffClaim) -> impl IntoView {
+    let action = format!("/staff/subsidies/{}/decision", c.id);
+    let reason_id = format!("reason-{}", c.id);
+    let button = |decision: &'static str, label: &'static str| {
+        let action = action.clone();
+        view! {
+            <form method="post" action=action class="row-form">
+                <input type="hidden" name="decision" value=decision />
+                <button type="submit" class="button-secondary">{label}</button>
+            </form>
+        }
+    };
+    match c.status.as_str() {
+        "submitted" | "under_review" => view! {
+            {(c.status == "submitted").then(|| button("review", td_string!(locale, review.start)))}
+            {button("approve", td_string!(locale, review.approve))}
+            <form method="post" action=action.clone() class="row-form">
+                <input type="hidden" name="decision" value="reject" />
+                <label for=reason_id.clone()>{td_string!(locale, review.reason_label)}</label>
+                <input id=reason_id type="text" name="reason" maxlength="200" required />
+                <button type="submit" class="button-secondary">{td_string!(locale, review.reject)}</button>
+            </form>
+        }
+        .into_any(),
+        "approved" => button("paid", td_string!(locale, review.pay)).into_any(),
+        _ => ().into_any(),
+    }
+}
+
+#[component]
+pub fn ReviewPage() -> impl IntoView {
+    let locale = use_locale();
+    let allowed = signed_in_or_redirect();
+    let state = use_context::<FormState>().unwrap_or_default();
+    if state.status != 0 {
+        set_status(state.status);
+    }
+    let query = use_query_map();
+    let status = query
+        .with_untracked(|q| q.get("status"))
+        .unwrap_or_default();
+    let saved = query.with_untracked(|q| q.get("saved").is_some());
+    let chosen = status.clone();
+    let data = Resource::new(move || status.clone(), |s| review_queue(Some(s)));
+    view! {
+        <Title text=td_string!(locale, review.title) />
+        <h1>{td_string!(locale, review.title)}</h1>
+        {state.message.clone().map(|m| view! { <div class="error-summary" role="alert" tabindex="-1"><p>{m}</p></div> })}
+        {saved.then(|| view! { <p class="notice" role="status">{td_string!(locale, review.saved)}</p> })}
+        <form method="get" action="/staff/subsidies" class="inline-form">
+            <label for="status-filter">{td_string!(locale, review.filter)}</label>
+            <select id="status-filter" name="status">
+                <option value="" selected=chosen.is_empty()>{td_string!(locale, filter_any)}</option>
+                {super::rules::ClaimStatus::ALL.into_iter().map(|s| view! {
+                    <option value=s.code() selected=chosen == s.code()>{status_label(s.code(), locale)}</option>
+                }).collect_view()}
+            </select>
+            <button type="submit" class="button-secondary">{td_string!(locale, apply_filters)}</button>
+        </form>
+        <Suspense>
+            {move || Suspend::new(async move {
+                match (allowed, data.await) {
+                    (true, Ok(Some(q))) => view! {
+                        <section aria-labelledby="claims-caption">
+                            {if q.claims.is_empty() {
+                                view! { <h2 id="claims-caption">{td_string!(locale, review.claims_heading)}</h2><p>{td_string!(locale, review.empty)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <div class="table-scroll" role="region" aria-labelledby="claims-caption" tabindex="0">
+                                        <table class="data-table">
+                                            <caption id="claims-caption">{td_string!(locale, review.claims_heading)}</caption>
+                                            <thead><tr>
+                                                <th scope="col">{td_string!(locale, review.col_claimant)}</th>
+                                                <th scope="col">{td_string!(locale, review.col_certificate)}</th>
+                                                <th scope="col">{td_string!(locale, review.col_amount)}</th>
+                                                <th scope="col">{td_string!(locale, review.col_status)}</th>
+                                                <th scope="col">{td_string!(locale, review.col_actions)}</th>
+                                            </tr></thead>
+                                            <tbody>
+                                                {q.claims.into_iter().map(|c| view! {
+                                                    <tr data-status=c.status.clone()>
+                                                        <td>{c.claimant.clone()} <br /> <span class="hint">{c.id_number.clone()}</span></td>
+                                                        <td>{c.occupation.clone()} " · " {level_label(&c.level, locale)} <br />
+                                                            <span class="hint">{c.certificate_number.clone()} " · " {c.course_title.clone()} " · " {c.institution.clone()}</span></td>
+                                                        <td>{format!("¥{}", c.amount_yuan)} " (" {c.percent} "%" {c.employed.then(|| format!(" · {}", td_string!(locale, review.employed)))} ")"</td>
+                                                        <td>{status_label(&c.status, locale)}
+                                                            {c.reason.clone().map(|r| view! { <br /><span class="hint">{r}</span> })}</td>
+                                                        <td><ClaimActions locale=locale c=c.clone() /></td>
+                                                    </tr>
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    </div>
+                                }.into_any()
+                            }}
+                        </section>
+                        <section aria-labelledby="city-disputes-heading">
+                            <h2 id="city-disputes-heading">{td_string!(locale, dispute.city_heading)}</h2>
+                            {if q.disputes.is_empty() {
+                                view! { <p>{td_string!(locale, dispute.none)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <DisputeList locale=locale list=q.disputes.clone() />
+                                    {q.disputes.into_iter().filter(|d| d.status == "open").map(|d| {
+                                        let field = format!("resolution-{}", d.id);
+                                        view! {
+                                            <form method="post" action=format!("/staff/disputes/{}/resolve", d.id) class="row-form">
+                                                <label for=field.clone()>{td_string!(locale, dispute.resolution_label, title = d.title.clone()).to_string()}</label>
+                                                <input id=field type="text" name="resolution" maxlength="500" required />
+                                                <button type="submit" class="button-secondary">{td_string!(locale, dispute.resolve)}</button>
+                                            </form>
+                                        }
+                                    }).collect_view()}
+                                }.into_any()
+                            }}
+                        </section>
+                    }.into_any(),
+                    (_, Err(e)) => view! { <ErrorNotice error=e /> }.into_any(),
+                    _ => view! { <p><a href="/login">{td_string!(locale, account.login_link)}</a></p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,124 @@
+// The whole "one thing" in the browser: enrol → in training → completed (institution) → pass
+// (evaluator) → certificate and ladder → claim → approve → paid (HR officer), with a "这不是我"
+// dispute, each page checked with axe.
+import { test, expect, visit, jsEnabled, expectAccessible, idNumberFor, phoneFor, signIn } from './fixtures.mjs';
+
+const PASSWORD = '我的 培训 密码 2026';
+const DEMO = 'peixun-demo-2026';
+// Masked names must tell the projects' trainees apart (they share one server).
+const PREFIX = { 'phone-js': '甲', 'phone-nojs': '乙', 'desktop-js': '丙' };
+
+async function hydrated(page, testInfo) {
+  if (jsEnabled(testInfo)) await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+}
+
+async function signOut(page) {
+  await page.getByRole('button', { name: '退出' }).click();
+  await expect(page).toHaveURL(/\/$/);
+}
+
+test('from enrolment to a paid subsidy, every step seen by the trainee', async ({ page, consoleErrors }, testInfo) => {
+  test.setTimeout(180_000);
+  const name = `${PREFIX[testInfo.project.name] ?? '丁'}流程学员`;
+  const masked = `${name.slice(0, 2)}***`;
+  const phone = phoneFor(testInfo, '137');
+  const maskedPhone = `${phone.slice(0, 3)}****${phone.slice(7)}`;
+
+  // The trainee signs up and enrols.
+  await visit(page, '/register', testInfo);
+  await page.getByLabel('姓名').fill(name);
+  await page.getByLabel('身份证号').fill(idNumberFor(phone));
+  await page.getByLabel('手机号码').fill(phone);
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: '注册' }).click();
+  await expect(page).toHaveURL(/\/me$/);
+  await visit(page, '/courses/CD-2026-0010', testInfo);
+  await page.getByRole('region', { name: '我能报名吗' }).getByRole('button', { name: '报名' }).click();
+  await expect(page).toHaveURL(/enrolled=approved/);
+  await signOut(page);
+
+  // The institution moves them to in training, then completed.
+  await signIn(page, testInfo, '13900000002', DEMO);
+  await visit(page, '/staff/classes/CD-2026-0010', testInfo);
+  for (const [to, label] of [['in_training', '培训中'], ['completed', '已结业']]) {
+    const row = page.getByRole('row').filter({ hasText: maskedPhone });
+    await row.getByLabel('改为').selectOption(to);
+    await row.getByRole('button', { name: '更新状态' }).click();
+    await expect(page.getByRole('status')).toHaveText('已保存。');
+    await expect(page.getByRole('row').filter({ hasText: maskedPhone })).toContainText(label);
+  }
+  await signOut(page);
+
+  // The evaluator records a pass: the certificate is issued.
+  await signIn(page, testInfo, '13900000003', DEMO);
+  await page.getByRole('link', { name: '评价工作台' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('评价工作台');
+  await hydrated(page, testInfo);
+  await expectAccessible(page);
+  const candidate = page.getByRole('listitem').filter({ hasText: masked }).filter({ hasText: '汽车维修工（中级）' });
+  await candidate.getByLabel('评价结果').selectOption('true');
+  await candidate.getByLabel('成绩（0–100，选填）').fill('90');
+  await candidate.getByRole('button', { name: '记录结果' }).click();
+  await expect(page.getByRole('status')).toHaveText('已记录通过，证书已发放。');
+  await expect(page.getByRole('listitem').filter({ hasText: masked }).filter({ hasText: '汽车维修工（中级）' })).toHaveCount(0);
+  await signOut(page);
+
+  // The trainee: the certificate with the ladder, then the claim.
+  await signIn(page, testInfo, phone, PASSWORD);
+  await page.getByRole('link', { name: '我的证书' }).click();
+  await hydrated(page, testInfo);
+  const ladder = page.getByRole('region', { name: '技能等级阶梯（新八级工）' });
+  await expect(ladder).toContainText('汽车维修工 · 已取得：中级工 · 下一级：高级工');
+  await expectAccessible(page);
+  await page.getByRole('link', { name: '申领培训补贴' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('我的补贴');
+  await hydrated(page, testInfo);
+  const claim = page.getByRole('listitem').filter({ hasText: '汽车维修工 · 中级工' }).first();
+  await expect(claim.locator('.status')).toHaveText('可申领');
+  await expectAccessible(page);
+  await claim.getByRole('button', { name: '申领补贴' }).click();
+  await expect(page.getByRole('status')).toHaveText('已提交补贴申领，请等待人社部门审核。');
+  const claimed = page.locator('li.claim').filter({ hasText: '汽车维修工 · 中级工' }).first();
+  await expect(claimed.locator('.status')).toHaveText('已申请');
+  await expect(claimed).toContainText('补贴标准的 80%');
+  await expectAccessible(page);
+  await signOut(page);
+
+  // The HR officer approves it and marks it paid.
+  await signIn(page, testInfo, '13900000004', DEMO);
+  await page.getByRole('link', { name: '补贴审核' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('补贴审核');
+  await hydrated(page, testInfo);
+  await expectAccessible(page);
+  const row = () => page.getByRole('row').filter({ hasText: masked }).filter({ hasText: '汽车维修工' });
+  await row().getByRole('button', { name: '审核通过' }).click();
+  await expect(page.getByRole('status')).toHaveText('已保存。');
+  await expect(row()).toContainText('审核通过');
+  await row().getByRole('button', { name: '标记已发放' }).click();
+  await expect(page.getByRole('status')).toHaveText('已保存。');
+  await expect(row()).toContainText('已发放');
+  await expectAccessible(page);
+  await signOut(page);
+
+  // The trainee sees it paid, with each step; the inbox told them too.
+  await signIn(page, testInfo, phone, PASSWORD);
+  await visit(page, '/me/subsidies', testInfo);
+  const paid = page.locator('li.claim').filter({ hasText: '汽车维修工 · 中级工' }).first();
+  await expect(paid.locator('.status')).toHaveText('已发放');
+  await expect(paid.getByRole('list')).toContainText('已申请');
+  await expect(paid.getByRole('list')).toContainText('审核通过');
+  await visit(page, '/me/inbox', testInfo);
+  await expect(page.getByRole('main')).toContainText('补贴申领「汽车维修工·中级工」：已发放');
+  await expect(page.getByRole('main')).toContainText('职业技能评价「汽车维修工·中级工」：证书已发放');
+
+  // "这不是我" on the enrolment: filed, listed, and in the HR officer's console.
+  await visit(page, '/me/enrollments', testInfo);
+  const card = page.locator('li.enrollment').filter({ hasText: '汽车维修工（中级）' });
+  await card.getByText('这不是我').click();
+  await card.getByLabel('说明（选填）').fill('考勤与实际不符');
+  await card.getByRole('button', { name: '提交异议' }).click();
+  await expect(page).toHaveURL(/\/me\/subsidies\?disputed=1/);
+  await expect(page.getByRole('status')).toHaveText('已提交异议，人社部门会核查并告诉您结果。');
+  await expect(page.getByRole('region', { name: '我的异议' })).toContainText('考勤与实际不符');
+  await expectAccessible(page);
+});
