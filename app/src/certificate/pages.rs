@@ -53,6 +53,7 @@ pub struct Wallet {
 }
 
 /// Courses shown per rung of the ladder.
+#[cfg(feature = "ssr")]
 const LADDER_COURSES: usize = 3;
 
 #[server]
