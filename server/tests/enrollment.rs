@@ -1554,6 +1554,10 @@ async fn the_whole_flow_from_enrolment_to_a_paid_subsidy() {
             403
         );
         assert_eq!(get(s, "/api/v1/staff/disputes", who).await.0, 403);
+        let paid = format!("/api/v1/staff/subsidies/{claim_id}/paid");
+        assert_eq!(post(s, &paid, who, json!({})).await.0, 403);
+        let resolve = "/api/v1/staff/disputes/1/resolve";
+        assert_eq!(post(s, resolve, who, json!({"resolution": "x"})).await.0, 403);
     }
     assert_eq!(get(s, "/api/v1/staff/assessments", &f.hr).await.0, 403);
 }
@@ -1880,4 +1884,31 @@ async fn outcomes_show_only_from_ten_people() {
         .find(|i| i["code"] == "INST-A")
         .unwrap();
     assert_eq!(a["outcomes"]["completion_rate"], 90);
+}
+
+#[tokio::test]
+async fn a_lower_level_or_an_item_without_a_standard_is_not_subsidised() {
+    let f = flow().await;
+    let me = trainee(&f.s, 8).await;
+    // 电工 level 4 claimed first; a level-5 电工 certificate afterwards earns nothing.
+    let higher = f.certificate(&me, "S-ELEC4", false, None).await;
+    let (status, claim) = f.claim(&me, higher).await;
+    assert_eq!((status, claim["amount_yuan"].as_str()), (201, Some("1200.00")), "{claim}");
+    let lower = f.certificate(&me, "E-TEN", false, None).await;
+    let (status, refused) = f.claim(&me, lower).await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(failed_rules(&refused), ["higher_level_held"]);
+    assert!(reason(&refused, "higher_level_held")["message"]
+        .as_str()
+        .unwrap()
+        .contains("电工"));
+    // A self-paid item (no subsidy standard) is not subsidised.
+    let unpaid = f.certificate(&me, "S-NOSUB", false, None).await;
+    let (status, refused) = f.claim(&me, unpaid).await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(failed_rules(&refused), ["no_subsidy_standard"]);
+    assert!(!reason(&refused, "no_subsidy_standard")["message"]
+        .as_str()
+        .unwrap()
+        .is_empty());
 }
