@@ -143,3 +143,14 @@ test('anyone can check a certificate; an unknown one is simply not found', async
   if (jsEnabled(testInfo)) await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
   await expectAccessible(page);
 });
+
+test('a course page leads to its institution, with the outcomes kept private below 10 people', async ({ page, consoleErrors }, testInfo) => {
+  await visit(page, '/courses/CD-2026-0001', testInfo);
+  await expect(page.getByRole('region', { name: '培训成效' })).toContainText('不足 10 人，不公开');
+  await page.getByRole('link', { name: /全部培训项目和培训成效/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('成都天府技能实训基地（示例）');
+  if (jsEnabled(testInfo)) await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByRole('region', { name: '培训成效' })).toContainText('每项数字至少代表 10 人');
+  await expect(page.getByRole('link', { name: '电工（初级）周末班' })).toBeVisible();
+  await expectAccessible(page);
+});

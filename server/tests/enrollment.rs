@@ -1557,7 +1557,10 @@ async fn the_whole_flow_from_enrolment_to_a_paid_subsidy() {
         let paid = format!("/api/v1/staff/subsidies/{claim_id}/paid");
         assert_eq!(post(s, &paid, who, json!({})).await.0, 403);
         let resolve = "/api/v1/staff/disputes/1/resolve";
-        assert_eq!(post(s, resolve, who, json!({"resolution": "x"})).await.0, 403);
+        assert_eq!(
+            post(s, resolve, who, json!({"resolution": "x"})).await.0,
+            403
+        );
     }
     assert_eq!(get(s, "/api/v1/staff/assessments", &f.hr).await.0, 403);
 }
@@ -1884,6 +1887,18 @@ async fn outcomes_show_only_from_ten_people() {
         .find(|i| i["code"] == "INST-A")
         .unwrap();
     assert_eq!(a["outcomes"]["completion_rate"], 90);
+
+    // The public pages say the same.
+    let page = s.get("/institutions/INST-A").await.text().await.unwrap();
+    assert!(page.contains("甲职业技能培训学校（测试）"));
+    assert!(
+        page.contains("<dd>10 人</dd>") && page.contains("<dd>90%</dd>"),
+        "{page}"
+    );
+    assert!(page.contains("电工（初级）十人班"));
+    let course = s.get("/courses/E-TEN").await.text().await.unwrap();
+    assert!(course.contains("<dd>90%</dd>") && course.contains("href=\"/institutions/INST-A\""));
+    assert_eq!(s.get("/institutions/NO-SUCH").await.status(), 404);
 }
 
 #[tokio::test]
@@ -1893,7 +1908,11 @@ async fn a_lower_level_or_an_item_without_a_standard_is_not_subsidised() {
     // 电工 level 4 claimed first; a level-5 电工 certificate afterwards earns nothing.
     let higher = f.certificate(&me, "S-ELEC4", false, None).await;
     let (status, claim) = f.claim(&me, higher).await;
-    assert_eq!((status, claim["amount_yuan"].as_str()), (201, Some("1200.00")), "{claim}");
+    assert_eq!(
+        (status, claim["amount_yuan"].as_str()),
+        (201, Some("1200.00")),
+        "{claim}"
+    );
     let lower = f.certificate(&me, "E-TEN", false, None).await;
     let (status, refused) = f.claim(&me, lower).await;
     assert_eq!(status, 422, "{refused}");

@@ -61,6 +61,27 @@ impl<'de> Deserialize<'de> for OpenTo {
     }
 }
 
+/// A course as an institution's list names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CourseRef {
+    pub code: String,
+    pub title: String,
+    pub start_date: String,
+}
+
+/// A training institution: its catalogue courses and what became of the people it trained.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Institution {
+    pub code: String,
+    pub name: String,
+    pub city: String,
+    /// The institution's catalogue courses, by start date.
+    pub course_list: Vec<CourseRef>,
+    pub outcomes: crate::outcomes::Outcomes,
+}
+
 /// One catalogue item: a class that a person can enrol in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

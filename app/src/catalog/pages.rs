@@ -42,6 +42,11 @@ pub async fn load_course(code: String) -> Result<Course, AppError> {
     super::service::get(&portal()?, &code).await
 }
 
+#[server]
+pub async fn load_institution(code: String) -> Result<super::Institution, AppError> {
+    super::service::institution(&portal()?, &code).await
+}
+
 #[component]
 fn SearchForm(locale: Locale, #[prop(optional)] q: Option<String>) -> impl IntoView {
     view! {
@@ -476,6 +481,11 @@ fn CourseDetails(locale: Locale, course: Course) -> impl IntoView {
                 </dl>
             </section>
             {course.outcomes.map(|o| view! { <crate::outcomes::pages::OutcomesSection locale=locale outcomes=o /> })}
+            <p>
+                <a href=format!("/institutions/{}", course.institution_code)>
+                    {td_string!(locale, institution.link, name = course.institution.clone()).to_string()}
+                </a>
+            </p>
         </article>
     }
 }
@@ -605,5 +615,51 @@ pub fn UploadPage() -> impl IntoView {
                 view! { <p>{td_string!(locale, upload.only_officers)}</p> }.into_any()
             }}
         </div>
+    }
+}
+
+/// An institution's public page: its catalogue courses and its outcomes.
+#[component]
+pub fn InstitutionPage() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let data = Resource::new(
+        move || params.with(|p| p.get("code").unwrap_or_default()),
+        load_institution,
+    );
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(i) => {
+                        let city = crate::reference::City::from_code(&i.city)
+                            .map(|c| c.label(locale).to_string())
+                            .unwrap_or_else(|| i.city.clone());
+                        view! {
+                            <Title text=i.name.clone() />
+                            <article>
+                                <p class="breadcrumb"><a href="/courses">{td_string!(locale, courses_title)}</a></p>
+                                <h1>{i.name.clone()}</h1>
+                                <p class="lead">{city}</p>
+                                <crate::outcomes::pages::OutcomesSection locale=locale outcomes=i.outcomes />
+                                <section aria-labelledby="institution-courses">
+                                    <h2 id="institution-courses">{td_string!(locale, institution.courses, count = i.course_list.len()).to_string()}</h2>
+                                    <ul>
+                                        {i.course_list.into_iter().map(|c| view! {
+                                            <li>
+                                                <a href=format!("/courses/{}", c.code)>{c.title}</a>
+                                                " · " {td_string!(locale, starts_on, date = c.start_date).to_string()}
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                </section>
+                            </article>
+                        }
+                        .into_any()
+                    }
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }

@@ -504,22 +504,7 @@ pub async fn institutions(
     })
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct CourseRef {
-    pub code: String,
-    pub title: String,
-    pub start_date: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct Institution {
-    pub code: String,
-    pub name: String,
-    pub city: String,
-    /// The institution's catalogue courses, by start date.
-    pub course_list: Vec<CourseRef>,
-    pub outcomes: Outcomes,
-}
+pub use super::{CourseRef, Institution};
 
 pub async fn institution(portal: &Portal, code: &str) -> AppResult<Institution> {
     let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(

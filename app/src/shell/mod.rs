@@ -11,7 +11,7 @@ pub use status::{redirect, set_status};
 
 use crate::accounts::current_user;
 use crate::accounts::pages::{LoginPage, MyDataPage, ProfilePage, RegisterPage};
-use crate::catalog::pages::{CoursePage, CoursesPage, HomePage, UploadPage};
+use crate::catalog::pages::{CoursePage, CoursesPage, HomePage, InstitutionPage, UploadPage};
 use crate::certificate::pages::{AssessPage, VerifyPage, WalletPage};
 use crate::enrollment::pages::{CheckPage, ConsolePage, InboxPage, MyEnrollmentsPage, RosterPage};
 use crate::error::AppError;
@@ -38,6 +38,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/courses") view=CoursesPage ssr=SsrMode::Async />
                     <Route path=path!("/courses/:code") view=CoursePage ssr=SsrMode::Async />
+                    <Route path=path!("/institutions/:code") view=InstitutionPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/me") view=ProfilePage ssr=SsrMode::Async />
