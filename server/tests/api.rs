@@ -6,11 +6,14 @@ use common::Server;
 use serde_json::Value;
 
 #[tokio::test]
-async fn healthz_answers_ok() {
+async fn healthz_answers_ok_and_readyz_checks_the_database() {
     let s = Server::start(&[]).await;
     let (status, body) = s.get_json("/healthz").await;
     assert_eq!(status, 200);
     assert_eq!(body, serde_json::json!({"status": "ok"}));
+    let (status, body) = s.get_json("/readyz").await;
+    assert_eq!(status, 200);
+    assert_eq!(body, serde_json::json!({"status": "ready"}));
 }
 
 #[tokio::test]

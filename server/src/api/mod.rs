@@ -104,6 +104,7 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .collect();
     let (health, health_doc) = OpenApiRouter::new()
         .routes(routes!(healthz))
+        .routes(routes!(readyz))
         .split_for_parts();
     doc.merge(health_doc);
     // Other government sites embed the catalogue: reads are open to every origin.
@@ -139,19 +140,34 @@ pub fn router() -> (Router<AppState>, OpenApi) {
     (router, doc)
 }
 
-/// Liveness and readiness: 200 while the database answers.
+/// Liveness: 200 while the process serves requests (it touches nothing else, so a database
+/// outage does not get healthy instances restarted).
 #[utoipa::path(
     get,
     path = "/healthz",
     tag = "reference",
     responses(
-        (status = 200, description = "The database answers", body = serde_json::Value, example = json!({"status": "ok"})),
+        (status = 200, description = "The process is alive", body = serde_json::Value, example = json!({"status": "ok"})),
+    )
+)]
+pub async fn healthz() -> Json<serde_json::Value> {
+    Json(json!({"status": "ok"}))
+}
+
+/// Readiness: 200 while the database answers, 503 otherwise (take the instance out of the
+/// load balancer until it answers again).
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "reference",
+    responses(
+        (status = 200, description = "The database answers", body = serde_json::Value, example = json!({"status": "ready"})),
         (status = 503, description = "The database does not answer", body = serde_json::Value),
     )
 )]
-pub async fn healthz(State(state): State<AppState>) -> Response {
+pub async fn readyz(State(state): State<AppState>) -> Response {
     if state.portal.db.is_healthy().await {
-        Json(json!({"status": "ok"})).into_response()
+        Json(json!({"status": "ready"})).into_response()
     } else {
         (
             StatusCode::SERVICE_UNAVAILABLE,

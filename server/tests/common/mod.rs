@@ -24,7 +24,11 @@ impl Server {
     }
 
     pub async fn start(extra: &[&str]) -> Server {
-        let dir = tempfile::tempdir().expect("temp dir");
+        Server::start_in(tempfile::tempdir().expect("temp dir"), extra).await
+    }
+
+    /// A server on the database (and key file) kept in `dir`, as a restart finds them.
+    pub async fn start_in(dir: tempfile::TempDir, extra: &[&str]) -> Server {
         let db = database_url(dir.path());
         let mut child = Command::new(BIN)
             .args([
@@ -98,6 +102,15 @@ impl Server {
         let status = r.status().as_u16();
         let body = r.json().await.expect("JSON body");
         (status, body)
+    }
+}
+
+impl Server {
+    /// Kills the process with SIGKILL (no shutdown of any kind) and hands back its folder.
+    pub fn crash(mut self) -> tempfile::TempDir {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        std::mem::replace(&mut self.dir, tempfile::tempdir().expect("temp dir"))
     }
 }
 
