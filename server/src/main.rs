@@ -4,6 +4,7 @@ mod api;
 mod cli;
 mod demo;
 mod forms;
+mod metrics;
 mod prefs;
 mod security;
 mod session;

@@ -148,8 +148,10 @@ pub fn router(portal: Portal, site_root: &Path, exposure: Exposure) -> Router {
         .layer(axum::middleware::map_response(immutable_when_ok));
 
     let (api, _) = api::router();
+    crate::metrics::install();
     Router::new()
         .merge(api)
+        .route("/metrics", axum::routing::get(crate::metrics::render))
         .route("/prefs", post(crate::prefs::set))
         .route("/register", post(forms::register))
         .route("/login", post(forms::login))
@@ -178,6 +180,7 @@ pub fn router(portal: Portal, site_root: &Path, exposure: Exposure) -> Router {
             AppState,
             _,
         >(page_context, fallback_shell))
+        .layer(axum::middleware::from_fn(crate::metrics::track))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::session::find_user,

@@ -1563,6 +1563,21 @@ async fn the_whole_flow_from_enrolment_to_a_paid_subsidy() {
         );
     }
     assert_eq!(get(s, "/api/v1/staff/assessments", &f.hr).await.0, 403);
+
+    // Operations see the same flow in the metrics, by route template, never a person.
+    let metrics = s.get("/metrics").await.text().await.unwrap();
+    for line in [
+        "peixun_enrolments_total{status=\"approved\"} 1",
+        "peixun_assessments_total{result=\"passed\"} 1",
+        "peixun_subsidy_claims_total{status=\"paid\"} 1",
+        "route=\"/api/v1/staff/subsidies/{id}/paid\"",
+    ] {
+        assert!(metrics.contains(line), "{line} in\n{metrics}");
+    }
+    assert!(
+        !metrics.contains("1390000"),
+        "no phone number in the metrics"
+    );
 }
 
 #[tokio::test]

@@ -140,6 +140,7 @@ pub async fn assess(
         )
         .await?;
         tx.commit().await?;
+        metrics::counter!("peixun_assessments_total", "result" => "failed").increment(1);
         return Ok(None);
     }
     let holder = row.name.clone().unwrap_or_default();
@@ -173,6 +174,7 @@ pub async fn assess(
     )
     .await?;
     tx.commit().await?;
+    metrics::counter!("peixun_assessments_total", "result" => "passed").increment(1);
     certificate(portal, id).await.map(Some)
 }
 

@@ -308,6 +308,7 @@ pub async fn enroll(portal: &Portal, user_id: i64, code: &str) -> AppResult<Enro
     .await?;
     tx.commit().await?;
     portal.catalog.seats_changed();
+    metrics::counter!("peixun_enrolments_total", "status" => status.code()).increment(1);
     Ok(Enrolled {
         id,
         status,

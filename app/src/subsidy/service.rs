@@ -351,6 +351,7 @@ pub async fn claim(portal: &Portal, user_id: i64, certificate_id: i64) -> AppRes
     )
     .await?;
     tx.commit().await?;
+    metrics::counter!("peixun_subsidy_claims_total", "status" => "submitted").increment(1);
     mine(portal, user_id)
         .await?
         .into_iter()
@@ -606,5 +607,6 @@ pub async fn review(
     .await?;
     record_step(&mut tx, claim, claimant, to, "hr_officer", kept_reason).await?;
     tx.commit().await?;
+    metrics::counter!("peixun_subsidy_claims_total", "status" => to.code()).increment(1);
     Ok(to)
 }
