@@ -17,7 +17,7 @@ DATABASE_URL ?= sqlite://data/peixun.db
 export LEPTOS_OUTPUT_NAME := peixun
 
 .PHONY: build run test deps deps-rust deps-npm deps-browser deps-tools server wasm site \
-        fmt lint unit e2e size bench clean
+        fmt lint unit e2e api-fuzz size bench clean
 
 # ---------------------------------------------------------------- tools (installed once)
 deps: deps-rust deps-npm deps-tools
@@ -96,6 +96,10 @@ unit:
 e2e: deps-npm deps-browser
 	cd end2end && npx playwright test
 
+# Bad input against the open API (schemathesis from PyPI, in its own venv under target/).
+api-fuzz:
+	end2end/schemathesis.sh
+
 size:
 	echo "== shipped to the browser (bytes)"
 	printf '%-44s %10s %10s\n' file raw brotli
@@ -104,7 +108,7 @@ size:
 	printf '%-44s %10s %10s\n' "JS + WASM total" \
 	  "$$(cat $(PKG)/*.wasm $(PKG)/*.js | wc -c)" "$$(cat $(PKG)/*.wasm.br $(PKG)/*.js.br | wc -c)"
 
-test: deps deps-browser fmt lint unit build e2e size
+test: deps deps-browser fmt lint unit build e2e api-fuzz size
 
 # Benchmarks (not part of `make test`): the catalogue import, in-process search percentiles
 # and HTTP load against /healthz as the baseline, in one run; then criterion's view.

@@ -339,9 +339,23 @@ async fn the_openapi_document_lists_every_public_path_and_each_answers() {
     let (status, doc) = s.get_json("/api/openapi.json").await;
     assert_eq!(status, 200);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    // Enumerations are documented by the codes the API speaks.
+    let cities = doc["components"]["schemas"]["City"]["enum"]
+        .as_array()
+        .unwrap();
+    assert!(cities.contains(&serde_json::json!("510100")), "{cities:?}");
+    assert_eq!(cities.len(), 21);
+    // Every signed-in operation documents 401; every JSON body its 400/415/422.
+    let enroll = &doc["paths"]["/api/v1/courses/{code}/enroll"]["post"]["responses"];
+    assert!(enroll["401"].is_object(), "{enroll}");
+    let register = &doc["paths"]["/api/v1/auth/register"]["post"]["responses"];
+    for code in ["400", "415", "422"] {
+        assert!(register[code].is_object(), "{code} in {register}");
+    }
     let paths: Vec<String> = doc["paths"].as_object().unwrap().keys().cloned().collect();
     for expected in [
         "/healthz",
+        "/readyz",
         "/api/v1/meta",
         "/api/v1/courses",
         "/api/v1/courses/{code}",

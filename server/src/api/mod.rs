@@ -92,7 +92,10 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .routes(routes!(dispute::for_city))
         .routes(routes!(dispute::resolve))
         .split_for_parts();
+    let mut private_doc = private_doc;
+    document_common_answers(&mut private_doc, true);
     doc.merge(private_doc);
+    document_common_answers(&mut doc, false);
     // Uploads of a city's catalogue may be up to 20 MB; every other body up to 1 MB.
     let private = private.layer(axum::extract::DefaultBodyLimit::max(
         app::catalog::import::MAX_FILE_BYTES + 64 * 1024,
@@ -138,6 +141,55 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .layer(cors),
     );
     (router, doc)
+}
+
+/// Adds the answers every operation of a kind may give, whatever its handler says: 401 where a
+/// session is needed (`signed_in`), 400 for a malformed path or query parameter, and for a JSON
+/// body 400 (not JSON), 415 (not sent as JSON) and 422 (JSON of the wrong shape), each with the
+/// error body.
+fn document_common_answers(doc: &mut OpenApi, signed_in: bool) {
+    use utoipa::openapi::path::Operation;
+    use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
+    fn add(op: &mut Operation, code: &str, text: &str) {
+        op.responses
+            .responses
+            .entry(code.into())
+            .or_insert_with(|| {
+                RefOr::T(
+                    ResponseBuilder::new()
+                        .description(text)
+                        .content(
+                            "application/json",
+                            Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+                        )
+                        .build(),
+                )
+            });
+    }
+    for item in doc.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if signed_in {
+                add(op, "401", "Not signed in (or the session ended)");
+            }
+            if op.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
+                add(op, "400", "A parameter is not valid");
+            }
+            if op.request_body.is_some() {
+                add(op, "400", "The body is not valid JSON");
+                add(op, "415", "The body was not sent as application/json");
+                add(op, "422", "The JSON does not have the expected fields");
+            }
+        }
+    }
 }
 
 /// Liveness: 200 while the process serves requests (it touches nothing else, so a database
