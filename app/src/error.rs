@@ -48,6 +48,8 @@ pub enum FieldProblem {
     AlreadyClaimed,
     /// The record has an open dispute.
     AlreadyDisputed,
+    /// The claimant disputes the claim: nothing is approved or paid until it is resolved.
+    Disputed,
 }
 
 /// Why an identity number was refused (mirrors `identity::IdProblem`, for the wire).
@@ -138,6 +140,7 @@ impl FieldProblem {
             FieldProblem::NoSeat => td_string!(locale, error.no_seat).to_string(),
             FieldProblem::AlreadyClaimed => td_string!(locale, error.already_claimed).to_string(),
             FieldProblem::AlreadyDisputed => td_string!(locale, error.already_disputed).to_string(),
+            FieldProblem::Disputed => td_string!(locale, error.disputed).to_string(),
         }
     }
 }

@@ -1837,6 +1837,49 @@ async fn this_is_not_me_reaches_the_citys_hr_officer() {
         .as_str()
         .unwrap()
         .contains("经核实为机构误录"));
+
+    // A claim the person disputes is never approved or paid until HR resolves the dispute.
+    let certificate = f.certificate(&me, "S-COOK", false, None).await;
+    let claim = f.claim(&me, certificate).await.1["id"].as_i64().unwrap();
+    let (status, _) = post(
+        s,
+        "/api/v1/me/disputes",
+        &me,
+        json!({"kind": "subsidy", "id": claim}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (_, queue) = get(s, "/api/v1/staff/subsidies", &f.hr).await;
+    let row = queue
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == claim)
+        .unwrap();
+    assert_eq!(row["disputed"], true);
+    let (status, refused) = f.decide(&f.hr, claim, json!({"decision": "approve"})).await;
+    assert_eq!(status, 409, "{refused}");
+    assert!(refused["error"]["fields"]["status"]
+        .as_str()
+        .unwrap()
+        .contains("异议"));
+    let (_, open) = get(s, "/api/v1/staff/disputes?status=open", &f.hr).await;
+    let id = open[0]["id"].as_i64().unwrap();
+    assert_eq!(open[0]["title"], "中式烹调师·初级工");
+    let (status, _) = post(
+        s,
+        &format!("/api/v1/staff/disputes/{id}/resolve"),
+        &f.hr,
+        json!({"resolution": "本人来电确认是本人申领"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        f.decide(&f.hr, claim, json!({"decision": "approve"}))
+            .await
+            .0,
+        200
+    );
 }
 
 #[tokio::test]

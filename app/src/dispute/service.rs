@@ -5,6 +5,7 @@ use super::{Dispute, DisputeKind, MAX_NOTE_CHARS};
 use crate::accounts::{Role, SignedIn};
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
 use crate::portal::Portal;
+use crate::reference::Enumeration;
 use chrono::Utc;
 
 fn text(note: Option<&str>) -> Option<String> {
@@ -47,13 +48,19 @@ pub async fn file(
         .fetch_optional(&mut *tx)
         .await?,
         DisputeKind::Subsidy => {
-            sqlx::query_as(
-                "SELECT city, occupation FROM subsidy_claims WHERE id = $1 AND user_id = $2",
+            let claim: Option<(String, String, String)> = sqlx::query_as(
+                "SELECT city, occupation, level FROM subsidy_claims WHERE id = $1 AND user_id = $2",
             )
             .bind(subject_id)
             .bind(user_id)
             .fetch_optional(&mut *tx)
-            .await?
+            .await?;
+            claim.map(|(city, occupation, level)| {
+                let level = crate::reference::Level::from_code(&level)
+                    .map(|l| l.label(crate::i18n::Locale::zh_CN).to_string())
+                    .unwrap_or(level);
+                (city, format!("{occupation}·{level}"))
+            })
         }
     };
     let (city, title) = subject.ok_or(AppError::NotFound)?;
@@ -151,13 +158,24 @@ fn city_of(officer: &SignedIn) -> AppResult<&str> {
     }
 }
 
-/// The disputes of the officer's city, open ones first, oldest first.
+/// The disputes of the officer's city, open ones first, oldest first. The read is written to
+/// the audit log of each person who filed one.
 pub async fn for_city(
     portal: &Portal,
     officer: &SignedIn,
     open_only: bool,
 ) -> AppResult<Vec<Dispute>> {
     let city = city_of(officer)?;
+    let filers: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT user_id FROM disputes WHERE city = $1 AND user_id IS NOT NULL \
+         AND ($2 = 0 OR status = 'open')",
+    )
+    .bind(city)
+    .bind(i64::from(open_only))
+    .fetch_all(portal.db.pool())
+    .await?;
+    crate::accounts::service::audit_each(portal, officer.id, "disputes_read", &filers, Some(city))
+        .await?;
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "{SELECT} WHERE d.city = $1 AND ($2 = 0 OR d.status = 'open') \
          ORDER BY CASE d.status WHEN 'open' THEN 0 ELSE 1 END, d.id LIMIT 500"

@@ -5,7 +5,11 @@
 //! figure can point at one person. The people behind each figure:
 //! - `enrolled`: everyone admitted to the class (approved, in training, completed, dropped);
 //! - `completion_rate`: those whose training ended (completed or dropped);
-//! - `certificate_rate`, `employment_rate` and `claims_paid`: those who completed.
+//! - `certificate_rate`, `employment_rate`: those who completed;
+//! - `claims_paid`: the people paid (shown from 10 of them, among at least 10 completers).
+//!
+//! An institution's figures count only its courses that publish their own (10 or more
+//! admitted), so that its totals minus its courses' never reveal a small class.
 
 pub mod pages;
 #[cfg(feature = "ssr")]
@@ -60,7 +64,7 @@ impl Outcomes {
             completion_rate: rate(c.completed, c.ended),
             certificate_rate: rate(c.certified, c.completed),
             employment_rate: rate(c.employed, c.completed),
-            claims_paid: enough(c.completed).then_some(c.claims_paid),
+            claims_paid: (enough(c.completed) && enough(c.claims_paid)).then_some(c.claims_paid),
             min_people: MIN_PEOPLE,
         }
     }
@@ -121,7 +125,17 @@ mod tests {
         assert_eq!(o.completion_rate, Some(100));
         assert_eq!(o.certificate_rate, Some(80));
         assert_eq!(o.employment_rate, Some(30));
-        assert_eq!(o.claims_paid, Some(2));
+        // Two people paid: a figure of fewer than 10 people, hidden.
+        assert_eq!(o.claims_paid, None);
+        let paid = Counts {
+            enrolled: 12,
+            ended: 12,
+            completed: 12,
+            certified: 12,
+            employed: 12,
+            claims_paid: 10,
+        };
+        assert_eq!(Outcomes::publish(paid).claims_paid, Some(10));
     }
 
     #[test]

@@ -4,11 +4,14 @@ use super::{Counts, Outcomes};
 use crate::error::AppResult;
 use crate::portal::Portal;
 
+/// The statuses of people admitted to a class.
+const ADMITTED: &str = "('approved', 'in_training', 'completed', 'dropped')";
+
 /// Counts of every enrolment matched by `filter` (a condition on `e` and `k`, bound to `$1`).
 async fn counts(portal: &Portal, filter: &str, value: &str) -> AppResult<Counts> {
     let sql = format!(
         "SELECT \
-           COALESCE(SUM(CASE WHEN e.status IN ('approved', 'in_training', 'completed', 'dropped') THEN 1 ELSE 0 END), 0), \
+           COALESCE(SUM(CASE WHEN e.status IN {ADMITTED} THEN 1 ELSE 0 END), 0), \
            COALESCE(SUM(CASE WHEN e.status IN ('completed', 'dropped') THEN 1 ELSE 0 END), 0), \
            COALESCE(SUM(CASE WHEN e.status = 'completed' THEN 1 ELSE 0 END), 0), \
            COALESCE(SUM(CASE WHEN e.status = 'completed' AND EXISTS \
@@ -41,9 +44,13 @@ pub async fn of_course(portal: &Portal, code: &str) -> AppResult<Outcomes> {
     ))
 }
 
-/// The published outcomes of one institution, over all its catalogue items.
+/// The published outcomes of one institution, over its catalogue items that publish their own
+/// (see the module's privacy note).
 pub async fn of_institution(portal: &Portal, code: &str) -> AppResult<Outcomes> {
-    Ok(Outcomes::publish(
-        counts(portal, "k.institution_code = $1", code).await?,
-    ))
+    let filter = format!(
+        "k.institution_code = $1 AND e.course_code IN (SELECT course_code FROM enrollments \
+         WHERE status IN {ADMITTED} GROUP BY course_code HAVING COUNT(*) >= {})",
+        super::MIN_PEOPLE
+    );
+    Ok(Outcomes::publish(counts(portal, &filter, code).await?))
 }

@@ -128,6 +128,8 @@ pub struct StaffClaim {
     pub amount_yuan: crate::money::Yuan,
     pub reason: Option<String>,
     pub created_at: String,
+    /// The claimant disputes it ("这不是我"): it cannot be approved or paid until resolved.
+    pub disputed: bool,
     pub timeline: Vec<ClaimEvent>,
 }
 

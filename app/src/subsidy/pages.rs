@@ -268,6 +268,7 @@ pub fn ReviewPage() -> impl IntoView {
                                                             <span class="hint">{c.certificate_number.clone()} " · " {c.course_title.clone()} " · " {c.institution.clone()}</span></td>
                                                         <td>{format!("¥{}", c.amount_yuan)} " (" {c.percent} "%" {c.employed.then(|| format!(" · {}", td_string!(locale, review.employed)))} ")"</td>
                                                         <td>{status_label(&c.status, locale)}
+                                                            {c.disputed.then(|| view! { <br /><strong class="status-rejected">{td_string!(locale, review.disputed)}</strong> })}
                                                             {c.reason.clone().map(|r| view! { <br /><span class="hint">{r}</span> })}</td>
                                                         <td><ClaimActions locale=locale c=c.clone() /></td>
                                                     </tr>

@@ -308,18 +308,25 @@ pub enum ReviewRefusal {
     NotNow,
     /// A rejection without a reason.
     ReasonRequired,
+    /// The claimant says the claim is not theirs ("这不是我") and HR has not resolved it yet:
+    /// no money moves until it is.
+    Disputed,
 }
 
 /// The review of a claim: submitted → under review → approved → paid, or rejected (with a
 /// reason) while not yet approved. An approved claim is only ever paid; paid and rejected are
-/// final.
+/// final. While the claim is disputed it may be taken up or rejected, never approved or paid.
 pub fn review(
     from: ClaimStatus,
     step: Review,
     reason: Option<&str>,
+    disputed: bool,
 ) -> Result<ClaimStatus, ReviewRefusal> {
     use ClaimStatus::*;
     let open = matches!(from, Submitted | UnderReview);
+    if disputed && matches!(step, Review::Approve | Review::Pay) {
+        return Err(ReviewRefusal::Disputed);
+    }
     match step {
         Review::Start if from == Submitted => Ok(UnderReview),
         Review::Approve if open => Ok(Approved),
@@ -548,31 +555,40 @@ mod tests {
     #[test]
     fn a_claim_is_reviewed_in_order_and_paid_only_once_approved() {
         use ClaimStatus::*;
-        assert_eq!(review(Submitted, Review::Start, None), Ok(UnderReview));
-        assert_eq!(review(Submitted, Review::Approve, None), Ok(Approved));
-        assert_eq!(review(UnderReview, Review::Approve, None), Ok(Approved));
-        assert_eq!(review(Approved, Review::Pay, None), Ok(Paid));
+        assert_eq!(
+            review(Submitted, Review::Start, None, false),
+            Ok(UnderReview)
+        );
+        assert_eq!(
+            review(Submitted, Review::Approve, None, false),
+            Ok(Approved)
+        );
+        assert_eq!(
+            review(UnderReview, Review::Approve, None, false),
+            Ok(Approved)
+        );
+        assert_eq!(review(Approved, Review::Pay, None, false), Ok(Paid));
         for from in [Submitted, UnderReview, Paid, Rejected] {
             assert_eq!(
-                review(from, Review::Pay, None),
+                review(from, Review::Pay, None, false),
                 Err(ReviewRefusal::NotNow),
                 "{from:?}"
             );
         }
         for from in [UnderReview, Approved, Paid, Rejected] {
             assert_eq!(
-                review(from, Review::Start, None),
+                review(from, Review::Start, None, false),
                 Err(ReviewRefusal::NotNow),
                 "{from:?}"
             );
         }
         for from in [Approved, Paid, Rejected] {
             assert_eq!(
-                review(from, Review::Approve, None),
+                review(from, Review::Approve, None, false),
                 Err(ReviewRefusal::NotNow)
             );
             assert_eq!(
-                review(from, Review::Reject, Some("x")),
+                review(from, Review::Reject, Some("x"), false),
                 Err(ReviewRefusal::NotNow)
             );
         }
@@ -583,18 +599,39 @@ mod tests {
         use ClaimStatus::*;
         for from in [Submitted, UnderReview] {
             assert_eq!(
-                review(from, Review::Reject, None),
+                review(from, Review::Reject, None, false),
                 Err(ReviewRefusal::ReasonRequired)
             );
             assert_eq!(
-                review(from, Review::Reject, Some("  ")),
+                review(from, Review::Reject, Some("  "), false),
                 Err(ReviewRefusal::ReasonRequired)
             );
             assert_eq!(
-                review(from, Review::Reject, Some("证书与本人不符")),
+                review(from, Review::Reject, Some("证书与本人不符"), false),
                 Ok(Rejected)
             );
         }
+    }
+
+    #[test]
+    fn a_disputed_claim_is_never_approved_or_paid() {
+        use ClaimStatus::*;
+        assert_eq!(
+            review(Submitted, Review::Approve, None, true),
+            Err(ReviewRefusal::Disputed)
+        );
+        assert_eq!(
+            review(Approved, Review::Pay, None, true),
+            Err(ReviewRefusal::Disputed)
+        );
+        assert_eq!(
+            review(Submitted, Review::Start, None, true),
+            Ok(UnderReview)
+        );
+        assert_eq!(
+            review(UnderReview, Review::Reject, Some("冒名申领"), true),
+            Ok(Rejected)
+        );
     }
 
     #[test]

@@ -352,7 +352,7 @@ pub async fn claim(portal: &Portal, user_id: i64, certificate_id: i64) -> AppRes
     .await?;
     tx.commit().await?;
     metrics::counter!("peixun_subsidy_claims_total", "status" => "submitted").increment(1);
-    mine(portal, user_id)
+    made(portal, user_id)
         .await?
         .into_iter()
         .find(|c| c.id == Some(id))
@@ -391,6 +391,13 @@ fn timelines(events: Vec<EventRow>) -> HashMap<i64, Vec<ClaimEvent>> {
 /// The person's claims, newest first, each with its timeline; then the certificates they may
 /// still claim for (`eligible`, with the amount a claim would pay).
 pub async fn mine(portal: &Portal, user_id: i64) -> AppResult<Vec<Claim>> {
+    let mut list = made(portal, user_id).await?;
+    list.extend(claimable(portal, user_id).await?);
+    Ok(list)
+}
+
+/// The claims the person made, newest first, each with its timeline.
+pub async fn made(portal: &Portal, user_id: i64) -> AppResult<Vec<Claim>> {
     let rows: Vec<ClaimRow> = sqlx::query_as(
         "SELECT id, certificate_id, occupation, level, year, percent, amount_fen, status, reason, \
          created_at FROM subsidy_claims WHERE user_id = $1 ORDER BY id DESC",
@@ -406,7 +413,7 @@ pub async fn mine(portal: &Portal, user_id: i64) -> AppResult<Vec<Claim>> {
     .fetch_all(portal.db.pool())
     .await?;
     let mut timelines = timelines(events);
-    let mut list: Vec<Claim> = rows
+    Ok(rows
         .into_iter()
         .map(|r| Claim {
             id: Some(r.id),
@@ -421,7 +428,12 @@ pub async fn mine(portal: &Portal, user_id: i64) -> AppResult<Vec<Claim>> {
             created_at: r.created_at,
             timeline: timelines.remove(&r.id).unwrap_or_default(),
         })
-        .collect();
+        .collect())
+}
+
+/// The person's certificates without a standing claim that the rules would pay for.
+async fn claimable(portal: &Portal, user_id: i64) -> AppResult<Vec<Claim>> {
+    let mut list = Vec::new();
     let unclaimed: Vec<i64> = sqlx::query_scalar(&format!(
         "SELECT id FROM certificates c WHERE user_id = $1 AND NOT EXISTS \
          (SELECT 1 FROM subsidy_claims s WHERE s.certificate_id = c.id AND s.status IN {COUNTING}) \
@@ -447,7 +459,8 @@ pub async fn mine(portal: &Portal, user_id: i64) -> AppResult<Vec<Claim>> {
                 timeline: Vec::new(),
             }),
             Err(AppError::NotEligible(_)) => {}
-            Err(e) => return Err(e),
+            // One unreadable record must not hide the person's other claims.
+            Err(err) => tracing::error!(%err, certificate_id, "cannot decide a claim"),
         }
     }
     Ok(list)
@@ -482,40 +495,49 @@ struct QueueRow {
     amount_fen: i64,
     reason: Option<String>,
     created_at: String,
+    disputed: bool,
 }
 
-/// The most claims one page of the queue lists.
+/// The most claims the queue lists.
 pub const QUEUE_LIMIT: i64 = 200;
+/// The officer's city, and the status asked for (if any).
+const QUEUE_FILTER: &str = "s.city = $1 AND ($2 IS NULL OR s.status = $2)";
+/// Claims waiting for a step first (submitted, under review, approved to pay), then the rest.
+const QUEUE_ORDER: &str = "CASE s.status WHEN 'submitted' THEN 0 WHEN 'under_review' THEN 1 \
+    WHEN 'approved' THEN 2 ELSE 3 END";
 
-/// The officer's city's claims, oldest first (those waiting longest on top), optionally of one
-/// status. The reads are written to the audit log.
+/// The officer's city's claims (at most `QUEUE_LIMIT`), those waiting for a step first and
+/// oldest first among them, optionally of one status. The reads are written to the audit log.
 pub async fn queue(
     portal: &Portal,
     officer: &SignedIn,
     status: Option<ClaimStatus>,
 ) -> AppResult<Vec<StaffClaim>> {
     let city = city_of(officer)?;
-    let rows: Vec<QueueRow> = sqlx::query_as(
+    let rows: Vec<QueueRow> = sqlx::query_as(&format!(
         "SELECT s.id, s.user_id, s.status, u.name, u.id_sealed, k.code AS course_code, k.title, \
          k.institution, c.number, s.occupation, s.level, e.employed, s.percent, s.amount_fen, \
-         s.reason, s.created_at \
+         s.reason, s.created_at, EXISTS (SELECT 1 FROM disputes d WHERE d.kind = 'subsidy' \
+         AND d.subject_id = s.id AND d.status = 'open') AS disputed \
          FROM subsidy_claims s JOIN certificates c ON c.id = s.certificate_id \
          JOIN enrollments e ON e.id = c.enrollment_id JOIN courses k ON k.code = e.course_code \
          LEFT JOIN users u ON u.id = s.user_id \
-         WHERE s.city = $1 AND ($2 IS NULL OR s.status = $2) ORDER BY s.id LIMIT $3",
-    )
+         WHERE {QUEUE_FILTER} ORDER BY {QUEUE_ORDER}, s.id LIMIT $3"
+    ))
     .bind(city)
     .bind(status.map(ClaimStatus::code))
     .bind(QUEUE_LIMIT)
     .fetch_all(portal.db.pool())
     .await?;
-    let events: Vec<EventRow> = sqlx::query_as(
+    // The timelines of just those claims.
+    let events: Vec<EventRow> = sqlx::query_as(&format!(
         "SELECT v.claim_id, v.at, v.status, v.actor, v.reason FROM subsidy_claim_events v \
-         JOIN subsidy_claims s ON s.id = v.claim_id WHERE s.city = $1 \
-         AND ($2 IS NULL OR s.status = $2) ORDER BY v.id",
-    )
+         WHERE v.claim_id IN (SELECT s.id FROM subsidy_claims s WHERE {QUEUE_FILTER} \
+         ORDER BY {QUEUE_ORDER}, s.id LIMIT $3) ORDER BY v.id"
+    ))
     .bind(city)
     .bind(status.map(ClaimStatus::code))
+    .bind(QUEUE_LIMIT)
     .fetch_all(portal.db.pool())
     .await?;
     let mut timelines = timelines(events);
@@ -549,6 +571,7 @@ pub async fn queue(
             amount_yuan: Yuan::from_fen(r.amount_fen),
             reason: r.reason,
             created_at: r.created_at,
+            disputed: r.disputed,
             timeline: timelines.remove(&r.id).unwrap_or_default(),
         });
     }
@@ -585,12 +608,22 @@ pub async fn review(
     }
     let from = ClaimStatus::from_code(&status)
         .ok_or_else(|| AppError::Internal(format!("unknown claim status {status}")))?;
-    let to = rules::review(from, step, reason.as_deref()).map_err(|refusal| match refusal {
-        ReviewRefusal::ReasonRequired => AppError::field("reason", FieldProblem::Required),
-        ReviewRefusal::NotNow => {
+    let disputed: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM disputes WHERE kind = 'subsidy' AND subject_id = $1 AND status = 'open'",
+    )
+    .bind(claim)
+    .fetch_one(&mut *tx)
+    .await?;
+    let to = rules::review(from, step, reason.as_deref(), disputed > 0).map_err(|refusal| {
+        let conflict = |problem| {
             let mut fields = FieldErrors::default();
-            fields.add("status", FieldProblem::BadTransition);
+            fields.add("status", problem);
             AppError::Conflict(fields)
+        };
+        match refusal {
+            ReviewRefusal::ReasonRequired => AppError::field("reason", FieldProblem::Required),
+            ReviewRefusal::NotNow => conflict(FieldProblem::BadTransition),
+            ReviewRefusal::Disputed => conflict(FieldProblem::Disputed),
         }
     })?;
     let kept_reason = (to == ClaimStatus::Rejected)
