@@ -26,7 +26,9 @@ const desktop = { width: 1280, height: 800 };
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 30_000,
+  // Two cores run two browsers, the server and axe: a phone-without-JS test checks each page
+  // twice (see fixtures.mjs), so the slowest need more than 30 s under load.
+  timeout: 90_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
   workers: 2,
