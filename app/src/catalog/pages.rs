@@ -39,7 +39,7 @@ pub async fn search_courses(
 
 #[server]
 pub async fn load_course(code: String) -> Result<Course, AppError> {
-    super::service::get(&portal()?, &code).await
+    super::service::get_with_outcomes(&portal()?, &code).await
 }
 
 #[server]

@@ -189,7 +189,13 @@ pub async fn get(portal: &Portal, code: &str) -> AppResult<Course> {
         .bind(code)
         .fetch_optional(portal.db.pool())
         .await?;
-    let mut course: Course = row.ok_or(AppError::NotFound)?.try_into()?;
+    row.ok_or(AppError::NotFound)?.try_into()
+}
+
+/// One course with its published outcomes, for its public page and the open API (the
+/// enrolment and eligibility paths use `get`: they need no outcomes).
+pub async fn get_with_outcomes(portal: &Portal, code: &str) -> AppResult<Course> {
+    let mut course = get(portal, code).await?;
     course.outcomes = Some(crate::outcomes::service::of_course(portal, code).await?);
     Ok(course)
 }

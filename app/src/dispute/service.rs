@@ -2,10 +2,11 @@
 //! is "not found"); an HR officer sees and resolves those of their own city only.
 
 use super::{Dispute, DisputeKind, MAX_NOTE_CHARS};
-use crate::accounts::{Role, SignedIn};
+use crate::accounts::SignedIn;
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
 use crate::portal::Portal;
 use crate::reference::Enumeration;
+use crate::subsidy::service::city_of;
 use chrono::Utc;
 
 fn text(note: Option<&str>) -> Option<String> {
@@ -149,13 +150,6 @@ pub async fn mine(portal: &Portal, user_id: i64) -> AppResult<Vec<Dispute>> {
             .fetch_all(portal.db.pool())
             .await?;
     rows.into_iter().map(|r| r.dispute(false)).collect()
-}
-
-fn city_of(officer: &SignedIn) -> AppResult<&str> {
-    match (officer.role, officer.scope.as_deref()) {
-        (Role::HrOfficer, Some(city)) => Ok(city),
-        _ => Err(AppError::Forbidden),
-    }
 }
 
 /// The disputes of the officer's city, open ones first, oldest first. The read is written to

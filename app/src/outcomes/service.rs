@@ -48,8 +48,9 @@ pub async fn of_course(portal: &Portal, code: &str) -> AppResult<Outcomes> {
 /// (see the module's privacy note).
 pub async fn of_institution(portal: &Portal, code: &str) -> AppResult<Outcomes> {
     let filter = format!(
-        "k.institution_code = $1 AND e.course_code IN (SELECT course_code FROM enrollments \
-         WHERE status IN {ADMITTED} GROUP BY course_code HAVING COUNT(*) >= {})",
+        "k.institution_code = $1 AND e.course_code IN (SELECT a.course_code FROM enrollments a \
+         JOIN courses c ON c.code = a.course_code WHERE c.institution_code = $1 \
+         AND a.status IN {ADMITTED} GROUP BY a.course_code HAVING COUNT(*) >= {})",
         super::MIN_PEOPLE
     );
     Ok(Outcomes::publish(counts(portal, &filter, code).await?))

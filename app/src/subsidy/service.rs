@@ -470,7 +470,8 @@ async fn claimable(portal: &Portal, user_id: i64) -> AppResult<Vec<Claim>> {
 // The HR officer's review. Role is checked at the door; scope here: an officer sees and acts on
 // the claims of their own city only (another city's claim is 404, never shown).
 
-fn city_of(officer: &SignedIn) -> AppResult<&str> {
+/// The city an HR officer works for (their scope); any other role is refused.
+pub(crate) fn city_of(officer: &SignedIn) -> AppResult<&str> {
     match (officer.role, officer.scope.as_deref()) {
         (Role::HrOfficer, Some(city)) => Ok(city),
         _ => Err(AppError::Forbidden),

@@ -278,7 +278,9 @@ async fn get_course(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Json<Course>, ApiError> {
-    Ok(Json(service::get(&state.portal, &code).await?))
+    Ok(Json(
+        service::get_with_outcomes(&state.portal, &code).await?,
+    ))
 }
 
 /// Training institutions with courses in the catalogue.
