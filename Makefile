@@ -17,7 +17,7 @@ DATABASE_URL ?= sqlite://data/peixun.db
 export LEPTOS_OUTPUT_NAME := peixun
 
 .PHONY: build run test deps deps-rust deps-npm deps-browser deps-tools server wasm site \
-        fmt lint unit e2e api-fuzz size bench clean
+        fmt lint unit unit-postgres e2e lighthouse api-fuzz size bench bench-postgres clean
 
 # ---------------------------------------------------------------- tools (installed once)
 deps: deps-rust deps-npm deps-tools
@@ -93,8 +93,18 @@ lint: deps-rust
 unit:
 	$(CARGO) test --workspace
 
+# The integration suite (server/tests) again on PostgreSQL: the machine's, or a throwaway
+# cluster (see .ci/with-postgres). PEIXUN_TEST_POSTGRES=postgres://USER@HOST:PORT picks another.
+unit-postgres:
+	.ci/with-postgres $(CARGO) test --workspace --test '*'
+
 e2e: deps-npm deps-browser
 	cd end2end && npx playwright test
+
+# Lighthouse (mobile) on the home, catalogue and course pages of the last `make build`; fails
+# under the budget (LIGHTHOUSE_MIN_PERFORMANCE, default 95; LIGHTHOUSE_MIN_ACCESSIBILITY, 100).
+lighthouse: deps-npm deps-browser
+	CHROME_PATH=/usr/bin/chromium node end2end/lighthouse.mjs
 
 # Bad input against the open API (schemathesis from PyPI, in its own venv under target/).
 api-fuzz:
@@ -108,7 +118,7 @@ size:
 	printf '%-44s %10s %10s\n' "JS + WASM total" \
 	  "$$(cat $(PKG)/*.wasm $(PKG)/*.js | wc -c)" "$$(cat $(PKG)/*.wasm.br $(PKG)/*.js.br | wc -c)"
 
-test: deps deps-browser fmt lint unit build e2e api-fuzz size
+test: deps deps-browser fmt lint unit unit-postgres build e2e lighthouse api-fuzz size
 
 # Benchmarks (not part of `make test`): the catalogue import, in-process search percentiles
 # and HTTP load against /healthz as the baseline, in one run; then criterion's view.
@@ -116,6 +126,13 @@ bench: server
 	command -v wrk >/dev/null || { echo "== installing wrk"; $(call APT_INSTALL,wrk); }
 	$(CARGO) run --release -p peixun-bench --bin catalog-bench -- $(BENCH_ITEMS) $(BENCH_SECONDS)
 	$(CARGO) run --release -p peixun-bench --bin enrol-bench -- $(BENCH_PEOPLE) $(BENCH_CAPACITY)
+
+# The same two benchmarks with the portal on PostgreSQL (the machine's, or a throwaway cluster).
+bench-postgres: server
+	command -v wrk >/dev/null || { echo "== installing wrk"; $(call APT_INSTALL,wrk); }
+	.ci/with-postgres bash -c 'export BENCH_POSTGRES=$$PEIXUN_TEST_POSTGRES; \
+	  $(CARGO) run --release -p peixun-bench --bin catalog-bench -- $(BENCH_ITEMS) $(BENCH_SECONDS) && \
+	  $(CARGO) run --release -p peixun-bench --bin enrol-bench -- $(BENCH_PEOPLE) $(BENCH_CAPACITY)'
 
 BENCH_ITEMS ?= 100000
 BENCH_SECONDS ?= 10

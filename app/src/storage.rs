@@ -1,9 +1,12 @@
-//! The database: an embedded SQLite file by default. Every command that opens it applies the
-//! pending migrations first, so a new, empty file is ready to use.
+//! The database: an embedded SQLite file by default, PostgreSQL for many instances on one
+//! database. Both are reached through sqlx's `Any` driver with the same queries (written in
+//! the SQL both understand: `$n` parameters, integers for flags, sums cast to BIGINT); each has
+//! its own migrations folder with the same tables. Every command that opens the database
+//! applies the pending migrations first, so a new, empty database is ready to use.
 
 use crate::error::AppError;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -12,7 +15,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/peixun.db";
 
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
-    #[error("unsupported database URL (expected sqlite://PATH): {0}")]
+    #[error("unsupported database URL (expected sqlite://PATH or postgres://…): {0}")]
     UnsupportedUrl(String),
     #[error("cannot create the database folder {path}: {source}")]
     Folder {
@@ -25,24 +28,59 @@ pub enum OpenError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+/// Which database a `Db` talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+/// A connection taken from the pool (or a transaction's, through `&mut *tx`).
+pub type Conn = sqlx::AnyConnection;
+
 /// A write transaction (see `Db::write_tx`).
-pub type WriteTx = sqlx::Transaction<'static, sqlx::Sqlite>;
+pub type WriteTx = sqlx::Transaction<'static, sqlx::Any>;
 
 /// A handle on the database, cheap to clone (a connection pool).
 #[derive(Clone, Debug)]
 pub struct Db {
-    pool: SqlitePool,
+    pool: AnyPool,
+    backend: Backend,
 }
 
+/// The PostgreSQL advisory lock every write transaction holds (see `Db::write_tx`); the
+/// number is arbitrary, only Peixun uses it.
+const WRITE_LOCK: i64 = 0x7065_6978_756e; // "peixun"
+
 impl Db {
-    /// Opens (creating it and its folder if needed) and migrates the database at `url`.
+    /// Opens (creating a SQLite file and its folder if needed) and migrates the database at
+    /// `url`: `sqlite://PATH` or `postgres://USER@HOST:PORT/NAME`.
     pub async fn open(url: &str) -> Result<Db, OpenError> {
-        let Some(path) = url
+        sqlx::any::install_default_drivers();
+        match Backend::of_url(url) {
+            Some(Backend::Sqlite) => Self::open_sqlite(url).await,
+            Some(Backend::Postgres) => Self::open_postgres(url).await,
+            None => Err(OpenError::UnsupportedUrl(url.to_string())),
+        }
+    }
+
+    async fn open_sqlite(url: &str) -> Result<Db, OpenError> {
+        let path = url
             .strip_prefix("sqlite://")
             .or_else(|| url.strip_prefix("sqlite:"))
-        else {
-            return Err(OpenError::UnsupportedUrl(url.to_string()));
-        };
+            .unwrap_or_default();
         let file = path.split('?').next().unwrap_or_default();
         if file.is_empty() {
             return Err(OpenError::UnsupportedUrl(url.to_string()));
@@ -56,39 +94,96 @@ impl Db {
                 source,
             })?;
         }
-        // WAL lets readers work while one writer commits; synchronous=FULL makes every
-        // acknowledged commit survive a power cut (an enrolment must never be lost).
-        let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
+        let options = AnyConnectOptions::from_str(&format!("sqlite://{file}?mode=rwc"))?
+            .disable_statement_logging();
+        let pool = AnyPoolOptions::new()
             .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    // WAL lets readers work while one writer commits; synchronous=FULL makes
+                    // every acknowledged commit survive a power cut (an enrolment must never
+                    // be lost); a writer waits up to 10 s for another to finish.
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                    )
+                    .await?;
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(Db {
+            pool,
+            backend: Backend::Sqlite,
+        })
+    }
+
+    async fn open_postgres(url: &str) -> Result<Db, OpenError> {
+        let options = AnyConnectOptions::from_str(url)?.disable_statement_logging();
+        let pool = AnyPoolOptions::new()
+            .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Db { pool })
+        // Instances starting together: the migrator takes its own advisory lock, so only one
+        // applies a migration and the others wait and find it done.
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(Db {
+            pool,
+            backend: Backend::Postgres,
+        })
     }
 
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
 
-    /// A transaction that writes. It takes SQLite's single write lock with its first statement
-    /// (`BEGIN IMMEDIATE`), waiting up to the busy timeout for another writer to finish. A
-    /// plain (deferred) transaction that reads first and writes later would instead fail at
-    /// once with "database is locked" whenever another writer committed in between: every
-    /// transaction that writes must start here.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A sub-select of the strings in the JSON array bound at `$n`, for `column IN (…)`: one
+    /// statement for any number of values, so it is prepared once.
+    pub fn json_strings(&self, n: usize) -> String {
+        match self.backend {
+            Backend::Sqlite => format!("SELECT value FROM json_each(${n})"),
+            Backend::Postgres => format!("SELECT json_array_elements_text(CAST(${n} AS json))"),
+        }
+    }
+
+    /// A transaction that writes. Writers take turns, on both backends, so that a rule that
+    /// reads before it writes (a seat left, the person's yearly subsidy cap, one claim per
+    /// certificate) sees every earlier write and no other writer can slip in between; readers
+    /// never wait.
+    ///
+    /// - SQLite: the file's single write lock, taken by the first statement
+    ///   (`BEGIN IMMEDIATE`), waiting up to the busy timeout. A plain (deferred) transaction
+    ///   that reads first and writes later would instead fail with "database is locked"
+    ///   whenever another writer committed in between.
+    /// - PostgreSQL: a transaction-scoped advisory lock, the same for every instance on the
+    ///   database, released by commit or rollback (also when the instance dies).
+    ///
+    /// Every transaction that writes must start here.
     pub async fn write_tx(&self) -> Result<WriteTx, sqlx::Error> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(WRITE_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(tx)
+            }
+        }
     }
 
     /// True when the database answers a trivial query.
     pub async fn is_healthy(&self) -> bool {
-        sqlx::query_scalar::<_, i64>("SELECT 1")
+        sqlx::query_scalar::<_, i64>("SELECT CAST(1 AS BIGINT)")
             .fetch_one(&self.pool)
             .await
             .is_ok()

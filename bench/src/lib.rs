@@ -994,6 +994,40 @@ pub fn parse_all(bytes: &[u8]) -> Vec<app::catalog::import::CatalogItem> {
     items
 }
 
+/// The database a benchmark runs on: a fresh SQLite file in `dir`, or — when `BENCH_POSTGRES`
+/// names a PostgreSQL server (`postgres://USER@HOST:PORT`) — a fresh database `peixun_bench_NAME`
+/// there (dropped first if a previous run left it).
+pub async fn bench_database(name: &str, dir: &std::path::Path) -> Result<String, String> {
+    use sqlx::{Connection, Executor};
+    let Some(base) = std::env::var("BENCH_POSTGRES")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+    else {
+        return Ok(format!(
+            "sqlite://{}",
+            dir.join(format!("{name}.db")).display()
+        ));
+    };
+    let base = base.trim().trim_end_matches('/');
+    let db = format!("peixun_bench_{name}");
+    let mut conn = sqlx::PgConnection::connect(&format!("{base}/postgres"))
+        .await
+        .map_err(|e| format!("BENCH_POSTGRES={base}: {e}"))?;
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
+        format!("CREATE DATABASE {db}"),
+    ] {
+        conn.execute(sql.as_str())
+            .await
+            .map_err(|e| format!("{sql}: {e}"))?;
+    }
+    Ok(format!("{base}/{db}"))
+}
+
+/// The key every benchmark server holds (PostgreSQL has no key file beside the database).
+pub const BENCH_KEY: &str =
+    "BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2Nzg5Ojs8PT4/QEFCQ0RFRg==";
+
 /// The release `peixun` serving a database for an HTTP benchmark (`PEIXUN_BIN` names another
 /// binary); stopped when dropped.
 pub struct ServerUnderTest {
@@ -1013,6 +1047,7 @@ impl ServerUnderTest {
                 database_url,
             ])
             .env("PEIXUN_LOG", "warn")
+            .env("PEIXUN_SECRET_KEY", BENCH_KEY)
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::inherit())
             .spawn()

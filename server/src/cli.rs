@@ -7,7 +7,7 @@ use app::catalog::import::{self, FileKind};
 use app::catalog::service::{self, ImportError, ImportOptions, ImportReport};
 use app::i18n::Locale;
 use app::portal::{Portal, Settings};
-use app::storage::DEFAULT_DATABASE_URL;
+use app::storage::{Backend, DEFAULT_DATABASE_URL};
 use clap::{Args, Parser, Subcommand};
 use leptos_i18n::td_string;
 use std::net::SocketAddr;
@@ -126,7 +126,7 @@ struct CreateUserArgs {
 
 #[derive(Debug, Args)]
 struct DatabaseArgs {
-    /// Database to use: sqlite://PATH (created when missing).
+    /// Database to use: sqlite://PATH (created when missing) or postgres://USER@HOST:PORT/NAME.
     #[arg(long, env = "PEIXUN_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     database_url: String,
     /// File holding the key that encrypts personal data (created when missing). Default: the
@@ -136,18 +136,31 @@ struct DatabaseArgs {
 }
 
 impl DatabaseArgs {
-    fn key_file(&self) -> PathBuf {
-        self.key_file.clone().unwrap_or_else(|| {
-            let path = self
-                .database_url
-                .trim_start_matches("sqlite://")
-                .trim_start_matches("sqlite:");
-            let file = path.split('?').next().unwrap_or_default();
-            std::path::Path::new(file)
-                .parent()
-                .unwrap_or(std::path::Path::new("."))
-                .join("peixun.key")
-        })
+    /// The key file: as given, or `peixun.key` beside a SQLite file. A PostgreSQL database is
+    /// shared by instances on many machines, which must all hold the same key: it is never
+    /// made up on the spot.
+    fn key_file(&self) -> Result<PathBuf, String> {
+        if let Some(file) = &self.key_file {
+            return Ok(file.clone());
+        }
+        match Backend::of_url(&self.database_url) {
+            Some(Backend::Postgres) => Err(
+                "PostgreSQL: give every instance the same key, with --key-file (PEIXUN_KEY_FILE) \
+                 or PEIXUN_SECRET_KEY (使用 PostgreSQL 时，所有实例须使用同一密钥)"
+                    .to_string(),
+            ),
+            _ => {
+                let path = self
+                    .database_url
+                    .trim_start_matches("sqlite://")
+                    .trim_start_matches("sqlite:");
+                let file = path.split('?').next().unwrap_or_default();
+                Ok(std::path::Path::new(file)
+                    .parent()
+                    .unwrap_or(std::path::Path::new("."))
+                    .join("peixun.key"))
+            }
+        }
     }
 
     fn vault(&self) -> Result<Vault, String> {
@@ -155,7 +168,7 @@ impl DatabaseArgs {
             Ok(key) if !key.is_empty() => {
                 Vault::from_base64(&key).map_err(|e| format!("PEIXUN_SECRET_KEY: {e}"))
             }
-            _ => Vault::load_or_create(&self.key_file()).map_err(|e| e.to_string()),
+            _ => Vault::load_or_create(&self.key_file()?).map_err(|e| e.to_string()),
         }
     }
 }

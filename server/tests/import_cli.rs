@@ -10,7 +10,7 @@ fn text(bytes: &[u8]) -> String {
 }
 
 async fn count(db: &str) -> i64 {
-    let pool = sqlx::SqlitePool::connect(db).await.unwrap();
+    let pool = common::pool(db).await;
     let n = sqlx::query_scalar("SELECT COUNT(*) FROM courses")
         .fetch_one(&pool)
         .await

@@ -80,7 +80,8 @@ async fn feed_server() -> String {
 async fn sync(url: &str, db: &str, extra: &[&str]) -> (bool, String, String) {
     let mut cmd = tokio::process::Command::new(common::BIN);
     cmd.args(["sync-catalog", url, "--database-url", db])
-        .args(extra);
+        .args(extra)
+        .envs(common::shared_key());
     let out = cmd.output().await.unwrap();
     (
         out.status.success(),

@@ -15,7 +15,6 @@ use crate::reference::{
 use crate::storage::Db;
 use chrono::NaiveDate;
 use serde::Serialize;
-use sqlx::{QueryBuilder, Sqlite};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -52,7 +51,8 @@ struct CourseColumns {
     address: String,
     contact_phone: Option<String>,
     description: Option<String>,
-    demo: bool,
+    /// 1 for the demo catalogue (flags are integers on both backends).
+    demo: i64,
 }
 
 const COLUMN_LIST: &str = "code, title, occupation, occupation_code, industry, city, district, \
@@ -129,7 +129,7 @@ impl CourseColumns {
             address: item.address.clone(),
             contact_phone: item.contact_phone.clone(),
             description: item.description.clone(),
-            demo,
+            demo: i64::from(demo),
         }
     }
 }
@@ -176,7 +176,7 @@ impl TryFrom<CourseRow> for Course {
             address: c.address,
             contact_phone: c.contact_phone,
             description: c.description,
-            demo: c.demo,
+            demo: c.demo != 0,
             outcomes: None,
         })
     }
@@ -411,10 +411,10 @@ async fn read_seats(db: &Db, codes: &[&str]) -> AppResult<HashMap<String, u32>> 
     }
     // One statement for any number of codes (a JSON array), so it is prepared once.
     let list = serde_json::to_string(codes).map_err(|e| AppError::Internal(e.to_string()))?;
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT code, capacity - seats_taken FROM courses \
-         WHERE code IN (SELECT value FROM json_each($1))",
-    )
+    let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
+        "SELECT code, capacity - seats_taken FROM courses WHERE code IN ({})",
+        db.json_strings(1)
+    ))
     .bind(list)
     .fetch_all(db.pool())
     .await?;
@@ -475,30 +475,34 @@ pub async fn institutions(
     page: u32,
     per_page: u32,
 ) -> AppResult<InstitutionList> {
-    let filter = |qb: &mut QueryBuilder<'_, Sqlite>| {
-        if !cities.is_empty() {
-            qb.push(" WHERE city IN (");
-            let mut list = qb.separated(", ");
-            for c in cities {
-                list.push_bind(c.code());
-            }
-            qb.push(")");
-        }
+    // `$n` written out: sqlx's QueryBuilder writes `?`, which PostgreSQL does not take.
+    let filter = if cities.is_empty() {
+        String::new()
+    } else {
+        let marks: Vec<String> = (1..=cities.len()).map(|i| format!("${i}")).collect();
+        format!(" WHERE city IN ({})", marks.join(", "))
     };
-    let mut qb =
-        QueryBuilder::<Sqlite>::new("SELECT COUNT(DISTINCT institution_code) FROM courses");
-    filter(&mut qb);
-    let total: i64 = qb.build_query_scalar().fetch_one(portal.db.pool()).await?;
-    let mut qb = QueryBuilder::<Sqlite>::new(
-        "SELECT institution_code AS code, MAX(institution) AS name, MIN(city) AS city, COUNT(*) AS courses FROM courses",
+    let sql = format!("SELECT COUNT(DISTINCT institution_code) FROM courses{filter}");
+    let mut count = sqlx::query_scalar(&sql);
+    for c in cities {
+        count = count.bind(c.code());
+    }
+    let total: i64 = count.fetch_one(portal.db.pool()).await?;
+    let (limit, offset) = (cities.len() + 1, cities.len() + 2);
+    let sql = format!(
+        "SELECT institution_code AS code, MAX(institution) AS name, MIN(city) AS city, \
+         COUNT(*) AS courses FROM courses{filter} GROUP BY institution_code \
+         ORDER BY name, code LIMIT ${limit} OFFSET ${offset}"
     );
-    filter(&mut qb);
-    qb.push(" GROUP BY institution_code ORDER BY name, code LIMIT ")
-        .push_bind(i64::from(per_page))
-        .push(" OFFSET ")
-        .push_bind(i64::from(page.saturating_sub(1)) * i64::from(per_page));
-    let mut items: Vec<InstitutionSummary> =
-        qb.build_query_as().fetch_all(portal.db.pool()).await?;
+    let mut list = sqlx::query_as(&sql);
+    for c in cities {
+        list = list.bind(c.code());
+    }
+    let mut items: Vec<InstitutionSummary> = list
+        .bind(i64::from(per_page))
+        .bind(i64::from(page.saturating_sub(1)) * i64::from(per_page))
+        .fetch_all(portal.db.pool())
+        .await?;
     for item in &mut items {
         item.outcomes = crate::outcomes::service::of_institution(portal, &item.code).await?;
     }
@@ -659,7 +663,7 @@ pub async fn import(
 }
 
 async fn write_course(
-    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     c: &CourseColumns,
     now: &str,
     update: bool,

@@ -2,9 +2,10 @@
 //! the inbox, and the institution's console. Pages, the JSON API and the CLI call these.
 //!
 //! **How a seat is never sold twice.** Every change that takes or frees a seat runs in one
-//! write transaction opened with `BEGIN IMMEDIATE` (`write_tx`): SQLite grants its single write
-//! lock before the transaction reads anything, so two enrolments never interleave; the second
-//! waits (busy timeout) and then sees the first one's result. Inside, a seat is taken only by
+//! write transaction (`Db::write_tx`) whose writer lock is taken before it reads anything —
+//! SQLite's single write lock (`BEGIN IMMEDIATE`), or on PostgreSQL an advisory lock shared by
+//! every instance — so two enrolments never interleave, whichever instances they reach; the
+//! second waits and then sees the first one's result. Inside, a seat is taken only by
 //! the conditional `UPDATE courses SET seats_taken = seats_taken + 1 WHERE … seats_taken <
 //! capacity`; when it changes no row the class is full and the person joins the waiting list.
 //! The CHECK on `courses.seats_taken` and the partial unique index `enrollments_one_active`
@@ -23,10 +24,9 @@ use crate::clock::today;
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
 use crate::identity::{mask_id, mask_phone};
 use crate::portal::Portal;
-use crate::storage::WriteTx;
+use crate::storage::{Conn, WriteTx};
 use crate::subsidy::rules::History;
 use chrono::{NaiveDate, Utc};
-use sqlx::SqliteConnection;
 use std::collections::HashMap;
 
 /// The longest reason or employer name kept.
@@ -58,11 +58,7 @@ fn status_of(code: &str) -> AppResult<Status> {
 }
 
 /// What the rules need to know of a signed-in person, read inside `conn`'s transaction.
-async fn applicant_in(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    course: &str,
-) -> AppResult<Applicant> {
+async fn applicant_in(conn: &mut Conn, user_id: i64, course: &str) -> AppResult<Applicant> {
     let (groups, birth): (String, Option<String>) =
         sqlx::query_as("SELECT groups, birth_date FROM users WHERE id = $1")
             .bind(user_id)
@@ -70,7 +66,7 @@ async fn applicant_in(
             .await?
             .ok_or(AppError::Unauthorized)?;
     let (active, here): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), COALESCE(SUM(course_code = $2), 0) FROM enrollments \
+        "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN course_code = $2 THEN 1 ELSE 0 END), 0) AS BIGINT) FROM enrollments \
          WHERE user_id = $1 AND status IN ('applied', 'approved', 'waitlisted', 'in_training')",
     )
     .bind(user_id)
@@ -112,7 +108,7 @@ pub async fn assess(
 }
 
 async fn record(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     enrollment: i64,
     status: Status,
     actor: ActorKind,
@@ -136,7 +132,7 @@ async fn record(
 
 /// Tells the person (when the account still exists) that their enrolment changed.
 async fn notify(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user: Option<i64>,
     enrollment: i64,
     status: Status,
@@ -162,7 +158,7 @@ async fn notify(
 /// status; the words are chosen when the inbox is read (`super::notification_text`).
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn notify_of(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user: Option<i64>,
     kind: &str,
     subject: i64,
@@ -183,7 +179,7 @@ pub(crate) async fn notify_of(
     .bind(status)
     .bind(title)
     .bind(reason)
-    .bind(position)
+    .bind(position.map(i64::from))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -191,7 +187,7 @@ pub(crate) async fn notify_of(
 
 /// Takes one seat of `course` if one is free. This conditional update is the only place a
 /// seat is taken.
-async fn take_seat(conn: &mut SqliteConnection, course: &str) -> AppResult<bool> {
+async fn take_seat(conn: &mut Conn, course: &str) -> AppResult<bool> {
     let done = sqlx::query(
         "UPDATE courses SET seats_taken = seats_taken + 1 \
          WHERE code = $1 AND seats_taken < capacity",
@@ -203,12 +199,7 @@ async fn take_seat(conn: &mut SqliteConnection, course: &str) -> AppResult<bool>
 }
 
 /// Gives a seat back and, before the class starts, hands it to the head of the waiting list.
-async fn free_seat(
-    conn: &mut SqliteConnection,
-    course: &str,
-    title: &str,
-    start: NaiveDate,
-) -> AppResult<()> {
+async fn free_seat(conn: &mut Conn, course: &str, title: &str, start: NaiveDate) -> AppResult<()> {
     sqlx::query(
         "UPDATE courses SET seats_taken = seats_taken - 1 WHERE code = $1 AND seats_taken > 0",
     )
@@ -241,7 +232,7 @@ async fn free_seat(
     Ok(())
 }
 
-async fn position_of(conn: &mut SqliteConnection, course: &str, id: i64) -> AppResult<u32> {
+async fn position_of(conn: &mut Conn, course: &str, id: i64) -> AppResult<u32> {
     let (n,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM enrollments WHERE course_code = $1 AND status = 'waitlisted' AND id <= $2",
     )
@@ -329,7 +320,7 @@ struct EnrollmentRow {
     start_date: String,
 }
 
-async fn load_row(conn: &mut SqliteConnection, id: i64) -> AppResult<EnrollmentRow> {
+async fn load_row(conn: &mut Conn, id: i64) -> AppResult<EnrollmentRow> {
     sqlx::query_as(
         "SELECT e.id, e.user_id, e.course_code, e.status, e.holds_seat, c.title, \
          c.institution_code, c.city, c.start_date \
@@ -342,7 +333,7 @@ async fn load_row(conn: &mut SqliteConnection, id: i64) -> AppResult<EnrollmentR
 }
 
 async fn set_status(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     row: &EnrollmentRow,
     to: Status,
     holds_seat: bool,
@@ -403,7 +394,7 @@ pub async fn cancel(portal: &Portal, user_id: i64, id: i64) -> AppResult<Enrollm
 
 /// Ends every active enrolment of a person whose account is being deleted (inside the
 /// deletion's transaction), giving their seats to the waiting lists.
-pub(crate) async fn withdraw_all(conn: &mut SqliteConnection, user_id: i64) -> AppResult<()> {
+pub(crate) async fn withdraw_all(conn: &mut Conn, user_id: i64) -> AppResult<()> {
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM enrollments WHERE user_id = $1 \
          AND status IN ('applied', 'approved', 'waitlisted', 'in_training')",
@@ -454,7 +445,7 @@ pub async fn mine(portal: &Portal, user_id: i64) -> AppResult<Vec<Enrollment>> {
     let rows: Vec<MineRow> = sqlx::query_as(
         "SELECT e.id, e.course_code, c.title, c.institution, c.start_date, c.end_date, e.status, \
          e.reason, e.created_at, \
-         COALESCE((SELECT SUM(hours) FROM attendance a WHERE a.enrollment_id = e.id), 0) AS hours, \
+         CAST(COALESCE((SELECT SUM(hours) FROM attendance a WHERE a.enrollment_id = e.id), 0) AS BIGINT) AS hours, \
          CASE WHEN e.status = 'waitlisted' THEN (SELECT COUNT(*) FROM enrollments w \
               WHERE w.course_code = e.course_code AND w.status = 'waitlisted' AND w.id <= e.id) END AS position \
          FROM enrollments e JOIN courses c ON c.code = e.course_code \
@@ -639,10 +630,11 @@ fn count(n: i64) -> u32 {
 async fn summaries(portal: &Portal, rows: Vec<ClassRow>) -> AppResult<Vec<ClassSummary>> {
     let codes: Vec<&str> = rows.iter().map(|r| r.code.as_str()).collect();
     let list = serde_json::to_string(&codes).map_err(|e| AppError::Internal(e.to_string()))?;
-    let counts: Vec<(String, String, i64)> = sqlx::query_as(
+    let counts: Vec<(String, String, i64)> = sqlx::query_as(&format!(
         "SELECT course_code, status, COUNT(*) FROM enrollments \
-         WHERE course_code IN (SELECT value FROM json_each($1)) GROUP BY course_code, status",
-    )
+         WHERE course_code IN ({}) GROUP BY course_code, status",
+        portal.db.json_strings(1)
+    ))
     .bind(list)
     .fetch_all(portal.db.pool())
     .await?;
@@ -721,7 +713,7 @@ pub async fn roster(portal: &Portal, staff: &SignedIn, code: &str) -> AppResult<
     }
     let rows: Vec<RosterRow> = sqlx::query_as(
         "SELECT e.id, e.user_id, u.name, u.id_sealed, u.phone_sealed, e.status, e.reason, \
-         COALESCE((SELECT SUM(hours) FROM attendance a WHERE a.enrollment_id = e.id), 0) AS hours, \
+         CAST(COALESCE((SELECT SUM(hours) FROM attendance a WHERE a.enrollment_id = e.id), 0) AS BIGINT) AS hours, \
          e.employed, e.employer, e.employed_since \
          FROM enrollments e LEFT JOIN users u ON u.id = e.user_id \
          WHERE e.course_code = $1 \

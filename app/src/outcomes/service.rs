@@ -11,15 +11,15 @@ const ADMITTED: &str = "('approved', 'in_training', 'completed', 'dropped')";
 async fn counts(portal: &Portal, filter: &str, value: &str) -> AppResult<Counts> {
     let sql = format!(
         "SELECT \
-           COALESCE(SUM(CASE WHEN e.status IN {ADMITTED} THEN 1 ELSE 0 END), 0), \
-           COALESCE(SUM(CASE WHEN e.status IN ('completed', 'dropped') THEN 1 ELSE 0 END), 0), \
-           COALESCE(SUM(CASE WHEN e.status = 'completed' THEN 1 ELSE 0 END), 0), \
-           COALESCE(SUM(CASE WHEN e.status = 'completed' AND EXISTS \
-             (SELECT 1 FROM certificates c WHERE c.enrollment_id = e.id) THEN 1 ELSE 0 END), 0), \
-           COALESCE(SUM(CASE WHEN e.status = 'completed' AND e.employed = 1 THEN 1 ELSE 0 END), 0), \
-           COALESCE(SUM(CASE WHEN e.status = 'completed' AND EXISTS \
+           CAST(COALESCE(SUM(CASE WHEN e.status IN {ADMITTED} THEN 1 ELSE 0 END), 0) AS BIGINT), \
+           CAST(COALESCE(SUM(CASE WHEN e.status IN ('completed', 'dropped') THEN 1 ELSE 0 END), 0) AS BIGINT), \
+           CAST(COALESCE(SUM(CASE WHEN e.status = 'completed' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+           CAST(COALESCE(SUM(CASE WHEN e.status = 'completed' AND EXISTS \
+             (SELECT 1 FROM certificates c WHERE c.enrollment_id = e.id) THEN 1 ELSE 0 END), 0) AS BIGINT), \
+           CAST(COALESCE(SUM(CASE WHEN e.status = 'completed' AND e.employed = 1 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+           CAST(COALESCE(SUM(CASE WHEN e.status = 'completed' AND EXISTS \
              (SELECT 1 FROM certificates c JOIN subsidy_claims s ON s.certificate_id = c.id \
-              WHERE c.enrollment_id = e.id AND s.status = 'paid') THEN 1 ELSE 0 END), 0) \
+              WHERE c.enrollment_id = e.id AND s.status = 'paid') THEN 1 ELSE 0 END), 0) AS BIGINT) \
          FROM enrollments e JOIN courses k ON k.code = e.course_code WHERE {filter}"
     );
     let row: (i64, i64, i64, i64, i64, i64) = sqlx::query_as(&sql)

@@ -10,8 +10,8 @@ use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
 use crate::money::Yuan;
 use crate::portal::Portal;
 use crate::reference::{CertificateType, City, Enumeration, Group, Level};
+use crate::storage::Conn;
 use chrono::{Datelike, NaiveDate, Utc};
-use sqlx::SqliteConnection;
 use std::collections::HashMap;
 
 /// Claims that count: every status but rejected.
@@ -20,7 +20,7 @@ const COUNTING: &str = "('submitted', 'under_review', 'approved', 'paid')";
 /// The person's history: claims counted this year, occupations and levels claimed, and the
 /// certificates held (`except` one: the certificate being claimed).
 async fn history(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     year: i32,
     except: Option<i64>,
@@ -103,7 +103,7 @@ pub async fn policies(portal: &Portal) -> AppResult<Policies> {
     })
 }
 
-async fn policy_in(conn: &mut SqliteConnection, city: City) -> AppResult<Policy> {
+async fn policy_in(conn: &mut Conn, city: City) -> AppResult<Policy> {
     let row: Option<PolicyRow> = sqlx::query_as("SELECT * FROM subsidy_policies WHERE city = $1")
         .bind(city.code())
         .fetch_optional(&mut *conn)
@@ -192,11 +192,7 @@ struct Decided {
 /// history rules refuse; the amount follows the outcome (certificate and job, certificate
 /// only, special ability) plus the living allowance. Another person's certificate is "not
 /// found".
-async fn decide(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    certificate_id: i64,
-) -> AppResult<Decided> {
+async fn decide(conn: &mut Conn, user_id: i64, certificate_id: i64) -> AppResult<Decided> {
     let row: ClaimedCertificate = sqlx::query_as(
         "SELECT c.user_id, c.certificate_type, c.occupation, c.level, c.issued_on, k.city, \
          k.subsidy_fen, k.hours, e.employed, u.groups \
@@ -252,7 +248,7 @@ async fn decide(
     })
 }
 
-async fn claimed(conn: &mut SqliteConnection, certificate_id: i64) -> AppResult<bool> {
+async fn claimed(conn: &mut Conn, certificate_id: i64) -> AppResult<bool> {
     let open: i64 = sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM subsidy_claims WHERE certificate_id = $1 AND status IN {COUNTING}"
     ))
@@ -264,7 +260,7 @@ async fn claimed(conn: &mut SqliteConnection, certificate_id: i64) -> AppResult<
 
 /// Writes a step of a claim's timeline and tells the claimant in their inbox.
 async fn record_step(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     claim: i64,
     claimant: Option<i64>,
     status: ClaimStatus,
@@ -496,7 +492,8 @@ struct QueueRow {
     amount_fen: i64,
     reason: Option<String>,
     created_at: String,
-    disputed: bool,
+    /// 1 while the claimant's dispute of the claim is open.
+    disputed: i64,
 }
 
 /// The most claims the queue lists.
@@ -518,8 +515,8 @@ pub async fn queue(
     let rows: Vec<QueueRow> = sqlx::query_as(&format!(
         "SELECT s.id, s.user_id, s.status, u.name, u.id_sealed, k.code AS course_code, k.title, \
          k.institution, c.number, s.occupation, s.level, e.employed, s.percent, s.amount_fen, \
-         s.reason, s.created_at, EXISTS (SELECT 1 FROM disputes d WHERE d.kind = 'subsidy' \
-         AND d.subject_id = s.id AND d.status = 'open') AS disputed \
+         s.reason, s.created_at, CASE WHEN EXISTS (SELECT 1 FROM disputes d WHERE d.kind = 'subsidy' \
+         AND d.subject_id = s.id AND d.status = 'open') THEN 1 ELSE 0 END AS disputed \
          FROM subsidy_claims s JOIN certificates c ON c.id = s.certificate_id \
          JOIN enrollments e ON e.id = c.enrollment_id JOIN courses k ON k.code = e.course_code \
          LEFT JOIN users u ON u.id = s.user_id \
@@ -572,7 +569,7 @@ pub async fn queue(
             amount_yuan: Yuan::from_fen(r.amount_fen),
             reason: r.reason,
             created_at: r.created_at,
-            disputed: r.disputed,
+            disputed: r.disputed != 0,
             timeline: timelines.remove(&r.id).unwrap_or_default(),
         });
     }

@@ -2,9 +2,9 @@
 //! 1. generate a realistic 100 000-item catalogue and import it through `peixun`'s own import
 //!    path into a fresh SQLite file (time);
 //! 2. search it in-process through the service layer with a fixed query mix (p50/p99);
-//! 3. serve it with the release `peixun` and load `/api/v1/courses?q=…` with wrk at 64
-//!    connections, beside `/healthz` on the same server as the baseline (req/s, ratio), and
-//!    read the server's memory (RSS).
+//! 3. serve it with the release `peixun` and load the home page, the catalogue page, the search
+//!    API and a course page with wrk at 64 connections, beside `/healthz` on the same server as
+//!    the baseline (req/s, ratio), and read the server's memory (RSS).
 //!
 //! `cargo run --release -p peixun-bench --bin catalog-bench -- [ITEMS] [SECONDS]`
 
@@ -73,6 +73,63 @@ fn rss_kib(pid: u32) -> Option<u64> {
         .ok()
 }
 
+/// wrk on each page a visitor or another site asks for, beside `/healthz` measured first on
+/// the same server: req/s, p50, p99 and the ratio to the baseline; then the server's memory.
+async fn http_table(
+    client: &reqwest::Client,
+    base: &str,
+    seconds: u64,
+    pid: u32,
+    items: usize,
+) -> Result<(), String> {
+    let list: serde_json::Value = client
+        .get(format!("{base}/api/v1/courses?per_page=1"))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .json()
+        .await
+        .map_err(|e| e.to_string())?;
+    let code = list["items"][0]["code"]
+        .as_str()
+        .ok_or("no course in the catalogue")?
+        .to_string();
+    let course = format!("/courses/{code}");
+    let targets = [
+        ("`/healthz` (baseline)", "/healthz".to_string()),
+        ("home page `/`", "/".to_string()),
+        (
+            "catalogue page `/courses?q=电工`",
+            "/courses?q=%E7%94%B5%E5%B7%A5".to_string(),
+        ),
+        (
+            "search API `/api/v1/courses?q=电工`",
+            "/api/v1/courses?q=%E7%94%B5%E5%B7%A5".to_string(),
+        ),
+        ("course page `/courses/{code}`", course),
+    ];
+    println!("| endpoint | req/s | p50 | p99 | vs /healthz |\n|---|---|---|---|---|");
+    let mut baseline = None;
+    for (name, path) in targets {
+        let w = wrk(&format!("{base}{path}"), seconds, 64)?;
+        let base_rps = *baseline.get_or_insert(w.rps);
+        println!(
+            "| {name} | {:.0} | {} | {} | {:.2} |",
+            w.rps,
+            w.p50,
+            w.p99,
+            w.rps / base_rps
+        );
+    }
+    if let Some(kib) = rss_kib(pid) {
+        println!(
+            "\nserver memory (RSS) with {items} items indexed: {:.0} MB",
+            kib as f64 / 1024.0
+        );
+    }
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -83,10 +140,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or(100_000);
     let seconds: u64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(10);
     let dir = tempfile::tempdir()?;
-    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let url = peixun_bench::bench_database("catalog", dir.path()).await?;
+    let backend = if url.starts_with("sqlite:") {
+        "SQLite"
+    } else {
+        "PostgreSQL"
+    };
 
     println!(
-        "# Catalogue benchmark: {items} items, {} cores",
+        "# Catalogue benchmark: {items} items, {backend}, {} cores",
         std::thread::available_parallelism()?.get()
     );
     let bytes = peixun_bench::generate_bytes(items, 7);
@@ -97,7 +159,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let files = peixun_bench::split_by_city(&bytes)?;
     let portal = Portal::open(
         &url,
-        app::accounts::vault::Vault::ephemeral(),
+        app::accounts::vault::Vault::from_base64(peixun_bench::BENCH_KEY)?,
         app::portal::Settings::default(),
     )
     .await?;
@@ -169,38 +231,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let server = peixun_bench::ServerUnderTest::start(&url, port)?;
     let base = server.base.clone();
     let client = reqwest::Client::new();
-    let search_url = format!("{base}/api/v1/courses?q=%E7%94%B5%E5%B7%A5");
     let ready = server
         .ready(&client, "/api/v1/courses?q=%E7%94%B5%E5%B7%A5")
         .await;
     let result = if ready {
-        let health = wrk(&format!("{base}/healthz"), seconds, 64);
-        let search = wrk(&search_url, seconds, 64);
-        let rss = rss_kib(server.pid());
-        match (health, search) {
-            (Ok(h), Ok(s)) => {
-                println!("| endpoint | req/s | p50 | p99 | vs /healthz |\n|---|---|---|---|---|");
-                println!(
-                    "| `/healthz` (baseline) | {:.0} | {} | {} | 1.00 |",
-                    h.rps, h.p50, h.p99
-                );
-                println!(
-                    "| `/api/v1/courses?q=电工` | {:.0} | {} | {} | {:.2} |",
-                    s.rps,
-                    s.p50,
-                    s.p99,
-                    s.rps / h.rps
-                );
-                if let Some(kib) = rss {
-                    println!(
-                        "\nserver memory (RSS) with {items} items indexed: {:.0} MB",
-                        kib as f64 / 1024.0
-                    );
-                }
-                Ok(())
-            }
-            (Err(e), _) | (_, Err(e)) => Err(e),
-        }
+        http_table(&client, &base, seconds, server.pid(), items).await
     } else {
         Err("the server did not become ready".to_string())
     };

@@ -99,15 +99,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let people: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(1000);
     let capacity: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(500);
     let dir = tempfile::tempdir()?;
-    let url = format!("sqlite://{}", dir.path().join("enrol.db").display());
+    let url = peixun_bench::bench_database("enrol", dir.path()).await?;
+    let backend = if url.starts_with("sqlite:") {
+        "SQLite"
+    } else {
+        "PostgreSQL"
+    };
     println!(
-        "# Enrolment benchmark: {people} people, one class of {capacity} seats, {} cores",
+        "# Enrolment benchmark: {people} people, one class of {capacity} seats, {backend}, {} cores",
         std::thread::available_parallelism()?.get()
     );
 
     let portal = Portal::open(
         &url,
-        app::accounts::vault::Vault::ephemeral(),
+        app::accounts::vault::Vault::from_base64(peixun_bench::BENCH_KEY)?,
         app::portal::Settings::default(),
     )
     .await?;

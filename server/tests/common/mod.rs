@@ -1,4 +1,5 @@
-//! Spawns a real `peixun` on a temporary SQLite file and talks to it over HTTP.
+//! Spawns a real `peixun` on a temporary SQLite file (or a temporary PostgreSQL database, see
+//! `database_url`) and talks to it over HTTP.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
@@ -12,6 +13,7 @@ pub struct Server {
     child: Child,
     pub base: String,
     pub dir: tempfile::TempDir,
+    db: String,
     pub client: reqwest::Client,
     /// Everything the server logged so far.
     pub log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
@@ -30,19 +32,37 @@ impl Server {
     /// A server on the database (and key file) kept in `dir`, as a restart finds them.
     pub async fn start_in(dir: tempfile::TempDir, extra: &[&str]) -> Server {
         let db = database_url(dir.path());
+        Server::launch(dir, &db, extra).await
+    }
+
+    /// Another instance on `other`'s database (and key), as behind the province's load
+    /// balancer; its own folder for the rest.
+    pub async fn beside(other: &Server, extra: &[&str]) -> Server {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut args = extra.to_vec();
+        let key = other.dir.path().join("peixun.key");
+        let key = key.to_str().expect("key path");
+        if postgres_base().is_none() {
+            args.extend(["--key-file", key]);
+        }
+        Server::launch(dir, &other.database(), &args).await
+    }
+
+    async fn launch(dir: tempfile::TempDir, db: &str, extra: &[&str]) -> Server {
         let mut child = Command::new(BIN)
             .args([
                 "serve",
                 "--addr",
                 "127.0.0.1:0",
                 "--database-url",
-                &db,
+                db,
                 "--site-root",
             ])
             .arg(dir.path().join("site"))
             .args(extra)
             .env("PEIXUN_LOG", "debug,sqlx=warn,hyper=warn,tower_http=debug")
             .env("NO_COLOR", "1")
+            .envs(shared_key())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -74,6 +94,7 @@ impl Server {
             child,
             base,
             dir,
+            db: db.to_string(),
             client,
             log,
         };
@@ -121,8 +142,118 @@ impl Drop for Server {
     }
 }
 
+/// The database of the test that owns `dir`: a SQLite file in it, or — when
+/// `PEIXUN_TEST_POSTGRES` names a PostgreSQL server (`postgres://USER@HOST:PORT`) — a database
+/// of its own there, created on first use. The same folder always gets the same database.
 pub fn database_url(dir: &Path) -> String {
+    match postgres_base() {
+        None => sqlite_url(dir),
+        Some(base) => postgres::database_for(&base, dir),
+    }
+}
+
+pub fn sqlite_url(dir: &Path) -> String {
     format!("sqlite://{}", dir.join("peixun.db").display())
+}
+
+/// The PostgreSQL server the suite runs against, if any.
+pub fn postgres_base() -> Option<String> {
+    std::env::var("PEIXUN_TEST_POSTGRES")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| v.trim().trim_end_matches('/').to_string())
+}
+
+/// On PostgreSQL every process of a test (servers, commands) holds the same key, as the
+/// province's instances do; on SQLite each finds the key file beside the database.
+pub fn shared_key() -> Vec<(&'static str, &'static str)> {
+    match postgres_base() {
+        Some(_) => vec![(
+            "PEIXUN_SECRET_KEY",
+            "BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2Nzg5Ojs8PT4/QEFCQ0RFRg==",
+        )],
+        None => Vec::new(),
+    }
+}
+
+/// A pool on a test's database, for checks the API cannot make.
+pub async fn pool(url: &str) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::AnyPool::connect(url)
+        .await
+        .expect("connect to the test database")
+}
+
+/// Test databases on PostgreSQL: `peixun_t_<pid>_<n>`, one per test folder. A test binary's
+/// databases are dropped by the next binary that starts (its process has ended by then), and
+/// by `make unit-postgres` when the run ends.
+mod postgres {
+    use sqlx::{Connection, Executor};
+    use std::collections::HashMap;
+    use std::path::{Path, PathBuf};
+    use std::sync::{Mutex, Once};
+
+    static NAMES: Mutex<Option<HashMap<PathBuf, String>>> = Mutex::new(None);
+    static CLEANED: Once = Once::new();
+
+    pub fn database_for(base: &str, dir: &Path) -> String {
+        CLEANED.call_once(|| run(drop_stale(base.to_string())));
+        let mut names = NAMES.lock().expect("names");
+        let names = names.get_or_insert_with(HashMap::new);
+        if let Some(name) = names.get(dir) {
+            return format!("{base}/{name}");
+        }
+        let name = format!("peixun_t_{}_{}", std::process::id(), names.len());
+        let create = format!("CREATE DATABASE {name}");
+        run(admin(base.to_string(), vec![create]));
+        names.insert(dir.to_path_buf(), name.clone());
+        format!("{base}/{name}")
+    }
+
+    /// Runs `f` on a runtime of its own (callers may be inside another runtime, or none).
+    fn run(f: impl std::future::Future<Output = ()> + Send + 'static) {
+        std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime")
+                .block_on(f)
+        })
+        .join()
+        .expect("PostgreSQL admin thread");
+    }
+
+    async fn admin(base: String, statements: Vec<String>) {
+        let mut conn = sqlx::PgConnection::connect(&format!("{base}/postgres"))
+            .await
+            .unwrap_or_else(|e| panic!("PEIXUN_TEST_POSTGRES={base}: cannot connect: {e}"));
+        for sql in statements {
+            conn.execute(sql.as_str()).await.expect("admin statement");
+        }
+    }
+
+    async fn drop_stale(base: String) {
+        let mut conn = sqlx::PgConnection::connect(&format!("{base}/postgres"))
+            .await
+            .unwrap_or_else(|e| panic!("PEIXUN_TEST_POSTGRES={base}: cannot connect: {e}"));
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT datname::text FROM pg_database WHERE datname LIKE 'peixun\\_t\\_%'",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .expect("list test databases");
+        for name in names {
+            let alive = name
+                .split('_')
+                .nth(2)
+                .is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
+            if !alive {
+                let _ = conn
+                    .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                    .await;
+            }
+        }
+    }
 }
 
 /// Runs `peixun ARGS…` to completion.
@@ -130,6 +261,7 @@ pub fn peixun(args: &[&str]) -> Output {
     Command::new(BIN)
         .args(args)
         .env("NO_COLOR", "1")
+        .envs(shared_key())
         .output()
         .expect("run peixun")
 }
@@ -196,7 +328,7 @@ impl Server {
     }
 
     pub fn database(&self) -> String {
-        database_url(self.dir.path())
+        self.db.clone()
     }
 }
 
