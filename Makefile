@@ -117,6 +117,13 @@ size:
 	  printf '%-44s %10s %10s\n' "$$(basename $$f)" "$$(stat -c %s $$f)" "$$(stat -c %s $$f.br)"; done
 	printf '%-44s %10s %10s\n' "JS + WASM total" \
 	  "$$(cat $(PKG)/*.wasm $(PKG)/*.js | wc -c)" "$$(cat $(PKG)/*.wasm.br $(PKG)/*.js.br | wc -c)"
+	total=$$(cat $(PKG)/*.wasm.br $(PKG)/*.js.br | wc -c); \
+	if [ "$$total" -gt $(JS_WASM_BUDGET) ]; then \
+	  echo "budget: JS + WASM is $$total bytes brotli, over $(JS_WASM_BUDGET)"; exit 1; fi; \
+	echo "== within the budget of $(JS_WASM_BUDGET) bytes (brotli) for JS + WASM"
+
+# Every page ships the same bundle (the header's elder-mode switch is an island on all of them).
+JS_WASM_BUDGET ?= 102400
 
 test: deps deps-browser fmt lint unit unit-postgres build e2e lighthouse api-fuzz size
 

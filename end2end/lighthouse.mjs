@@ -24,7 +24,7 @@ async function startServer() {
     path.join(root, 'target/release/peixun'),
     ['serve', '--demo', '--addr', '127.0.0.1:0', '--database-url', `sqlite://${dir}/peixun.db`,
       '--site-root', path.join(root, 'target/site')],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1', PEIXUN_LOG: 'warn' } },
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1', PEIXUN_LOG: 'info' } },
   );
   const base = await new Promise((resolve, reject) => {
     const lines = readline.createInterface({ input: server.stderr });
@@ -73,11 +73,13 @@ try {
         cls: Number(lhr.audits['cumulative-layout-shift'].numericValue.toFixed(3)),
         transfer_bytes: lhr.audits['total-byte-weight'].numericValue,
       };
-      const misses = Object.values(lhr.audits)
-        .filter((a) => a.score !== null && a.score < 1 && lhr.categories.accessibility.auditRefs
-          .some((r) => r.id === a.id && r.weight > 0))
-        .map((a) => a.id);
-      if (misses.length) summary[name].accessibility_misses = misses;
+      // The weighted audits that fell short, by category (what to mend next).
+      for (const category of ['accessibility', 'best-practices', 'seo']) {
+        const misses = lhr.categories[category].auditRefs
+          .filter((r) => r.weight > 0 && (lhr.audits[r.id].score ?? 1) < 1)
+          .map((r) => r.id);
+        if (misses.length) (summary[name].misses ||= {})[category] = misses;
+      }
     }
   } finally {
     await chrome.kill();
@@ -88,7 +90,7 @@ try {
   for (const [name, s] of Object.entries(summary)) {
     console.log(`${name.padEnd(10)} ${s.performance} / ${s.accessibility} / ${s.best_practices} / ${s.seo}` +
       `   FCP ${s.fcp_ms} ms, LCP ${s.lcp_ms} ms, TBT ${s.tbt_ms} ms, CLS ${s.cls}, ${s.transfer_bytes} B` +
-      (s.accessibility_misses ? `   accessibility: ${s.accessibility_misses.join(', ')}` : ''));
+      (s.misses ? `   short: ${JSON.stringify(s.misses)}` : ''));
     for (const metric of ['performance', 'accessibility']) {
       if (s[metric] < budget[metric]) {
         console.error(`budget: ${name} ${metric} ${s[metric]} < ${budget[metric]}`);

@@ -3,6 +3,7 @@
 use super::{App, ReturnTo};
 use crate::prefs::{locale_code, Prefs};
 use leptos::prelude::*;
+use leptos_i18n::td_string;
 use leptos_meta::MetaTags;
 
 /// The names of the hashed files the browser loads (see the Makefile), read once at start-up.
@@ -35,6 +36,7 @@ pub fn shell(options: LeptosOptions, assets: Assets) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#0b4f8a" />
+                <meta name="description" content=td_string!(prefs.locale, site_description) />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="stylesheet" href=stylesheet />
