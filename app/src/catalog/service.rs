@@ -200,20 +200,20 @@ pub async fn get_with_outcomes(portal: &Portal, code: &str) -> AppResult<Course>
     Ok(course)
 }
 
-/// How many courses each industry area has (every area listed, zero included).
+/// How many courses each industry area has (every area listed, zero included): the facet
+/// counts of the whole catalogue from the search index, so the home page (asked for most)
+/// never scans the courses table and shows the numbers the catalogue page will.
 pub async fn industry_counts(portal: &Portal) -> AppResult<Vec<(Industry, u64)>> {
-    let rows: Vec<(String, i64)> =
-        sqlx::query_as("SELECT industry, COUNT(*) FROM courses GROUP BY industry")
-            .fetch_all(portal.db.pool())
-            .await?;
+    let hits = portal
+        .catalog
+        .search(&portal.db, &CourseQuery::default())
+        .await?;
+    let counts = hits.facets.get("industry");
     Ok(Industry::all()
         .iter()
         .map(|i| {
-            let n = rows
-                .iter()
-                .find(|(code, _)| code == i.code())
-                .map_or(0, |(_, n)| *n);
-            (*i, u64::try_from(n).unwrap_or(0))
+            let n = counts.and_then(|c| c.get(i.code())).copied();
+            (*i, n.unwrap_or(0))
         })
         .collect())
 }

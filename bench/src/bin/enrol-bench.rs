@@ -1,5 +1,6 @@
 //! The enrolment benchmark (`make bench`): PEOPLE signed-in trainees press "enrol" on one class
-//! of CAPACITY seats at the same moment, over HTTP against the release `peixun` on SQLite.
+//! of CAPACITY seats at the same moment, over HTTP against the release `peixun` on SQLite (or
+//! PostgreSQL with `BENCH_POSTGRES`).
 //! Reports enrolments committed per second with p50/p99, beside the same server's `/healthz`
 //! fired the same way as the baseline, and checks in its own output that the seats sold equal
 //! the capacity (0 oversold) and that the waiting list is 1..=PEOPLE-CAPACITY.
@@ -164,7 +165,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .pool_max_idle_per_host(CONNECTIONS)
         .build()?;
     let outcome = if server.ready(&client, "/healthz").await {
-        run(&client, &server.base, &cookies, capacity).await
+        run(&client, &server.base, &cookies, capacity, backend).await
     } else {
         Err("the server did not become ready".to_string())
     };
@@ -177,6 +178,7 @@ async fn run(
     base: &str,
     cookies: &[String],
     capacity: usize,
+    backend: &str,
 ) -> Result<(), String> {
     let people = cookies.len();
     let health: Vec<_> = (0..people)
@@ -195,7 +197,7 @@ async fn run(
         .collect();
     let (shots, wall) = fire(enrol).await;
 
-    println!("\n## {people} requests at once, at most {CONNECTIONS} in flight (release `peixun`, SQLite WAL, synchronous=FULL)");
+    println!("\n## {people} requests at once, at most {CONNECTIONS} in flight (release `peixun`, {backend})");
     println!(
         "| request | count | per second | p50 | p99 | vs /healthz |\n|---|---|---|---|---|---|"
     );
