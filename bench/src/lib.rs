@@ -1024,6 +1024,26 @@ pub async fn bench_database(name: &str, dir: &std::path::Path) -> Result<String,
     Ok(format!("{base}/{db}"))
 }
 
+/// "SQLite" or "PostgreSQL", for the reports' headings.
+pub fn backend_name(url: &str) -> &'static str {
+    match app::storage::Backend::of_url(url) {
+        Some(app::storage::Backend::Postgres) => "PostgreSQL",
+        _ => "SQLite",
+    }
+}
+
+/// GET `url` and read its JSON body.
+pub async fn get_json(client: &reqwest::Client, url: &str) -> Result<serde_json::Value, String> {
+    client
+        .get(url)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .json()
+        .await
+        .map_err(|e| e.to_string())
+}
+
 /// The key every benchmark server holds (PostgreSQL has no key file beside the database).
 pub const BENCH_KEY: &str =
     "BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2Nzg5Ojs8PT4/QEFCQ0RFRg==";

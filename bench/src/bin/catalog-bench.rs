@@ -82,14 +82,7 @@ async fn http_table(
     pid: u32,
     items: usize,
 ) -> Result<(), String> {
-    let list: serde_json::Value = client
-        .get(format!("{base}/api/v1/courses?per_page=1"))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?
-        .json()
-        .await
-        .map_err(|e| e.to_string())?;
+    let list = peixun_bench::get_json(client, &format!("{base}/api/v1/courses?per_page=1")).await?;
     let code = list["items"][0]["code"]
         .as_str()
         .ok_or("no course in the catalogue")?
@@ -141,11 +134,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let seconds: u64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(10);
     let dir = tempfile::tempdir()?;
     let url = peixun_bench::bench_database("catalog", dir.path()).await?;
-    let backend = if url.starts_with("sqlite:") {
-        "SQLite"
-    } else {
-        "PostgreSQL"
-    };
+    let backend = peixun_bench::backend_name(&url);
 
     println!(
         "# Catalogue benchmark: {items} items, {backend}, {} cores",

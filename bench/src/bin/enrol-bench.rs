@@ -101,11 +101,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let capacity: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(500);
     let dir = tempfile::tempdir()?;
     let url = peixun_bench::bench_database("enrol", dir.path()).await?;
-    let backend = if url.starts_with("sqlite:") {
-        "SQLite"
-    } else {
-        "PostgreSQL"
-    };
+    let backend = peixun_bench::backend_name(&url);
     println!(
         "# Enrolment benchmark: {people} people, one class of {capacity} seats, {backend}, {} cores",
         std::thread::available_parallelism()?.get()
@@ -225,14 +221,7 @@ async fn run(
         .collect();
     positions.sort_unstable();
     let failed = shots.iter().filter(|s| s.status != 201).count();
-    let course: serde_json::Value = client
-        .get(format!("{base}/api/v1/courses/BENCH-1"))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?
-        .json()
-        .await
-        .map_err(|e| e.to_string())?;
+    let course = peixun_bench::get_json(client, &format!("{base}/api/v1/courses/BENCH-1")).await?;
     let seats_left = course["seats_left"].as_u64().unwrap_or(u64::MAX);
     let sold = capacity.saturating_sub(usize::try_from(seats_left).unwrap_or(capacity));
     let expected: Vec<u64> = (1..=(people.saturating_sub(capacity)) as u64).collect();

@@ -35,17 +35,12 @@ impl Server {
         Server::launch(dir, &db, extra).await
     }
 
-    /// Another instance on `other`'s database (and key), as behind the province's load
-    /// balancer; its own folder for the rest.
+    /// Another instance on `other`'s database, as behind the province's load balancer; its own
+    /// folder for the rest. It holds the same key: the key file beside the same SQLite file, or
+    /// the suite's shared key on PostgreSQL.
     pub async fn beside(other: &Server, extra: &[&str]) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut args = extra.to_vec();
-        let key = other.dir.path().join("peixun.key");
-        let key = key.to_str().expect("key path");
-        if postgres_base().is_none() {
-            args.extend(["--key-file", key]);
-        }
-        Server::launch(dir, &other.database(), &args).await
+        Server::launch(dir, &other.database(), extra).await
     }
 
     async fn launch(dir: tempfile::TempDir, db: &str, extra: &[&str]) -> Server {
