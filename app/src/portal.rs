@@ -4,6 +4,7 @@
 
 use crate::accounts::vault::Vault;
 use crate::catalog::service::CatalogSearch;
+use crate::clock::Clock;
 use crate::storage::{Db, OpenError};
 use std::sync::Arc;
 
@@ -28,6 +29,8 @@ pub struct Portal {
     pub db: Db,
     pub vault: Arc<Vault>,
     pub settings: Arc<Settings>,
+    /// The one clock every service reads (fixed in tests).
+    pub clock: Clock,
     pub(crate) catalog: Arc<CatalogSearch>,
 }
 
@@ -37,8 +40,15 @@ impl Portal {
             db,
             vault: Arc::new(vault),
             settings: Arc::new(settings),
+            clock: Clock::system(),
             catalog: Arc::new(CatalogSearch::default()),
         }
+    }
+
+    /// The same portal reading `clock` (tests set the instant).
+    pub fn with_clock(mut self, clock: Clock) -> Portal {
+        self.clock = clock;
+        self
     }
 
     /// Opens (and migrates) the database at `url`.

@@ -10,7 +10,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use rand_core::{OsRng, RngCore};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -82,14 +82,6 @@ async fn verify_password(password: String, hash: Option<String>) -> AppResult<bo
     .await
 }
 
-fn now_secs() -> i64 {
-    Utc::now().timestamp()
-}
-
-fn today() -> NaiveDate {
-    Utc::now().date_naive()
-}
-
 fn join_groups(groups: &[Group]) -> String {
     if groups.is_empty() {
         String::new()
@@ -140,7 +132,7 @@ fn check_name(name: &str, errors: &mut FieldErrors) -> Option<String> {
     Some(name.to_string())
 }
 
-fn check_registration(r: &Registration) -> Result<Checked, AppError> {
+fn check_registration(r: &Registration, today: NaiveDate) -> Result<Checked, AppError> {
     let mut errors = FieldErrors::default();
     let phone = match parse_mobile(&r.phone) {
         Ok(p) => Some(p),
@@ -157,7 +149,7 @@ fn check_registration(r: &Registration) -> Result<Checked, AppError> {
         errors.add("password", p.into());
     }
     let name = check_name(&r.name, &mut errors);
-    let id = match ResidentId::parse(&r.id_number, today()) {
+    let id = match ResidentId::parse(&r.id_number, today) {
         Ok(id) => Some(id),
         Err(_) if r.id_number.trim().is_empty() => {
             errors.add("id_number", FieldProblem::Required);
@@ -177,7 +169,7 @@ fn check_registration(r: &Registration) -> Result<Checked, AppError> {
 /// Signs a trainee up. The identity number gives the birth date and sex; it and the phone are
 /// stored sealed, with keyed hashes that keep each unique.
 pub async fn register(portal: &Portal, r: Registration) -> AppResult<i64> {
-    let checked = check_registration(&r)?;
+    let checked = check_registration(&r, portal.clock.today())?;
     let vault = &portal.vault;
     let phone_mac = vault.mac(PHONE_DOMAIN, &checked.phone);
     let id_mac = vault.mac(ID_DOMAIN, checked.id.as_str());
@@ -226,7 +218,7 @@ struct NewUser {
 
 async fn insert_user(portal: &Portal, u: NewUser) -> AppResult<i64> {
     let vault = &portal.vault;
-    let now = Utc::now().to_rfc3339();
+    let now = portal.clock.stamp();
     let sex = u.id.as_ref().map(|id| match id.sex {
         Sex::Male => "male",
         Sex::Female => "female",
@@ -283,7 +275,7 @@ async fn new_session(portal: &Portal, user_id: i64) -> AppResult<SessionToken> {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
     let token = URL_SAFE_NO_PAD.encode(bytes);
-    let now = now_secs();
+    let now = portal.clock.seconds();
     sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)")
         .bind(token_hash(&token))
         .bind(user_id)
@@ -301,7 +293,7 @@ pub async fn login(
     password: &str,
     client: &str,
 ) -> AppResult<SessionToken> {
-    let now = now_secs();
+    let now = portal.clock.seconds();
     let vault = &portal.vault;
     let client_key = vault.mac(CLIENT_DOMAIN, client);
     let client_state = throttle::load(&portal.db, &client_key).await?;
@@ -377,7 +369,7 @@ pub async fn session_user(portal: &Portal, token: &str) -> AppResult<Option<Sign
     else {
         return Ok(None);
     };
-    let now = now_secs();
+    let now = portal.clock.seconds();
     if now - seen > IDLE_TIMEOUT_SECS || now - created > ABSOLUTE_TIMEOUT_SECS {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(&hash)
@@ -461,7 +453,7 @@ fn profile_of(portal: &Portal, row: &UserRow) -> AppResult<Profile> {
         phone: mask_phone(&unseal(portal, &row.phone_sealed)?),
         id_number,
         birth_date,
-        age: birth_date.map(|b| crate::identity::age_on(b, today())),
+        age: birth_date.map(|b| crate::identity::age_on(b, portal.clock.today())),
         sex: match row.sex.as_deref() {
             Some("male") => Some(Sex::Male),
             Some("female") => Some(Sex::Female),
@@ -519,7 +511,7 @@ pub async fn change_password(
     sqlx::query("UPDATE users SET password_hash = $2, password_changed_at = $3 WHERE id = $1")
         .bind(user_id)
         .bind(new_hash)
-        .bind(Utc::now().to_rfc3339())
+        .bind(portal.clock.stamp())
         .execute(&mut *tx)
         .await?;
     sqlx::query("DELETE FROM sessions WHERE user_id = $1")
@@ -609,7 +601,7 @@ pub async fn export(portal: &Portal, user_id: i64) -> AppResult<Export> {
     .fetch_all(portal.db.pool())
     .await?;
     Ok(Export {
-        exported_at: Utc::now().to_rfc3339(),
+        exported_at: portal.clock.stamp(),
         account: ExportedAccount {
             id: row.id,
             role: Role::from_code(&row.role).unwrap_or(Role::Trainee),
@@ -644,9 +636,9 @@ pub async fn export(portal: &Portal, user_id: i64) -> AppResult<Export> {
 pub async fn delete_account(portal: &Portal, user_id: i64) -> AppResult<()> {
     // The write lock first: the deletion gives seats back (see `enrollment::service`).
     let mut tx = portal.db.write_tx().await?;
-    crate::enrollment::service::withdraw_all(&mut tx, user_id).await?;
+    crate::enrollment::service::withdraw_all(&mut tx, user_id, portal.clock.today()).await?;
     sqlx::query("INSERT INTO audit_log (at, actor_id, action, subject_id) VALUES ($1, NULL, 'account_deleted', NULL)")
-        .bind(Utc::now().to_rfc3339())
+        .bind(portal.clock.stamp())
         .execute(&mut *tx)
         .await?;
     sqlx::query("UPDATE audit_log SET subject_id = NULL WHERE subject_id = $1")
@@ -681,7 +673,7 @@ pub async fn audit_each(
     if subjects.is_empty() {
         return Ok(());
     }
-    let at = Utc::now().to_rfc3339();
+    let at = portal.clock.stamp();
     let mut tx = portal.db.write_tx().await?;
     for subject in subjects {
         sqlx::query("INSERT INTO audit_log (at, actor_id, action, subject_id, detail) VALUES ($1, $2, $3, $4, $5)")
@@ -744,7 +736,7 @@ pub async fn create_account(portal: &Portal, a: NewAccount) -> AppResult<i64> {
         Role::Trainee | Role::Admin => None,
     };
     let id = match (&a.id_number, a.role) {
-        (Some(text), _) => ResidentId::parse(text, today())
+        (Some(text), _) => ResidentId::parse(text, portal.clock.today())
             .map_err(|p| errors.add("id_number", p.into()))
             .ok(),
         (None, Role::Trainee) => {
@@ -780,12 +772,15 @@ mod tests {
 
     #[test]
     fn a_registration_reports_every_bad_field() {
-        let err = check_registration(&Registration {
-            phone: "12345".into(),
-            password: "password".into(),
-            name: " ".into(),
-            id_number: "11010519491231002Y".into(),
-        })
+        let err = check_registration(
+            &Registration {
+                phone: "12345".into(),
+                password: "password".into(),
+                name: " ".into(),
+                id_number: "11010519491231002Y".into(),
+            },
+            NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+        )
         .err()
         .unwrap();
         let fields: Vec<String> = err.fields().unwrap().0.keys().cloned().collect();

@@ -72,7 +72,7 @@ pub async fn my_certificates() -> Result<Option<Wallet>, AppError> {
             let query = crate::catalog::CourseQuery {
                 q: Some(rung.occupation.clone()),
                 level: vec![next],
-                starts_after: Some(crate::clock::today()),
+                starts_after: Some(portal.clock.today()),
                 sort: crate::catalog::Sort::StartDate,
                 page: 1,
                 per_page: 20,

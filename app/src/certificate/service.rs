@@ -2,7 +2,6 @@
 
 use super::{certificate_number, mask_name, same_name, Certificate, Verification};
 use crate::accounts::{Role, SignedIn};
-use crate::clock::today;
 use crate::enrollment::service::notify_of;
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
 use crate::portal::Portal;
@@ -80,8 +79,9 @@ pub async fn assess(
     if score.is_some_and(|s| s > 100) {
         errors.add("score", FieldProblem::OutOfRange { min: 0, max: 100 });
     }
-    let issued_on = issued_on.unwrap_or_else(today);
-    if issued_on > today() {
+    let today = portal.clock.today();
+    let issued_on = issued_on.unwrap_or(today);
+    if issued_on > today {
         errors.add("issued_on", FieldProblem::NotADate);
     }
     errors.into_result(())?;
@@ -206,7 +206,7 @@ pub async fn verify(
     client: &str,
 ) -> AppResult<Verification> {
     use crate::accounts::throttle;
-    let now = Utc::now().timestamp();
+    let now = portal.clock.seconds();
     let key = portal.vault.mac("certificate-verify", client);
     let state = throttle::load(&portal.db, &key).await?;
     throttle::check(&state, now)?;

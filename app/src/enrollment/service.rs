@@ -20,7 +20,6 @@ use super::{
 use crate::accounts::service::{audit_each, split_groups, unseal};
 use crate::accounts::{Role, SignedIn};
 use crate::catalog::{service as catalog, Course};
-use crate::clock::today;
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
 use crate::identity::{mask_id, mask_phone};
 use crate::portal::Portal;
@@ -103,7 +102,7 @@ pub async fn assess(
         &applicant,
         &history,
         &policy,
-        today(),
+        portal.clock.today(),
     ))
 }
 
@@ -199,14 +198,20 @@ async fn take_seat(conn: &mut Conn, course: &str) -> AppResult<bool> {
 }
 
 /// Gives a seat back and, before the class starts, hands it to the head of the waiting list.
-async fn free_seat(conn: &mut Conn, course: &str, title: &str, start: NaiveDate) -> AppResult<()> {
+async fn free_seat(
+    conn: &mut Conn,
+    course: &str,
+    title: &str,
+    start: NaiveDate,
+    today: NaiveDate,
+) -> AppResult<()> {
     sqlx::query(
         "UPDATE courses SET seats_taken = seats_taken - 1 WHERE code = $1 AND seats_taken > 0",
     )
     .bind(course)
     .execute(&mut *conn)
     .await?;
-    if today() >= start {
+    if today >= start {
         return Ok(());
     }
     let head: Option<(i64, Option<i64>)> = sqlx::query_as(
@@ -252,7 +257,7 @@ pub async fn enroll(portal: &Portal, user_id: i64, code: &str) -> AppResult<Enro
     if applicant.enrolled_here {
         return Err(conflict(FieldProblem::AlreadyEnrolled));
     }
-    let findings = rules::check(&course, &applicant, today());
+    let findings = rules::check(&course, &applicant, portal.clock.today());
     if !rules::all_ok(&findings) {
         return Err(AppError::NotEligible(verdicts(&findings)));
     }
@@ -365,7 +370,8 @@ pub async fn cancel(portal: &Portal, user_id: i64, id: i64) -> AppResult<Enrollm
         return Err(AppError::NotFound);
     }
     let start = parse_date(&row.start_date)?;
-    let seat = match rules::trainee_cancel(status_of(&row.status)?, start, today()) {
+    let today = portal.clock.today();
+    let seat = match rules::trainee_cancel(status_of(&row.status)?, start, today) {
         Ok(seat) => seat,
         Err(CancelRefusal::Started) => return Err(conflict(FieldProblem::ClassStarted)),
         Err(CancelRefusal::NotActive) => return Err(conflict(FieldProblem::BadTransition)),
@@ -381,7 +387,7 @@ pub async fn cancel(portal: &Portal, user_id: i64, id: i64) -> AppResult<Enrollm
     )
     .await?;
     if seat == Seat::Frees && row.holds_seat == 1 {
-        free_seat(&mut tx, &row.course_code, &row.title, start).await?;
+        free_seat(&mut tx, &row.course_code, &row.title, start, today).await?;
     }
     tx.commit().await?;
     portal.catalog.seats_changed();
@@ -394,7 +400,7 @@ pub async fn cancel(portal: &Portal, user_id: i64, id: i64) -> AppResult<Enrollm
 
 /// Ends every active enrolment of a person whose account is being deleted (inside the
 /// deletion's transaction), giving their seats to the waiting lists.
-pub(crate) async fn withdraw_all(conn: &mut Conn, user_id: i64) -> AppResult<()> {
+pub(crate) async fn withdraw_all(conn: &mut Conn, user_id: i64, today: NaiveDate) -> AppResult<()> {
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM enrollments WHERE user_id = $1 \
          AND status IN ('applied', 'approved', 'waitlisted', 'in_training')",
@@ -418,6 +424,7 @@ pub(crate) async fn withdraw_all(conn: &mut Conn, user_id: i64) -> AppResult<()>
                 &row.course_code,
                 &row.title,
                 parse_date(&row.start_date)?,
+                today,
             )
             .await?;
         }
@@ -470,7 +477,7 @@ pub async fn mine(portal: &Portal, user_id: i64) -> AppResult<Vec<Enrollment>> {
             reason,
         });
     }
-    let today = today();
+    let today = portal.clock.today();
     rows.into_iter()
         .map(|r| {
             let status = status_of(&r.status)?;
@@ -818,6 +825,7 @@ pub async fn change_status(
             &row.course_code,
             &row.title,
             parse_date(&row.start_date)?,
+            portal.clock.today(),
         )
         .await?;
     }
@@ -840,7 +848,7 @@ pub async fn record_attendance(
             FieldProblem::OutOfRange { min: 1, max: 12 },
         ));
     }
-    if day > today() {
+    if day > portal.clock.today() {
         return Err(AppError::field("date", FieldProblem::NotADate));
     }
     if staff.role != Role::InstitutionStaff {
@@ -885,7 +893,7 @@ pub async fn record_employment(
     if employed && since.is_none() {
         return Err(AppError::field("since", FieldProblem::Required));
     }
-    if since.is_some_and(|d| d > today()) {
+    if since.is_some_and(|d| d > portal.clock.today()) {
         return Err(AppError::field("since", FieldProblem::NotADate));
     }
     let mut tx = write_tx(portal).await?;
@@ -916,11 +924,12 @@ pub const MAX_LISTED: usize = 50;
 /// The anonymous check: the courses (of the person's city, soonest first) the person may join,
 /// each with its reasons and subsidy; or one course, whether or not they may.
 pub async fn check(portal: &Portal, question: &super::Question) -> AppResult<super::CheckAnswer> {
-    let asked = question.parse(today())?;
+    let today = portal.clock.today();
+    let asked = question.parse(today)?;
     if let Some(code) = &asked.course {
         let course = catalog::get(portal, code).await?;
         let policy = crate::subsidy::service::policy(portal, course.city).await?;
-        let one = super::assess(&course, &asked.applicant, &asked.history, &policy, today());
+        let one = super::assess(&course, &asked.applicant, &asked.history, &policy, today);
         return Ok(super::CheckAnswer {
             total: u32::from(one.eligible),
             items: vec![one],
@@ -930,7 +939,7 @@ pub async fn check(portal: &Portal, question: &super::Question) -> AppResult<sup
         city: asked.city.into_iter().collect(),
         // Candidates: courses open to one of the person's groups or to all (the engine decides).
         group: asked.applicant.groups.clone(),
-        starts_after: today().succ_opt(),
+        starts_after: today.succ_opt(),
         sort: crate::catalog::Sort::StartDate,
         per_page: 100,
         page: 1,
@@ -942,7 +951,7 @@ pub async fn check(portal: &Portal, question: &super::Question) -> AppResult<sup
         let list = catalog::search(portal, &query).await?;
         for course in &list.items {
             let policy = policies.of(course.city);
-            let a = super::assess(course, &asked.applicant, &asked.history, &policy, today());
+            let a = super::assess(course, &asked.applicant, &asked.history, &policy, today);
             if a.eligible {
                 total += 1;
                 if items.len() < MAX_LISTED {
@@ -982,7 +991,7 @@ pub async fn search(
     .fetch_all(&mut *conn)
     .await?;
     drop(conn);
-    let today = today();
+    let today = portal.clock.today();
     let mut candidates = query.clone();
     candidates.eligible = None;
     candidates.page = 1;

@@ -5,7 +5,6 @@
 use super::rules::{self, ClaimStatus, History, OccupationLevel, Policy, Review, ReviewRefusal};
 use super::{verdicts, Claim, ClaimEvent, Policies, StaffClaim};
 use crate::accounts::{Role, SignedIn};
-use crate::clock::today;
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
 use crate::money::Yuan;
 use crate::portal::Portal;
@@ -62,7 +61,7 @@ async fn history(
 /// The history for the course page's pre-check (this year, every certificate held).
 pub async fn history_of(portal: &Portal, user_id: i64) -> AppResult<History> {
     let mut conn = portal.db.pool().acquire().await?;
-    history(&mut conn, user_id, today().year(), None).await
+    history(&mut conn, user_id, portal.clock.today().year(), None).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -192,7 +191,12 @@ struct Decided {
 /// history rules refuse; the amount follows the outcome (certificate and job, certificate
 /// only, special ability) plus the living allowance. Another person's certificate is "not
 /// found".
-async fn decide(conn: &mut Conn, user_id: i64, certificate_id: i64) -> AppResult<Decided> {
+async fn decide(
+    conn: &mut Conn,
+    user_id: i64,
+    certificate_id: i64,
+    today: NaiveDate,
+) -> AppResult<Decided> {
     let row: ClaimedCertificate = sqlx::query_as(
         "SELECT c.user_id, c.certificate_type, c.occupation, c.level, c.issued_on, k.city, \
          k.subsidy_fen, k.hours, e.employed, u.groups \
@@ -211,7 +215,6 @@ async fn decide(conn: &mut Conn, user_id: i64, certificate_id: i64) -> AppResult
     let city = City::from_code(&row.city).ok_or_else(|| bad("city"))?;
     let issued_on =
         NaiveDate::parse_from_str(&row.issued_on, "%Y-%m-%d").map_err(|_| bad("date"))?;
-    let today = today();
     let policy = policy_in(conn, city).await?;
     let target = OccupationLevel {
         occupation: row.occupation.clone(),
@@ -319,7 +322,8 @@ pub async fn claim(portal: &Portal, user_id: i64, certificate_id: i64) -> AppRes
         fields.add("certificate_id", FieldProblem::AlreadyClaimed);
         return Err(AppError::Conflict(fields));
     }
-    let d = decide(&mut tx, user_id, certificate_id).await?;
+    let today = portal.clock.today();
+    let d = decide(&mut tx, user_id, certificate_id, today).await?;
     let now = Utc::now().to_rfc3339();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO subsidy_claims (user_id, certificate_id, city, occupation, level, year, \
@@ -331,7 +335,7 @@ pub async fn claim(portal: &Portal, user_id: i64, certificate_id: i64) -> AppRes
     .bind(d.city.code())
     .bind(&d.occupation)
     .bind(d.level.code())
-    .bind(today().year())
+    .bind(today.year())
     .bind(i64::from(d.percent))
     .bind(d.amount.fen())
     .bind(&now)
@@ -439,14 +443,15 @@ async fn claimable(portal: &Portal, user_id: i64) -> AppResult<Vec<Claim>> {
     .fetch_all(portal.db.pool())
     .await?;
     let mut conn = portal.db.pool().acquire().await?;
+    let today = portal.clock.today();
     for certificate_id in unclaimed {
-        match decide(&mut conn, user_id, certificate_id).await {
+        match decide(&mut conn, user_id, certificate_id, today).await {
             Ok(d) => list.push(Claim {
                 id: None,
                 certificate_id,
                 occupation: d.occupation,
                 level: d.level.code().to_string(),
-                year: today().year(),
+                year: today.year(),
                 percent: d.percent,
                 amount_yuan: d.amount,
                 status: "eligible".into(),
