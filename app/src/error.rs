@@ -50,6 +50,10 @@ pub enum FieldProblem {
     AlreadyDisputed,
     /// The claimant disputes the claim: nothing is approved or paid until it is resolved.
     Disputed,
+    /// The request's body is not JSON (or not a JSON object where one is expected).
+    NotJson,
+    /// A value of the wrong type or format (a word where a number belongs, say).
+    WrongType,
 }
 
 /// Why an identity number was refused (mirrors `identity::IdProblem`, for the wire).
@@ -141,6 +145,8 @@ impl FieldProblem {
             FieldProblem::AlreadyClaimed => td_string!(locale, error.already_claimed).to_string(),
             FieldProblem::AlreadyDisputed => td_string!(locale, error.already_disputed).to_string(),
             FieldProblem::Disputed => td_string!(locale, error.disputed).to_string(),
+            FieldProblem::NotJson => td_string!(locale, error.not_json).to_string(),
+            FieldProblem::WrongType => td_string!(locale, error.wrong_type).to_string(),
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod dispute;
 pub mod enrollment;
 pub mod error;
 pub mod identity;
+pub mod list;
 pub mod money;
 pub mod outcomes;
 #[cfg(feature = "ssr")]

@@ -90,7 +90,11 @@ async fn acknowledged_enrolments_survive_a_kill_mid_burst() {
             );
             let mine: Value = r.json().await.unwrap();
             assert!(
-                mine.as_array().unwrap().iter().any(|e| e["id"] == *id),
+                mine["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|e| e["id"] == *id),
                 "round {round}: acknowledged enrolment {id} of person {person} lost"
             );
         }

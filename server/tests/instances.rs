@@ -136,5 +136,5 @@ async fn two_instances_share_accounts_sessions_locks_and_seats() {
     assert_eq!(status, 200);
     let r = a.get_as("/api/v1/me/enrollments", &sessions[head]).await;
     let mine: Value = r.json().await.unwrap();
-    assert_eq!(mine[0]["status"], "approved", "{mine}");
+    assert_eq!(mine["items"][0]["status"], "approved", "{mine}");
 }

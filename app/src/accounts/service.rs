@@ -624,9 +624,13 @@ pub async fn export(portal: &Portal, user_id: i64) -> AppResult<Export> {
             .filter(|c| c.id.is_some())
             .collect(),
         disputes: crate::dispute::service::mine(portal, user_id).await?,
-        notifications: crate::enrollment::service::inbox(portal, user_id)
-            .await?
-            .items,
+        notifications: crate::enrollment::service::inbox(
+            portal,
+            user_id,
+            crate::list::Paging::everything(),
+        )
+        .await?
+        .items,
     })
 }
 

@@ -195,6 +195,32 @@ fn parse_bool(value: &str) -> Option<bool> {
     }
 }
 
+/// The values a boolean facet was given: repeated keys are OR-ed like every facet's, so
+/// `free=true&free=false` asks for either (no filter).
+#[derive(Debug, Default, Clone, Copy)]
+struct Either {
+    yes: bool,
+    no: bool,
+}
+
+impl Either {
+    fn add(&mut self, key: &str, value: &str, errors: &mut FieldErrors) {
+        match parse_bool(value) {
+            Some(true) => self.yes = true,
+            Some(false) => self.no = true,
+            None => errors.add(key, FieldProblem::NotABool),
+        }
+    }
+
+    fn value(self) -> Option<bool> {
+        match (self.yes, self.no) {
+            (true, false) => Some(true),
+            (false, true) => Some(false),
+            _ => None,
+        }
+    }
+}
+
 fn parse_date(value: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()
 }
@@ -220,6 +246,7 @@ impl CourseQuery {
         let mut query = CourseQuery::default();
         let mut errors = FieldErrors::default();
         let (mut sort, mut page, mut per_page) = (None, None, None);
+        let (mut free, mut eligible, mut has_seats): (Either, Either, Either) = Default::default();
         for (key, value) in pairs {
             let value = value.trim();
             if value.is_empty() {
@@ -261,27 +288,9 @@ impl CourseQuery {
                 "class_format" => push_code(&mut query.class_format, key, value, &mut errors),
                 "class_type" => push_code(&mut query.class_type, key, value, &mut errors),
                 "accessibility" => push_code(&mut query.accessibility, key, value, &mut errors),
-                "free" => set_once(
-                    &mut query.free,
-                    key,
-                    parse_bool(value),
-                    FieldProblem::NotABool,
-                    &mut errors,
-                ),
-                "eligible" => set_once(
-                    &mut query.eligible,
-                    key,
-                    parse_bool(value),
-                    FieldProblem::NotABool,
-                    &mut errors,
-                ),
-                "has_seats" => set_once(
-                    &mut query.has_seats,
-                    key,
-                    parse_bool(value),
-                    FieldProblem::NotABool,
-                    &mut errors,
-                ),
+                "free" => free.add(key, value, &mut errors),
+                "eligible" => eligible.add(key, value, &mut errors),
+                "has_seats" => has_seats.add(key, value, &mut errors),
                 "starts_after" => set_once(
                     &mut query.starts_after,
                     key,
@@ -333,6 +342,9 @@ impl CourseQuery {
                 _ => {}
             }
         }
+        query.free = free.value();
+        query.eligible = eligible.value();
+        query.has_seats = has_seats.value();
         query.sort = sort.unwrap_or_default();
         query.page = page.unwrap_or(1);
         query.per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
@@ -491,6 +503,27 @@ mod tests {
         assert_eq!(q.city, vec![City::Chengdu]);
         assert_eq!(q.page, 1);
         assert_eq!(q.per_page, DEFAULT_PER_PAGE);
+    }
+
+    #[test]
+    fn a_repeated_boolean_facet_means_either_value() {
+        let q = |pairs: &[(&str, &str)]| parse(pairs).unwrap();
+        assert_eq!(q(&[("free", "true"), ("free", "false")]).free, None);
+        assert_eq!(q(&[("free", "0"), ("free", "on")]).free, None);
+        assert_eq!(q(&[("free", "true"), ("free", "1")]).free, Some(true));
+        assert_eq!(q(&[("has_seats", "false")]).has_seats, Some(false));
+        assert_eq!(
+            q(&[("has_seats", "true"), ("has_seats", "false")]).has_seats,
+            None
+        );
+        assert_eq!(
+            q(&[("eligible", "true"), ("eligible", "true")]).eligible,
+            Some(true)
+        );
+        assert_eq!(
+            fields(parse(&[("free", "true"), ("free", "maybe")]).unwrap_err()),
+            ["free"]
+        );
     }
 
     #[test]

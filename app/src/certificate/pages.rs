@@ -261,7 +261,12 @@ pub async fn assessment_queue() -> Result<Option<Vec<Candidate>>, AppError> {
     };
     let portal = use_context::<crate::portal::Portal>()
         .ok_or_else(|| AppError::Internal("no portal".into()))?;
-    Ok(Some(super::service::to_assess(&portal, &user).await?))
+    let first = crate::list::Paging::first(crate::list::MAX_PER_PAGE);
+    Ok(Some(
+        super::service::to_assess(&portal, &user, first)
+            .await?
+            .items,
+    ))
 }
 
 /// The evaluator's console: completed enrolments of the classes their organisation assesses,

@@ -4,6 +4,7 @@ use super::{certificate_number, mask_name, same_name, Certificate, Verification}
 use crate::accounts::{Role, SignedIn};
 use crate::enrollment::service::notify_of;
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
+use crate::list::{Page, Paging};
 use crate::portal::Portal;
 use crate::reference::{CertificateType, Enumeration, Level};
 use chrono::{NaiveDate, Utc};
@@ -244,24 +245,36 @@ struct CandidateRow {
     score: Option<i64>,
 }
 
-/// The evaluator's work list: completed enrolments of the classes their organisation assesses
-/// that hold no certificate yet (with the latest failed score, if any), by class. Names are
-/// masked; the read is written to the audit log.
-pub async fn to_assess(portal: &Portal, evaluator: &SignedIn) -> AppResult<Vec<super::Candidate>> {
+/// The completed enrolments of the classes an organisation assesses that hold no certificate.
+const TO_ASSESS: &str = "FROM enrollments e JOIN courses k ON k.code = e.course_code \
+    LEFT JOIN users u ON u.id = e.user_id \
+    WHERE k.evaluation_org = $1 AND e.status = 'completed' \
+    AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.enrollment_id = e.id)";
+
+/// One page of the evaluator's work list: completed enrolments of the classes their
+/// organisation assesses that hold no certificate yet (with the latest failed score, if any),
+/// by class. Names are masked; the people shown are written to the audit log.
+pub async fn to_assess(
+    portal: &Portal,
+    evaluator: &SignedIn,
+    paging: Paging,
+) -> AppResult<Page<super::Candidate>> {
     let org = match (evaluator.role, evaluator.scope.as_deref()) {
         (Role::Evaluator, Some(org)) => org.to_string(),
         _ => return Err(AppError::Forbidden),
     };
-    let rows: Vec<CandidateRow> = sqlx::query_as(
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {TO_ASSESS}"))
+        .bind(&org)
+        .fetch_one(portal.db.pool())
+        .await?;
+    let rows: Vec<CandidateRow> = sqlx::query_as(&format!(
         "SELECT e.id, e.user_id, u.name, k.code AS course_code, k.title, k.end_date, \
          (SELECT a.score FROM assessments a WHERE a.enrollment_id = e.id ORDER BY a.id DESC LIMIT 1) AS score \
-         FROM enrollments e JOIN courses k ON k.code = e.course_code \
-         LEFT JOIN users u ON u.id = e.user_id \
-         WHERE k.evaluation_org = $1 AND e.status = 'completed' \
-         AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.enrollment_id = e.id) \
-         ORDER BY k.end_date, k.code, e.id LIMIT 500",
-    )
+         {TO_ASSESS} ORDER BY k.end_date, k.code, e.id LIMIT $2 OFFSET $3"
+    ))
     .bind(&org)
+    .bind(paging.limit())
+    .bind(paging.offset())
     .fetch_all(portal.db.pool())
     .await?;
     let subjects: Vec<i64> = rows.iter().filter_map(|r| r.user_id).collect();
@@ -273,7 +286,7 @@ pub async fn to_assess(portal: &Portal, evaluator: &SignedIn) -> AppResult<Vec<s
         Some(&org),
     )
     .await?;
-    Ok(rows
+    let items = rows
         .into_iter()
         .map(|r| super::Candidate {
             enrollment_id: r.id,
@@ -287,5 +300,6 @@ pub async fn to_assess(portal: &Portal, evaluator: &SignedIn) -> AppResult<Vec<s
             end_date: r.end_date,
             failed_score: r.score.and_then(|s| u32::try_from(s).ok()),
         })
-        .collect())
+        .collect();
+    Ok(paging.of(items, u64::try_from(total).unwrap_or(0)))
 }

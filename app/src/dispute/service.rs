@@ -4,6 +4,7 @@
 use super::{Dispute, DisputeKind, MAX_NOTE_CHARS};
 use crate::accounts::SignedIn;
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
+use crate::list::{Page, Paging};
 use crate::portal::Portal;
 use crate::reference::Enumeration;
 use crate::subsidy::service::city_of;
@@ -106,10 +107,12 @@ struct Row {
     created_at: String,
     resolved_at: Option<String>,
     name: Option<String>,
+    user_id: Option<i64>,
 }
 
 const SELECT: &str = "SELECT d.id, d.kind, d.subject_id, d.title, d.note, d.status, d.resolution, \
-    d.created_at, d.resolved_at, u.name FROM disputes d LEFT JOIN users u ON u.id = d.user_id";
+    d.created_at, d.resolved_at, u.name, d.user_id FROM disputes d \
+    LEFT JOIN users u ON u.id = d.user_id";
 
 impl Row {
     fn dispute(self, with_claimant: bool) -> AppResult<Dispute> {
@@ -152,33 +155,48 @@ pub async fn mine(portal: &Portal, user_id: i64) -> AppResult<Vec<Dispute>> {
     rows.into_iter().map(|r| r.dispute(false)).collect()
 }
 
-/// The disputes of the officer's city, open ones first, oldest first. The read is written to
-/// the audit log of each person who filed one.
+/// One page of the disputes of the officer's city, open ones first, oldest first. The read is
+/// written to the audit log of each person whose dispute is shown.
 pub async fn for_city(
     portal: &Portal,
     officer: &SignedIn,
     open_only: bool,
-) -> AppResult<Vec<Dispute>> {
+    paging: Paging,
+) -> AppResult<Page<Dispute>> {
     let city = city_of(officer)?;
-    let filers: Vec<i64> = sqlx::query_scalar(
-        "SELECT DISTINCT user_id FROM disputes WHERE city = $1 AND user_id IS NOT NULL \
-         AND ($2 = 0 OR status = 'open')",
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM disputes WHERE city = $1 AND ($2 = 0 OR status = 'open')",
     )
     .bind(city)
     .bind(i64::from(open_only))
-    .fetch_all(portal.db.pool())
+    .fetch_one(portal.db.pool())
     .await?;
-    crate::accounts::service::audit_each(portal, officer.id, "disputes_read", &filers, Some(city))
-        .await?;
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+    let rows: Vec<(Row, Option<i64>)> = sqlx::query_as::<_, Row>(&format!(
         "{SELECT} WHERE d.city = $1 AND ($2 = 0 OR d.status = 'open') \
-         ORDER BY CASE d.status WHEN 'open' THEN 0 ELSE 1 END, d.id LIMIT 500"
+         ORDER BY CASE d.status WHEN 'open' THEN 0 ELSE 1 END, d.id LIMIT $3 OFFSET $4"
     ))
     .bind(city)
     .bind(i64::from(open_only))
+    .bind(paging.limit())
+    .bind(paging.offset())
     .fetch_all(portal.db.pool())
-    .await?;
-    rows.into_iter().map(|r| r.dispute(true)).collect()
+    .await?
+    .into_iter()
+    .map(|r| {
+        let filer = r.user_id;
+        (r, filer)
+    })
+    .collect();
+    let mut filers: Vec<i64> = rows.iter().filter_map(|(_, f)| *f).collect();
+    filers.sort_unstable();
+    filers.dedup();
+    crate::accounts::service::audit_each(portal, officer.id, "disputes_read", &filers, Some(city))
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|(r, _)| r.dispute(true))
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(paging.of(items, u64::try_from(total).unwrap_or(0)))
 }
 
 /// An HR officer resolves an open dispute of their city, saying what was done (required); the

@@ -244,11 +244,15 @@ pub fn notification_text(
     text
 }
 
+/// One page of the inbox, newest first, with the unread count of the whole inbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Inbox {
     pub unread: u32,
     pub items: Vec<Notification>,
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
 }
 
 /// One of an institution's classes with its roster counts.

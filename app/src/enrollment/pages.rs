@@ -73,13 +73,19 @@ pub async fn my_inbox() -> Result<Option<Inbox>, AppError> {
     let Some(user) = crate::accounts::current_user() else {
         return Ok(None);
     };
-    super::service::inbox(&portal()?, user.id).await.map(Some)
+    let first = crate::list::Paging::first(crate::list::MAX_PER_PAGE);
+    super::service::inbox(&portal()?, user.id, first)
+        .await
+        .map(Some)
 }
 
 #[server]
 pub async fn console_classes() -> Result<Vec<ClassSummary>, AppError> {
     let user = crate::accounts::current_user().ok_or(AppError::Unauthorized)?;
-    super::service::classes(&portal()?, &user).await
+    let first = crate::list::Paging::first(crate::list::MAX_PER_PAGE);
+    Ok(super::service::classes(&portal()?, &user, first)
+        .await?
+        .items)
 }
 
 #[server]

@@ -22,6 +22,7 @@ use crate::accounts::{Role, SignedIn};
 use crate::catalog::{service as catalog, Course};
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
 use crate::identity::{mask_id, mask_phone};
+use crate::list::{Page, Paging};
 use crate::portal::Portal;
 use crate::storage::{Conn, WriteTx};
 use crate::subsidy::rules::History;
@@ -514,13 +515,19 @@ struct NotificationRow {
     read_at: Option<String>,
 }
 
-/// The person's inbox, newest first (the latest 200).
-pub async fn inbox(portal: &Portal, user_id: i64) -> AppResult<Inbox> {
+/// One page of the person's inbox, newest first.
+pub async fn inbox(portal: &Portal, user_id: i64, paging: Paging) -> AppResult<Inbox> {
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_one(portal.db.pool())
+        .await?;
     let rows: Vec<NotificationRow> = sqlx::query_as(
         "SELECT id, at, kind, subject_id, status, title, reason, position, read_at \
-         FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT 200",
+         FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
     )
     .bind(user_id)
+    .bind(paging.limit())
+    .bind(paging.offset())
     .fetch_all(portal.db.pool())
     .await?;
     let items = rows
@@ -555,6 +562,9 @@ pub async fn inbox(portal: &Portal, user_id: i64) -> AppResult<Inbox> {
     Ok(Inbox {
         unread: unread(portal, user_id).await?,
         items,
+        total: u64::try_from(total).unwrap_or(0),
+        page: paging.page,
+        per_page: paging.per_page,
     })
 }
 
@@ -675,17 +685,28 @@ async fn summaries(portal: &Portal, rows: Vec<ClassRow>) -> AppResult<Vec<ClassS
         .collect()
 }
 
-/// The staff member's institution's classes, soonest first, with roster counts.
-pub async fn classes(portal: &Portal, staff: &SignedIn) -> AppResult<Vec<ClassSummary>> {
+/// One page of the staff member's institution's classes, soonest first, with roster counts.
+pub async fn classes(
+    portal: &Portal,
+    staff: &SignedIn,
+    paging: Paging,
+) -> AppResult<Page<ClassSummary>> {
     let institution = institution_of(staff)?;
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM courses WHERE institution_code = $1")
+        .bind(institution)
+        .fetch_one(portal.db.pool())
+        .await?;
     let rows: Vec<ClassRow> = sqlx::query_as(
         "SELECT code, title, start_date, end_date, capacity, seats_taken, institution_code \
-         FROM courses WHERE institution_code = $1 ORDER BY start_date, code",
+         FROM courses WHERE institution_code = $1 ORDER BY start_date, code LIMIT $2 OFFSET $3",
     )
     .bind(institution)
+    .bind(paging.limit())
+    .bind(paging.offset())
     .fetch_all(portal.db.pool())
     .await?;
-    summaries(portal, rows).await
+    let items = summaries(portal, rows).await?;
+    Ok(paging.of(items, u64::try_from(total).unwrap_or(0)))
 }
 
 #[derive(Debug, sqlx::FromRow)]

@@ -24,7 +24,10 @@ pub struct Claim {
     pub amount_yuan: crate::money::Yuan,
     /// `eligible`, `submitted`, `under_review`, `approved`, `paid` or `rejected`.
     pub status: String,
-    pub reason: Option<String>,
+    /// Every rule's verdict: when the claim was made (all met), or for `eligible` now.
+    pub reasons: Vec<crate::error::RuleVerdict>,
+    /// The HR officer's words on a rejection.
+    pub note: Option<String>,
     pub created_at: String,
     pub timeline: Vec<ClaimEvent>,
 }
@@ -126,7 +129,10 @@ pub struct StaffClaim {
     pub percent: u32,
     #[cfg_attr(feature = "ssr", schema(value_type = String, example = "800.00"))]
     pub amount_yuan: crate::money::Yuan,
-    pub reason: Option<String>,
+    /// Every rule's verdict when the claim was made.
+    pub reasons: Vec<crate::error::RuleVerdict>,
+    /// The HR officer's words on a rejection.
+    pub note: Option<String>,
     pub created_at: String,
     /// The claimant disputes it ("这不是我"): it cannot be approved or paid until resolved.
     pub disputed: bool,

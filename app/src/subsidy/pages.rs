@@ -97,7 +97,7 @@ fn ClaimCard(locale: Locale, c: Claim) -> impl IntoView {
                 <span class=format!("status status-{}", c.status)>{status_label(&c.status, locale)}</span>
                 " · " {td_string!(locale, claim.amount, amount = c.amount_yuan.to_string(), percent = c.percent).to_string()}
             </p>
-            {c.reason.clone().map(|r| view! { <p>{td_string!(locale, enrol.reason, reason = r).to_string()}</p> })}
+            {c.note.clone().map(|r| view! { <p>{td_string!(locale, enrol.reason, reason = r).to_string()}</p> })}
             {action}
         </li>
     }
@@ -160,8 +160,8 @@ pub fn MyClaimsPage() -> impl IntoView {
 /// What the review console shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewView {
-    pub claims: Vec<StaffClaim>,
-    pub disputes: Vec<Dispute>,
+    pub claims: crate::list::Page<StaffClaim>,
+    pub disputes: crate::list::Page<Dispute>,
 }
 
 #[server]
@@ -175,8 +175,15 @@ pub async fn review_queue(status: Option<String>) -> Result<Option<ReviewView>, 
         .filter(|s| !s.is_empty())
         .and_then(super::rules::ClaimStatus::from_code);
     Ok(Some(ReviewView {
-        claims: super::service::queue(&portal, &user, status).await?,
-        disputes: crate::dispute::service::for_city(&portal, &user, false).await?,
+        claims: super::service::queue(&portal, &user, status, crate::list::Paging::first(100))
+            .await?,
+        disputes: crate::dispute::service::for_city(
+            &portal,
+            &user,
+            false,
+            crate::list::Paging::first(100),
+        )
+        .await?,
     }))
 }
 
@@ -246,7 +253,7 @@ pub fn ReviewPage() -> impl IntoView {
                 match (allowed, data.await) {
                     (true, Ok(Some(q))) => view! {
                         <section aria-labelledby="claims-caption">
-                            {if q.claims.is_empty() {
+                            {if q.claims.items.is_empty() {
                                 view! { <h2 id="claims-caption">{td_string!(locale, review.claims_heading)}</h2><p>{td_string!(locale, review.empty)}</p> }.into_any()
                             } else {
                                 view! {
@@ -261,7 +268,7 @@ pub fn ReviewPage() -> impl IntoView {
                                                 <th scope="col">{td_string!(locale, review.col_actions)}</th>
                                             </tr></thead>
                                             <tbody>
-                                                {q.claims.into_iter().map(|c| view! {
+                                                {q.claims.items.into_iter().map(|c| view! {
                                                     <tr data-status=c.status.clone()>
                                                         <td>{c.claimant.clone()} <br /> <span class="hint">{c.id_number.clone()}</span></td>
                                                         <td>{c.occupation.clone()} " · " {level_label(&c.level, locale)} <br />
@@ -269,7 +276,7 @@ pub fn ReviewPage() -> impl IntoView {
                                                         <td>{format!("¥{}", c.amount_yuan)} " (" {c.percent} "%" {c.employed.then(|| format!(" · {}", td_string!(locale, review.employed)))} ")"</td>
                                                         <td>{status_label(&c.status, locale)}
                                                             {c.disputed.then(|| view! { <br /><strong class="status-rejected">{td_string!(locale, review.disputed)}</strong> })}
-                                                            {c.reason.clone().map(|r| view! { <br /><span class="hint">{r}</span> })}</td>
+                                                            {c.note.clone().map(|r| view! { <br /><span class="hint">{r}</span> })}</td>
                                                         <td><ClaimActions locale=locale c=c.clone() /></td>
                                                     </tr>
                                                 }).collect_view()}
@@ -281,12 +288,12 @@ pub fn ReviewPage() -> impl IntoView {
                         </section>
                         <section aria-labelledby="city-disputes-heading">
                             <h2 id="city-disputes-heading">{td_string!(locale, dispute.city_heading)}</h2>
-                            {if q.disputes.is_empty() {
+                            {if q.disputes.items.is_empty() {
                                 view! { <p>{td_string!(locale, dispute.none)}</p> }.into_any()
                             } else {
                                 view! {
-                                    <DisputeList locale=locale list=q.disputes.clone() />
-                                    {q.disputes.into_iter().filter(|d| d.status == "open").map(|d| {
+                                    <DisputeList locale=locale list=q.disputes.items.clone() />
+                                    {q.disputes.items.into_iter().filter(|d| d.status == "open").map(|d| {
                                         let field = format!("resolution-{}", d.id);
                                         view! {
                                             <form method="post" action=format!("/staff/disputes/{}/resolve", d.id) class="row-form">

@@ -256,6 +256,7 @@ pub fn estimate(
 
 /// Where a claim stands. Only `Rejected` frees the certificate for a new claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ClaimStatus {
     Submitted,

@@ -6,6 +6,7 @@ use super::rules::{self, ClaimStatus, History, OccupationLevel, Policy, Review, 
 use super::{verdicts, Claim, ClaimEvent, Policies, StaffClaim};
 use crate::accounts::{Role, SignedIn};
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
+use crate::list::{Page, Paging};
 use crate::money::Yuan;
 use crate::portal::Portal;
 use crate::reference::{CertificateType, City, Enumeration, Group, Level};
@@ -184,6 +185,8 @@ struct Decided {
     level: Level,
     percent: u32,
     amount: Yuan,
+    /// Every rule's verdict (all met).
+    verdicts: Vec<rules::Verdict>,
 }
 
 /// Decides a claim of `user_id` for `certificate_id` by the rules: refused (422, every rule)
@@ -248,6 +251,7 @@ async fn decide(
         amount: Yuan::from_fen(
             rules::share(standard, percent).fen() + estimate.living_allowance.fen(),
         ),
+        verdicts: all,
     })
 }
 
@@ -324,11 +328,12 @@ pub async fn claim(portal: &Portal, user_id: i64, certificate_id: i64) -> AppRes
     }
     let today = portal.clock.today();
     let d = decide(&mut tx, user_id, certificate_id, today).await?;
-    let now = Utc::now().to_rfc3339();
+    let now = portal.clock.stamp();
+    let kept = serde_json::to_string(&d.verdicts).map_err(|e| AppError::Internal(e.to_string()))?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO subsidy_claims (user_id, certificate_id, city, occupation, level, year, \
-         percent, amount_fen, status, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'submitted', $9, $9) RETURNING id",
+         percent, amount_fen, status, created_at, updated_at, verdicts) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'submitted', $9, $9, $10) RETURNING id",
     )
     .bind(user_id)
     .bind(certificate_id)
@@ -339,6 +344,7 @@ pub async fn claim(portal: &Portal, user_id: i64, certificate_id: i64) -> AppRes
     .bind(i64::from(d.percent))
     .bind(d.amount.fen())
     .bind(&now)
+    .bind(kept)
     .fetch_one(&mut *tx)
     .await?;
     record_step(
@@ -371,6 +377,13 @@ struct ClaimRow {
     status: String,
     reason: Option<String>,
     created_at: String,
+    verdicts: String,
+}
+
+/// The verdicts kept with a claim, in words.
+fn kept_verdicts(text: &str) -> Vec<crate::error::RuleVerdict> {
+    let list: Vec<rules::Verdict> = serde_json::from_str(text).unwrap_or_default();
+    verdicts(&list)
 }
 
 type EventRow = (i64, String, String, String, Option<String>);
@@ -388,11 +401,11 @@ fn timelines(events: Vec<EventRow>) -> HashMap<i64, Vec<ClaimEvent>> {
     timelines
 }
 
-/// The person's claims, newest first, each with its timeline; then the certificates they may
-/// still claim for (`eligible`, with the amount a claim would pay).
+/// The certificates the person may still claim for (`eligible`, with the amount a claim would
+/// pay), then their claims, newest first, each with its timeline.
 pub async fn mine(portal: &Portal, user_id: i64) -> AppResult<Vec<Claim>> {
-    let mut list = made(portal, user_id).await?;
-    list.extend(claimable(portal, user_id).await?);
+    let mut list = claimable(portal, user_id).await?;
+    list.extend(made(portal, user_id).await?);
     Ok(list)
 }
 
@@ -400,7 +413,7 @@ pub async fn mine(portal: &Portal, user_id: i64) -> AppResult<Vec<Claim>> {
 pub async fn made(portal: &Portal, user_id: i64) -> AppResult<Vec<Claim>> {
     let rows: Vec<ClaimRow> = sqlx::query_as(
         "SELECT id, certificate_id, occupation, level, year, percent, amount_fen, status, reason, \
-         created_at FROM subsidy_claims WHERE user_id = $1 ORDER BY id DESC",
+         created_at, verdicts FROM subsidy_claims WHERE user_id = $1 ORDER BY id DESC",
     )
     .bind(user_id)
     .fetch_all(portal.db.pool())
@@ -424,7 +437,8 @@ pub async fn made(portal: &Portal, user_id: i64) -> AppResult<Vec<Claim>> {
             percent: u32::try_from(r.percent).unwrap_or(0),
             amount_yuan: Yuan::from_fen(r.amount_fen),
             status: r.status,
-            reason: r.reason,
+            reasons: kept_verdicts(&r.verdicts),
+            note: r.reason,
             created_at: r.created_at,
             timeline: timelines.remove(&r.id).unwrap_or_default(),
         })
@@ -455,7 +469,8 @@ async fn claimable(portal: &Portal, user_id: i64) -> AppResult<Vec<Claim>> {
                 percent: d.percent,
                 amount_yuan: d.amount,
                 status: "eligible".into(),
-                reason: None,
+                reasons: verdicts(&d.verdicts),
+                note: None,
                 created_at: String::new(),
                 timeline: Vec::new(),
             }),
@@ -497,50 +512,59 @@ struct QueueRow {
     amount_fen: i64,
     reason: Option<String>,
     created_at: String,
+    verdicts: String,
     /// 1 while the claimant's dispute of the claim is open.
     disputed: i64,
 }
 
-/// The most claims the queue lists.
-pub const QUEUE_LIMIT: i64 = 200;
 /// The officer's city, and the status asked for (if any).
 const QUEUE_FILTER: &str = "s.city = $1 AND ($2 IS NULL OR s.status = $2)";
 /// Claims waiting for a step first (submitted, under review, approved to pay), then the rest.
 const QUEUE_ORDER: &str = "CASE s.status WHEN 'submitted' THEN 0 WHEN 'under_review' THEN 1 \
     WHEN 'approved' THEN 2 ELSE 3 END";
 
-/// The officer's city's claims (at most `QUEUE_LIMIT`), those waiting for a step first and
-/// oldest first among them, optionally of one status. The reads are written to the audit log.
+/// One page of the officer's city's claims, those waiting for a step first and oldest first
+/// among them, optionally of one status. The people shown are written to the audit log.
 pub async fn queue(
     portal: &Portal,
     officer: &SignedIn,
     status: Option<ClaimStatus>,
-) -> AppResult<Vec<StaffClaim>> {
+    paging: Paging,
+) -> AppResult<Page<StaffClaim>> {
     let city = city_of(officer)?;
+    let total: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM subsidy_claims s WHERE {QUEUE_FILTER}"
+    ))
+    .bind(city)
+    .bind(status.map(ClaimStatus::code))
+    .fetch_one(portal.db.pool())
+    .await?;
     let rows: Vec<QueueRow> = sqlx::query_as(&format!(
         "SELECT s.id, s.user_id, s.status, u.name, u.id_sealed, k.code AS course_code, k.title, \
          k.institution, c.number, s.occupation, s.level, e.employed, s.percent, s.amount_fen, \
-         s.reason, s.created_at, CASE WHEN EXISTS (SELECT 1 FROM disputes d WHERE d.kind = 'subsidy' \
+         s.reason, s.created_at, s.verdicts, CASE WHEN EXISTS (SELECT 1 FROM disputes d WHERE d.kind = 'subsidy' \
          AND d.subject_id = s.id AND d.status = 'open') THEN 1 ELSE 0 END AS disputed \
          FROM subsidy_claims s JOIN certificates c ON c.id = s.certificate_id \
          JOIN enrollments e ON e.id = c.enrollment_id JOIN courses k ON k.code = e.course_code \
          LEFT JOIN users u ON u.id = s.user_id \
-         WHERE {QUEUE_FILTER} ORDER BY {QUEUE_ORDER}, s.id LIMIT $3"
+         WHERE {QUEUE_FILTER} ORDER BY {QUEUE_ORDER}, s.id LIMIT $3 OFFSET $4"
     ))
     .bind(city)
     .bind(status.map(ClaimStatus::code))
-    .bind(QUEUE_LIMIT)
+    .bind(paging.limit())
+    .bind(paging.offset())
     .fetch_all(portal.db.pool())
     .await?;
     // The timelines of just those claims.
     let events: Vec<EventRow> = sqlx::query_as(&format!(
         "SELECT v.claim_id, v.at, v.status, v.actor, v.reason FROM subsidy_claim_events v \
          WHERE v.claim_id IN (SELECT s.id FROM subsidy_claims s WHERE {QUEUE_FILTER} \
-         ORDER BY {QUEUE_ORDER}, s.id LIMIT $3) ORDER BY v.id"
+         ORDER BY {QUEUE_ORDER}, s.id LIMIT $3 OFFSET $4) ORDER BY v.id"
     ))
     .bind(city)
     .bind(status.map(ClaimStatus::code))
-    .bind(QUEUE_LIMIT)
+    .bind(paging.limit())
+    .bind(paging.offset())
     .fetch_all(portal.db.pool())
     .await?;
     let mut timelines = timelines(events);
@@ -572,7 +596,8 @@ pub async fn queue(
             employed: r.employed == Some(1),
             percent: u32::try_from(r.percent).unwrap_or(0),
             amount_yuan: Yuan::from_fen(r.amount_fen),
-            reason: r.reason,
+            reasons: kept_verdicts(&r.verdicts),
+            note: r.reason,
             created_at: r.created_at,
             disputed: r.disputed != 0,
             timeline: timelines.remove(&r.id).unwrap_or_default(),
@@ -580,7 +605,7 @@ pub async fn queue(
     }
     crate::accounts::service::audit_each(portal, officer.id, "claims_read", &subjects, Some(city))
         .await?;
-    Ok(list)
+    Ok(paging.of(list, u64::try_from(total).unwrap_or(0)))
 }
 
 /// An HR officer's step on a claim of their city (see `rules::review`): the claim's status,

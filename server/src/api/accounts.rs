@@ -27,7 +27,7 @@ use std::net::SocketAddr;
 )]
 pub async fn register(
     State(state): State<AppState>,
-    Json(body): Json<Registration>,
+    super::ApiJson(body): super::ApiJson<Registration>,
 ) -> Result<Response, ApiError> {
     let id = service::register(&state.portal, body).await?;
     let profile = service::profile(&state.portal, id).await?;
@@ -57,7 +57,7 @@ pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Json(body): Json<Credentials>,
+    super::ApiJson(body): super::ApiJson<Credentials>,
 ) -> Result<Response, ApiError> {
     let client = client_address(&state, peer, &headers);
     let token = service::login(&state.portal, &body.phone, &body.password, &client).await?;
@@ -124,7 +124,7 @@ pub struct Groups {
 pub async fn set_groups(
     State(state): State<AppState>,
     Signed(user): Signed,
-    Json(body): Json<Groups>,
+    super::ApiJson(body): super::ApiJson<Groups>,
 ) -> Result<Json<Profile>, ApiError> {
     Ok(Json(
         service::set_groups(&state.portal, user.id, &body.groups).await?,
@@ -152,7 +152,7 @@ pub struct PasswordChange {
 pub async fn change_password(
     State(state): State<AppState>,
     Signed(user): Signed,
-    Json(body): Json<PasswordChange>,
+    super::ApiJson(body): super::ApiJson<PasswordChange>,
 ) -> Result<Response, ApiError> {
     let token = service::change_password(
         &state.portal,

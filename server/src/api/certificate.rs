@@ -6,7 +6,8 @@ use crate::web::{client_address, AppState};
 use app::accounts::Role;
 use app::certificate::service;
 use app::certificate::{Certificate, Verification};
-use axum::extract::{ConnectInfo, Query, State};
+use app::list::{Page, PageParams};
+use axum::extract::{ConnectInfo, Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -41,7 +42,7 @@ pub struct AssessmentBody {
 pub async fn assess(
     State(state): State<AppState>,
     Signed(user): Signed,
-    Json(body): Json<AssessmentBody>,
+    super::ApiJson(body): super::ApiJson<AssessmentBody>,
 ) -> Result<Response, ApiError> {
     require(&user, &[Role::Evaluator])?;
     let issued_on = match body.issued_on.as_deref().filter(|s| !s.trim().is_empty()) {
@@ -69,16 +70,21 @@ pub async fn assess(
     get,
     path = "/me/certificates",
     tag = "accounts",
+    params(PageParams),
     responses(
-        (status = 200, description = "The wallet", body = Vec<Certificate>),
+        (status = 200, description = "One page of the wallet", body = Page<Certificate>),
         (status = 401, description = "Not signed in", body = super::ErrorBody),
     )
 )]
 pub async fn wallet(
     State(state): State<AppState>,
     Signed(user): Signed,
-) -> Result<Json<Vec<Certificate>>, ApiError> {
-    Ok(Json(service::wallet(&state.portal, user.id).await?))
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Page<Certificate>>, ApiError> {
+    let (paging, _) = super::list_query(&raw, &[])?;
+    Ok(Json(
+        paging.cut(service::wallet(&state.portal, user.id).await?),
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -122,15 +128,20 @@ pub async fn verify(
     get,
     path = "/staff/assessments",
     tag = "staff",
+    params(PageParams),
     responses(
-        (status = 200, description = "The enrolments to assess", body = Vec<app::certificate::Candidate>),
+        (status = 200, description = "One page of the enrolments to assess", body = Page<app::certificate::Candidate>),
         (status = 403, description = "Not an evaluator", body = super::ErrorBody),
     )
 )]
 pub async fn to_assess(
     State(state): State<AppState>,
     Signed(user): Signed,
-) -> Result<Json<Vec<app::certificate::Candidate>>, ApiError> {
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Page<app::certificate::Candidate>>, ApiError> {
     require(&user, &[Role::Evaluator])?;
-    Ok(Json(service::to_assess(&state.portal, &user).await?))
+    let (paging, _) = super::list_query(&raw, &[])?;
+    Ok(Json(
+        service::to_assess(&state.portal, &user, paging).await?,
+    ))
 }

@@ -6,7 +6,8 @@ use crate::web::AppState;
 use app::accounts::Role;
 use app::dispute::{service, Dispute, DisputeKind};
 use app::error::{AppError, FieldProblem};
-use axum::extract::{Path, Query, State};
+use app::list::{Page, PageParams};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -42,7 +43,7 @@ pub fn kind_of(code: &str) -> Result<DisputeKind, AppError> {
 pub async fn file(
     State(state): State<AppState>,
     Signed(user): Signed,
-    Json(body): Json<DisputeBody>,
+    super::ApiJson(body): super::ApiJson<DisputeBody>,
 ) -> Result<Response, ApiError> {
     let kind = kind_of(&body.kind)?;
     let dispute =
@@ -55,19 +56,36 @@ pub async fn file(
     get,
     path = "/me/disputes",
     tag = "accounts",
-    responses((status = 200, description = "My disputes", body = Vec<Dispute>))
+    operation_id = "my_disputes",
+    params(PageParams),
+    responses((status = 200, description = "One page of my disputes", body = Page<Dispute>))
 )]
 pub async fn mine(
     State(state): State<AppState>,
     Signed(user): Signed,
-) -> Result<Json<Vec<Dispute>>, ApiError> {
-    Ok(Json(service::mine(&state.portal, user.id).await?))
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Page<Dispute>>, ApiError> {
+    let (paging, _) = super::list_query(&raw, &[])?;
+    Ok(Json(
+        paging.cut(service::mine(&state.portal, user.id).await?),
+    ))
+}
+
+/// Which of the city's disputes to list.
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeFilter {
+    /// Only the open ones.
+    Open,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
 pub struct CityQuery {
-    /// `open` lists only the open ones.
-    status: Option<String>,
+    /// `open` lists only the open ones; all when absent.
+    #[param(inline)]
+    status: Option<DisputeFilter>,
 }
 
 /// The disputes of the HR officer's city, open ones first.
@@ -75,21 +93,27 @@ pub struct CityQuery {
     get,
     path = "/staff/disputes",
     tag = "staff",
-    params(CityQuery),
+    params(CityQuery, PageParams),
     responses(
-        (status = 200, description = "The disputes (claimants masked)", body = Vec<Dispute>),
+        (status = 200, description = "One page of the disputes (claimants masked)", body = Page<Dispute>),
+        (status = 400, description = "Unknown status", body = super::ErrorBody),
         (status = 403, description = "Not an HR officer", body = super::ErrorBody),
     )
 )]
 pub async fn for_city(
     State(state): State<AppState>,
     Signed(user): Signed,
-    Query(query): Query<CityQuery>,
-) -> Result<Json<Vec<Dispute>>, ApiError> {
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Page<Dispute>>, ApiError> {
     require(&user, &[Role::HrOfficer])?;
-    let open_only = query.status.as_deref() == Some("open");
+    let (paging, filters) = super::list_query(&raw, &["status"])?;
+    let open_only = match filters.get("status").map(String::as_str) {
+        None => false,
+        Some("open") => true,
+        Some(_) => return Err(AppError::field("status", FieldProblem::UnknownCode).into()),
+    };
     Ok(Json(
-        service::for_city(&state.portal, &user, open_only).await?,
+        service::for_city(&state.portal, &user, open_only, paging).await?,
     ))
 }
 
@@ -118,7 +142,7 @@ pub async fn resolve(
     State(state): State<AppState>,
     Signed(user): Signed,
     Path(id): Path<i64>,
-    Json(body): Json<ResolveBody>,
+    super::ApiJson(body): super::ApiJson<ResolveBody>,
 ) -> Result<Json<Dispute>, ApiError> {
     require(&user, &[Role::HrOfficer])?;
     Ok(Json(

@@ -10,7 +10,8 @@ use app::enrollment::{
     CheckAnswer, ClassSummary, Enrolled, Enrollment, Inbox, Question, Roster, Status,
 };
 use app::error::{AppError, FieldProblem};
-use axum::extract::{Path, State};
+use app::list::{Page, PageParams};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -33,7 +34,7 @@ use serde_json::json;
 )]
 pub async fn check(
     State(state): State<AppState>,
-    Json(question): Json<Question>,
+    super::ApiJson(question): super::ApiJson<Question>,
 ) -> Result<Json<CheckAnswer>, ApiError> {
     Ok(Json(service::check(&state.portal, &question).await?))
 }
@@ -68,16 +69,22 @@ pub async fn enroll(
     get,
     path = "/me/enrollments",
     tag = "enrolment",
+    operation_id = "my_enrollments",
+    params(PageParams),
     responses(
-        (status = 200, description = "The enrolments", body = Vec<Enrollment>),
+        (status = 200, description = "One page of the enrolments", body = Page<Enrollment>),
         (status = 401, description = "Not signed in", body = super::ErrorBody),
     )
 )]
 pub async fn mine(
     State(state): State<AppState>,
     Signed(user): Signed,
-) -> Result<Json<Vec<Enrollment>>, ApiError> {
-    Ok(Json(service::mine(&state.portal, user.id).await?))
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Page<Enrollment>>, ApiError> {
+    let (paging, _) = super::list_query(&raw, &[])?;
+    Ok(Json(
+        paging.cut(service::mine(&state.portal, user.id).await?),
+    ))
 }
 
 /// Cancel one of my enrolments before the class starts; the seat goes to the waiting list.
@@ -106,15 +113,18 @@ pub async fn cancel(
     path = "/me/notifications",
     tag = "enrolment",
     responses(
-        (status = 200, description = "The inbox", body = Inbox),
+        (status = 200, description = "One page of the inbox, and the unread count", body = Inbox),
         (status = 401, description = "Not signed in", body = super::ErrorBody),
-    )
+    ),
+    params(PageParams)
 )]
 pub async fn notifications(
     State(state): State<AppState>,
     Signed(user): Signed,
+    RawQuery(raw): RawQuery,
 ) -> Result<Json<Inbox>, ApiError> {
-    Ok(Json(service::inbox(&state.portal, user.id).await?))
+    let (paging, _) = super::list_query(&raw, &[])?;
+    Ok(Json(service::inbox(&state.portal, user.id, paging).await?))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -137,7 +147,7 @@ pub struct ReadBody {
 pub async fn mark_read(
     State(state): State<AppState>,
     Signed(user): Signed,
-    Json(body): Json<ReadBody>,
+    super::ApiJson(body): super::ApiJson<ReadBody>,
 ) -> Result<StatusCode, ApiError> {
     service::mark_read(&state.portal, user.id, body.id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -148,17 +158,20 @@ pub async fn mark_read(
     get,
     path = "/staff/classes",
     tag = "staff",
+    params(PageParams),
     responses(
-        (status = 200, description = "The classes", body = Vec<ClassSummary>),
+        (status = 200, description = "One page of the classes", body = Page<ClassSummary>),
         (status = 403, description = "Not institution staff", body = super::ErrorBody),
     )
 )]
 pub async fn classes(
     State(state): State<AppState>,
     Signed(user): Signed,
-) -> Result<Json<Vec<ClassSummary>>, ApiError> {
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Page<ClassSummary>>, ApiError> {
     require(&user, &[Role::InstitutionStaff])?;
-    Ok(Json(service::classes(&state.portal, &user).await?))
+    let (paging, _) = super::list_query(&raw, &[])?;
+    Ok(Json(service::classes(&state.portal, &user, paging).await?))
 }
 
 /// One class's roster (identity numbers and phones masked); the read is audit-logged.
@@ -208,7 +221,7 @@ pub async fn set_status(
     State(state): State<AppState>,
     Signed(user): Signed,
     Path(id): Path<i64>,
-    Json(body): Json<StatusBody>,
+    super::ApiJson(body): super::ApiJson<StatusBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     require(&user, &[Role::InstitutionStaff])?;
     let to = Status::from_code(body.status.trim())
@@ -248,7 +261,7 @@ pub async fn attendance(
     State(state): State<AppState>,
     Signed(user): Signed,
     Path(id): Path<i64>,
-    Json(body): Json<AttendanceBody>,
+    super::ApiJson(body): super::ApiJson<AttendanceBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     require(&user, &[Role::InstitutionStaff])?;
     let day = parse_date("date", &body.date)?;
@@ -284,7 +297,7 @@ pub async fn employment(
     State(state): State<AppState>,
     Signed(user): Signed,
     Path(id): Path<i64>,
-    Json(body): Json<EmploymentBody>,
+    super::ApiJson(body): super::ApiJson<EmploymentBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     require(&user, &[Role::InstitutionStaff, Role::HrOfficer])?;
     let since = match body.since.as_deref().filter(|s| !s.trim().is_empty()) {

@@ -7,6 +7,7 @@ mod certificate;
 mod dispute;
 mod enrollment;
 mod error;
+mod json;
 mod meta;
 mod staff;
 mod subsidy;
@@ -14,14 +15,17 @@ mod subsidy;
 use crate::web::AppState;
 use app::catalog::service::{self, Institution, InstitutionList};
 use app::catalog::{Course, CourseList, CourseQuery, InstitutionQuery, Strictness};
+use app::list::Paging;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 pub use dispute::kind_of as dispute_kind;
 pub use error::{ApiError, ErrorBody};
+pub use json::ApiJson;
 use serde_json::json;
 pub use staff::{import_upload, read_upload, upload_city, UploadError};
+use std::collections::BTreeMap;
 pub use subsidy::review_step;
 use tower_http::cors::{Any, CorsLayer};
 use utoipa::openapi::OpenApi;
@@ -145,8 +149,8 @@ pub fn router() -> (Router<AppState>, OpenApi) {
 
 /// Adds the answers every operation of a kind may give, whatever its handler says: 401 where a
 /// session is needed (`signed_in`), 400 for a malformed path or query parameter, and for a JSON
-/// body 400 (not JSON), 415 (not sent as JSON) and 422 (JSON of the wrong shape), each with the
-/// error body.
+/// body 400 (not JSON, or of the wrong shape) and 415 (not sent as JSON), each with the error
+/// body.
 fn document_common_answers(doc: &mut OpenApi, signed_in: bool) {
     use utoipa::openapi::path::Operation;
     use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
@@ -184,9 +188,12 @@ fn document_common_answers(doc: &mut OpenApi, signed_in: bool) {
                 add(op, "400", "A parameter is not valid");
             }
             if op.request_body.is_some() {
-                add(op, "400", "The body is not valid JSON");
+                add(
+                    op,
+                    "400",
+                    "The body is not JSON, or a field is missing or of the wrong type; `fields` names each",
+                );
                 add(op, "415", "The body was not sent as application/json");
-                add(op, "422", "The JSON does not have the expected fields");
             }
         }
     }
@@ -233,6 +240,19 @@ fn query_pairs(raw: &Option<String>) -> Vec<(String, String)> {
     raw.as_deref()
         .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
         .unwrap_or_default()
+}
+
+/// The page of a list asked for, and the filters it names (each once); any other parameter is
+/// refused (400).
+pub fn list_query(
+    raw: &Option<String>,
+    filters: &[&str],
+) -> Result<(Paging, BTreeMap<String, String>), ApiError> {
+    let pairs = query_pairs(raw);
+    Ok(Paging::parse(
+        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        filters,
+    )?)
 }
 
 /// Search the catalogue: Chinese keywords, pinyin or initials, facet filters (repeated keys

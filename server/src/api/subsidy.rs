@@ -6,10 +6,11 @@ use crate::session::{require, Signed};
 use crate::web::AppState;
 use app::accounts::Role;
 use app::error::{AppError, FieldProblem};
+use app::list::{Page, PageParams};
 use app::subsidy::rules::{ClaimStatus, Review};
 use app::subsidy::service;
 use app::subsidy::{Claim, StaffClaim};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -22,16 +23,22 @@ use serde_json::json;
     get,
     path = "/me/subsidies",
     tag = "accounts",
+    operation_id = "my_subsidies",
+    params(PageParams),
     responses(
-        (status = 200, description = "The claims", body = Vec<Claim>),
+        (status = 200, description = "One page of what may be claimed, then the claims", body = Page<Claim>),
         (status = 401, description = "Not signed in", body = super::ErrorBody),
     )
 )]
 pub async fn mine(
     State(state): State<AppState>,
     Signed(user): Signed,
-) -> Result<Json<Vec<Claim>>, ApiError> {
-    Ok(Json(service::mine(&state.portal, user.id).await?))
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Page<Claim>>, ApiError> {
+    let (paging, _) = super::list_query(&raw, &[])?;
+    Ok(Json(
+        paging.cut(service::mine(&state.portal, user.id).await?),
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -55,7 +62,7 @@ pub struct ClaimBody {
 pub async fn claim(
     State(state): State<AppState>,
     Signed(user): Signed,
-    Json(body): Json<ClaimBody>,
+    super::ApiJson(body): super::ApiJson<ClaimBody>,
 ) -> Result<Response, ApiError> {
     require(&user, &[Role::Trainee])?;
     let claim = service::claim(&state.portal, user.id, body.certificate_id).await?;
@@ -63,20 +70,24 @@ pub async fn claim(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
 pub struct QueueQuery {
     /// `submitted`, `under_review`, `approved`, `paid` or `rejected`; all when absent.
-    status: Option<String>,
+    #[param(inline)]
+    status: Option<ClaimStatus>,
 }
 
-/// The claims of the HR officer's city, oldest first (at most 200), optionally of one status.
-/// Claimants' names and ID numbers are masked; the read is written to the audit log.
+/// The claims of the HR officer's city, those waiting for a step first and oldest first,
+/// optionally of one status. Claimants' names and ID numbers are masked; the people shown are
+/// written to the audit log.
 #[utoipa::path(
     get,
     path = "/staff/subsidies",
     tag = "staff",
-    params(QueueQuery),
+    params(QueueQuery, PageParams),
     responses(
-        (status = 200, description = "The claims", body = Vec<StaffClaim>),
+        (status = 200, description = "One page of the claims", body = Page<StaffClaim>),
         (status = 400, description = "Unknown status", body = super::ErrorBody),
         (status = 403, description = "Not an HR officer", body = super::ErrorBody),
     )
@@ -84,17 +95,20 @@ pub struct QueueQuery {
 pub async fn queue(
     State(state): State<AppState>,
     Signed(user): Signed,
-    Query(query): Query<QueueQuery>,
-) -> Result<Json<Vec<StaffClaim>>, ApiError> {
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Page<StaffClaim>>, ApiError> {
     require(&user, &[Role::HrOfficer])?;
-    let status = match query.status.as_deref().filter(|s| !s.is_empty()) {
+    let (paging, filters) = super::list_query(&raw, &["status"])?;
+    let status = match filters.get("status") {
         None => None,
         Some(code) => Some(
             ClaimStatus::from_code(code)
                 .ok_or(AppError::field("status", FieldProblem::UnknownCode))?,
         ),
     };
-    Ok(Json(service::queue(&state.portal, &user, status).await?))
+    Ok(Json(
+        service::queue(&state.portal, &user, status, paging).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -123,7 +137,7 @@ pub async fn decide(
     State(state): State<AppState>,
     Signed(user): Signed,
     Path(id): Path<i64>,
-    Json(body): Json<DecisionBody>,
+    super::ApiJson(body): super::ApiJson<DecisionBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     require(&user, &[Role::HrOfficer])?;
     let step = review_step(&body.decision)?;

@@ -2,6 +2,8 @@
 //! `database_url`) and talks to it over HTTP.
 #![allow(dead_code)]
 
+pub mod flow;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};

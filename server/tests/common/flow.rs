@@ -1,0 +1,259 @@
+//! The enrolment-to-subsidy flow the integration suites share: a server with the fixture
+//! catalogues, trainees, staff of each role, and the steps between them over the API.
+#![allow(dead_code)]
+
+use super::{create_user, id_number, peixun, Server, STAFF_PASSWORD};
+use serde_json::{json, Value};
+
+pub const PASSWORD: &str = "培训 secret 2026";
+
+/// A server with the enrolment fixture catalogue imported.
+pub async fn server() -> Server {
+    let s = Server::start(&[]).await;
+    let fixture = super::fixture("enrolment-catalog.csv");
+    let out = peixun(&[
+        "import-catalog",
+        "--database-url",
+        &s.database(),
+        fixture.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    s
+}
+
+/// Signs up trainee `n` (born 1990-03-07) and returns their session cookie.
+pub async fn trainee(s: &Server, n: u32) -> String {
+    let phone = format!("1390000{n:04}");
+    let id = id_number(&format!("51010419900307{:03}", n % 1000));
+    let r = s.register(&phone, &id).await;
+    assert_eq!(r.status(), 201, "sign-up {n}: {}", r.text().await.unwrap());
+    s.login(&phone, PASSWORD).await
+}
+
+pub async fn post(s: &Server, path: &str, session: &str, body: Value) -> (u16, Value) {
+    let r = s
+        .client
+        .post(s.url(path))
+        .header("cookie", session)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+pub async fn enroll(s: &Server, code: &str, session: &str) -> (u16, Value) {
+    post(
+        s,
+        &format!("/api/v1/courses/{code}/enroll"),
+        session,
+        json!({}),
+    )
+    .await
+}
+
+pub async fn get(s: &Server, path: &str, session: &str) -> (u16, Value) {
+    let r = s.get_as(path, session).await;
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+pub async fn my_enrollment(s: &Server, session: &str, code: &str) -> Value {
+    let (status, list) = get(s, "/api/v1/me/enrollments", session).await;
+    let list = list["items"].clone();
+    assert_eq!(status, 200);
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["course"] == code)
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+pub async fn seats_left(s: &Server, code: &str) -> u64 {
+    let (_, course) = s.get_json(&format!("/api/v1/courses/{code}")).await;
+    course["seats_left"].as_u64().unwrap()
+}
+
+pub fn failed_rules(body: &Value) -> Vec<String> {
+    body["error"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["ok"] == false)
+        .map(|r| r["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+pub fn reason<'a>(body: &'a Value, rule: &str) -> &'a Value {
+    body["error"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == rule && r["ok"] == false)
+        .unwrap_or_else(|| panic!("no failing {rule} in {body}"))
+}
+
+pub async fn staff(s: &Server, phone: &str, institution: &str) -> String {
+    create_user(
+        s,
+        &[
+            "--role",
+            "institution_staff",
+            "--phone",
+            phone,
+            "--name",
+            "机构老师",
+            "--institution",
+            institution,
+        ],
+    );
+    s.login(phone, STAFF_PASSWORD).await
+}
+
+pub async fn assess(s: &Server, session: &str, body: Value) -> (u16, Value) {
+    post(s, "/api/v1/staff/assessments", session, body).await
+}
+
+pub async fn staff_as(s: &Server, phone: &str, role: &str, scope: (&str, &str)) -> String {
+    create_user(
+        s,
+        &[
+            "--role",
+            role,
+            "--phone",
+            phone,
+            "--name",
+            "工作人员",
+            scope.0,
+            scope.1,
+        ],
+    );
+    s.login(phone, STAFF_PASSWORD).await
+}
+
+/// The fixture server with the subsidy courses too, an institution (INST-A), its evaluator
+/// and the HR officers of Chengdu (the classes' city) and Mianyang.
+pub struct Flow {
+    pub s: Server,
+    pub institution: String,
+    pub evaluator: String,
+    pub hr: String,
+    pub hr_elsewhere: String,
+}
+
+pub async fn flow() -> Flow {
+    let s = server().await;
+    let fixture = super::fixture("subsidy-catalog.csv");
+    let out = peixun(&[
+        "import-catalog",
+        "--database-url",
+        &s.database(),
+        fixture.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Flow {
+        institution: staff(&s, "13100000001", "INST-A").await,
+        evaluator: staff_as(
+            &s,
+            "13100000003",
+            "evaluator",
+            ("--evaluation-org", "成都测试评价中心"),
+        )
+        .await,
+        hr: staff_as(&s, "13100000005", "hr_officer", ("--city", "510100")).await,
+        hr_elsewhere: staff_as(&s, "13100000006", "hr_officer", ("--city", "510700")).await,
+        s,
+    }
+}
+
+impl Flow {
+    /// Takes `me` through class `code` to a pass (issued on `issued_on`, default today) and
+    /// returns the certificate id.
+    pub async fn certificate(
+        &self,
+        me: &str,
+        code: &str,
+        employed: bool,
+        issued_on: Option<&str>,
+    ) -> i64 {
+        let s = &self.s;
+        let (status, enrolled) = enroll(s, code, me).await;
+        assert_eq!(status, 201, "{enrolled}");
+        let id = enrolled["id"].as_i64().unwrap();
+        let a = &self.institution;
+        let staff_post = |path: String, body: Value| async move { post(s, &path, a, body).await };
+        assert_eq!(
+            staff_post(
+                format!("/api/v1/staff/enrollments/{id}/status"),
+                json!({"status": "in_training"})
+            )
+            .await
+            .0,
+            200
+        );
+        assert_eq!(
+            staff_post(
+                format!("/api/v1/staff/enrollments/{id}/attendance"),
+                json!({"date": "2026-11-02", "hours": 8})
+            )
+            .await
+            .0,
+            200
+        );
+        assert_eq!(
+            staff_post(
+                format!("/api/v1/staff/enrollments/{id}/status"),
+                json!({"status": "completed"})
+            )
+            .await
+            .0,
+            200
+        );
+        if employed {
+            let (status, body) = staff_post(
+                format!("/api/v1/staff/enrollments/{id}/employment"),
+                json!({"employed": true, "employer": "某公司", "since": "2026-11-20"}),
+            )
+            .await;
+            assert_eq!(status, 200, "{body}");
+        }
+        let mut body = json!({"enrollment_id": id, "passed": true, "score": 88});
+        if let Some(day) = issued_on {
+            body["issued_on"] = json!(day);
+        }
+        let (status, issued) = assess(s, &self.evaluator, body).await;
+        assert_eq!(status, 201, "{issued}");
+        issued["certificate"]["id"].as_i64().unwrap()
+    }
+
+    pub async fn claim(&self, me: &str, certificate: i64) -> (u16, Value) {
+        post(
+            &self.s,
+            "/api/v1/me/subsidies",
+            me,
+            json!({"certificate_id": certificate}),
+        )
+        .await
+    }
+
+    pub async fn decide(&self, hr: &str, claim: i64, body: Value) -> (u16, Value) {
+        post(
+            &self.s,
+            &format!("/api/v1/staff/subsidies/{claim}/decision"),
+            hr,
+            body,
+        )
+        .await
+    }
+}
