@@ -17,7 +17,7 @@ DATABASE_URL ?= sqlite://data/peixun.db
 export LEPTOS_OUTPUT_NAME := peixun
 
 .PHONY: build run test deps deps-rust deps-npm deps-browser deps-tools server wasm site \
-        fmt lint unit unit-postgres e2e lighthouse api-fuzz size bench bench-postgres clean
+        fmt lint unit unit-postgres e2e lighthouse api-doc api-fuzz size bench bench-postgres clean
 
 # ---------------------------------------------------------------- tools (installed once)
 deps: deps-rust deps-npm deps-tools
@@ -110,6 +110,13 @@ lighthouse: deps-npm deps-browser
 api-fuzz:
 	end2end/schemathesis.sh
 
+# The OpenAPI document of the last `make build` is valid OpenAPI 3.1 (openapi-spec-validator
+# from PyPI: schemas, references, one operationId per operation, path parameters in paths).
+api-doc:
+	venv=$$(end2end/api-tools.sh); \
+	target/release/peixun openapi > target/openapi.json; \
+	$$venv/bin/openapi-spec-validator target/openapi.json
+
 size:
 	echo "== shipped to the browser (bytes)"
 	printf '%-44s %10s %10s\n' file raw brotli
@@ -125,7 +132,7 @@ size:
 # Every page ships the same bundle (the header's elder-mode switch is an island on all of them).
 JS_WASM_BUDGET ?= 102400
 
-test: deps deps-browser fmt lint unit unit-postgres build e2e lighthouse api-fuzz size
+test: deps deps-browser fmt lint unit unit-postgres build api-doc e2e lighthouse api-fuzz size
 
 # Benchmarks (not part of `make test`): the catalogue import, in-process search percentiles
 # and HTTP load against /healthz as the baseline, in one run; then criterion's view.

@@ -5,13 +5,7 @@
 # schemas. Fixed seed and deterministic generation: the same requests every run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-VENV=target/schemathesis-venv
-VERSION=4.32.5
-if [ "$("$VENV/bin/st" --version 2>/dev/null | awk '{print $3}')" != "$VERSION" ]; then
-  echo "== installing schemathesis $VERSION"
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q "schemathesis==$VERSION"
-fi
+VENV=$(end2end/api-tools.sh)
 PORT=${PEIXUN_FUZZ_PORT:-3918}
 DIR=$(mktemp -d)
 target/release/peixun serve --demo --addr "127.0.0.1:$PORT" --database-url "sqlite://$DIR/fuzz.db" \

@@ -201,6 +201,32 @@ impl RuleVerdict {
     }
 }
 
+/// One problem of an uploaded file (a catalogue), already in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FileProblem {
+    /// The line of the file (the header is line 1); 0 for the file as a whole.
+    pub line: usize,
+    /// The column's name, when one cell is at fault.
+    pub column: Option<String>,
+    /// Machine-readable, snake_case.
+    #[cfg_attr(feature = "ssr", schema(example = "not_a_date"))]
+    pub problem: String,
+    /// `第 N 行，C 列：…` in Chinese.
+    pub message: String,
+    /// `line N, column C: …` in English.
+    pub message_en: String,
+}
+
+impl FileProblem {
+    pub fn text(&self, locale: Locale) -> &str {
+        match locale {
+            Locale::en => &self.message_en,
+            _ => &self.message,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum AppError {
     #[error("invalid input: {0:?}")]
@@ -224,6 +250,15 @@ pub enum AppError {
     NotEligible(Vec<RuleVerdict>),
     #[error("too many attempts; retry after {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: u64 },
+    /// An uploaded file has problems (every one listed); nothing was written.
+    #[error("the file has {} problems", problems.len())]
+    FileRefused {
+        problems: Vec<FileProblem>,
+        warnings: Vec<FileProblem>,
+    },
+    /// The request's body is over the limit.
+    #[error("over {max_mb} MB")]
+    TooLarge { max_mb: usize },
     /// A fault of ours (storage unreachable, corrupt row). The detail is logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -240,7 +275,8 @@ impl AppError {
             AppError::Forbidden | AppError::CrossSite => 403,
             AppError::NotFound => 404,
             AppError::Conflict(_) => 409,
-            AppError::NotEligible(_) => 422,
+            AppError::NotEligible(_) | AppError::FileRefused { .. } => 422,
+            AppError::TooLarge { .. } => 413,
             AppError::TooManyRequests { .. } => 429,
             AppError::Internal(_) => 500,
         }
@@ -256,6 +292,8 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Conflict(_) => "conflict",
             AppError::NotEligible(_) => "not_eligible",
+            AppError::FileRefused { .. } => "import_refused",
+            AppError::TooLarge { .. } => "file_too_large",
             AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Internal(_) => "internal",
         }
@@ -279,6 +317,12 @@ impl AppError {
             }
             AppError::TooManyRequests { retry_after_secs } => {
                 td_string!(locale, error.too_many_requests, seconds = *retry_after_secs).to_string()
+            }
+            AppError::FileRefused { problems, .. } => {
+                td_string!(locale, import.refused, count = problems.len()).to_string()
+            }
+            AppError::TooLarge { max_mb } => {
+                td_string!(locale, import.file_too_large, mb = *max_mb).to_string()
             }
             AppError::Internal(_) => td_string!(locale, error.internal).to_string(),
         }

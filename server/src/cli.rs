@@ -4,7 +4,8 @@ use app::accounts::service::{self as accounts, NewAccount};
 use app::accounts::vault::Vault;
 use app::accounts::Role;
 use app::catalog::import::{self, FileKind};
-use app::catalog::service::{self, ImportError, ImportOptions, ImportReport};
+use app::catalog::service::{self, ImportOptions, ImportReport};
+use app::error::AppError;
 use app::i18n::Locale;
 use app::portal::{Portal, Settings};
 use app::storage::{Backend, DEFAULT_DATABASE_URL};
@@ -41,6 +42,8 @@ enum Command {
     /// Set a city's own subsidy numbers (payout shares and living allowance), or with --reset
     /// put it back on the province's defaults (100 / 80 / 60 %, 50 元 a day).
     SetPolicy(PolicyArgs),
+    /// Print the OpenAPI 3.1 document of the JSON API (as `GET /api/openapi.json` serves it).
+    Openapi,
 }
 
 #[derive(Debug, Args)]
@@ -246,6 +249,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::SyncCatalog(args) => sync_catalog(args).await,
         Command::CreateUser(args) => create_user(args).await,
         Command::SetPolicy(args) => set_policy(args).await,
+        Command::Openapi => print_openapi(),
     };
     result.unwrap_or_else(|code| code)
 }
@@ -321,20 +325,18 @@ async fn run_import(
             print_report(&report);
             Ok(ExitCode::SUCCESS)
         }
-        Err(ImportError::Refused(errors, warnings)) => {
-            for finding in warnings.iter().chain(&errors) {
-                eprintln!("{}", finding.describe(Locale::en));
-                eprintln!("{}", finding.describe(Locale::zh_CN));
+        Err(err @ AppError::FileRefused { .. }) => {
+            if let AppError::FileRefused { problems, warnings } = &err {
+                for finding in warnings.iter().chain(problems) {
+                    eprintln!("{}", finding.message_en);
+                    eprintln!("{}", finding.message);
+                }
             }
-            for locale in [Locale::en, Locale::zh_CN] {
-                eprintln!(
-                    "{}",
-                    td_string!(locale, import.refused, count = errors.len())
-                );
-            }
+            eprintln!("{}", err.message(Locale::en));
+            eprintln!("{}", err.message(Locale::zh_CN));
             Err(ExitCode::FAILURE)
         }
-        Err(ImportError::Storage(err)) => {
+        Err(err) => {
             eprintln!("peixun: {err}");
             Err(ExitCode::FAILURE)
         }
@@ -441,6 +443,16 @@ async fn set_policy(args: PolicyArgs) -> Result<ExitCode, ExitCode> {
         now.special_ability_percent,
         now.living_allowance_per_day,
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_openapi() -> Result<ExitCode, ExitCode> {
+    let (_, doc) = crate::api::router();
+    let text = serde_json::to_string_pretty(&doc).map_err(|err| {
+        eprintln!("peixun: {err}");
+        ExitCode::FAILURE
+    })?;
+    println!("{text}");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -2,8 +2,8 @@
 //! `peixun serve --demo` into an empty catalogue and marked as demo data on every page.
 
 use app::catalog::import::{self, FileKind};
-use app::catalog::service::{self, ImportError, ImportOptions};
-use app::i18n::Locale;
+use app::catalog::service::{self, ImportOptions};
+use app::error::AppError;
 
 pub const DEMO_CATALOG: &[u8] = include_bytes!("../data/demo-catalog.csv");
 
@@ -21,12 +21,12 @@ pub async fn load_if_empty(portal: &app::portal::Portal) -> Result<(), String> {
             tracing::info!(created = report.created, "demo catalogue loaded");
             Ok(())
         }
-        Err(ImportError::Refused(errors, _)) => Err(errors
+        Err(AppError::FileRefused { problems, .. }) => Err(problems
             .iter()
-            .map(|f| f.describe(Locale::en))
+            .map(|p| p.message_en.clone())
             .collect::<Vec<_>>()
             .join("; ")),
-        Err(ImportError::Storage(err)) => Err(err.to_string()),
+        Err(err) => Err(err.to_string()),
     }
 }
 

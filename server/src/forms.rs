@@ -433,41 +433,42 @@ pub async fn upload_catalog(
     user: axum::Extension<CurrentUser>,
     mut form: axum::extract::Multipart,
 ) -> Response {
-    use app::catalog::import::{refused_message, Problem};
-    use app::catalog::service::ImportError;
     let Some(me) = user.0 .0.clone() else {
         return see_other("/login");
     };
     let locale = locale_of(&headers);
-    let state = match crate::api::upload_city(&me) {
-        Err(e) => refused(&e.0, locale, BTreeMap::new()),
+    let imported = match crate::api::upload_city(&me) {
+        Err(e) => Err(e),
         Ok(city) => match crate::api::read_upload(&mut form).await {
-            Err(crate::api::UploadError::TooLarge) => FormState {
-                message: Some(Problem::FileTooLarge.message(locale)),
-                status: 413,
-                ..Default::default()
-            },
-            Err(crate::api::UploadError::NoFile) => FormState {
-                message: Some(app::error::FieldProblem::Required.message(locale)),
-                status: 400,
-                ..Default::default()
-            },
-            Ok(upload) => match crate::api::import_upload(&app, city, upload).await {
-                Ok(report) => FormState {
-                    message: Some(app::catalog::pages::import_summary(locale, &report)),
-                    details: report.warnings.iter().map(|w| w.describe(locale)).collect(),
-                    status: 200,
-                    ..Default::default()
-                },
-                Err(ImportError::Refused(errors, _)) => FormState {
-                    message: Some(refused_message(locale, errors.len())),
-                    details: errors.iter().map(|e| e.describe(locale)).collect(),
-                    status: 422,
-                    ..Default::default()
-                },
-                Err(ImportError::Storage(e)) => refused(&e, locale, BTreeMap::new()),
-            },
+            Err(e) => Err(e),
+            Ok(upload) => crate::api::import_upload(&app, city, upload).await,
         },
+    };
+    let state = match imported {
+        Ok(report) => FormState {
+            message: Some(app::catalog::pages::import_summary(locale, &report)),
+            details: report.warnings.iter().map(|w| w.describe(locale)).collect(),
+            status: 200,
+            ..Default::default()
+        },
+        Err(err @ (AppError::FileRefused { .. } | AppError::TooLarge { .. })) => FormState {
+            message: Some(err.message(locale)),
+            details: match &err {
+                AppError::FileRefused { problems, .. } => problems
+                    .iter()
+                    .map(|p| p.text(locale).to_string())
+                    .collect(),
+                _ => Vec::new(),
+            },
+            status: err.status(),
+            ..Default::default()
+        },
+        Err(AppError::Invalid(fields)) => FormState {
+            message: fields.0.values().next().map(|p| p.message(locale)),
+            status: 400,
+            ..Default::default()
+        },
+        Err(err) => refused(&err, locale, BTreeMap::new()),
     };
     render_again(&app, "/staff/catalog", headers, user.0.clone(), state).await
 }

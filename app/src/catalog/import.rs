@@ -186,9 +186,12 @@ impl Problem {
     }
 }
 
-/// "Nothing was imported: the file has N problems", in the locale's words.
-pub fn refused_message(locale: Locale, problems: usize) -> String {
-    td_string!(locale, import.refused, count = problems).to_string()
+/// The refusal of a file with `errors` (and `warnings`): nothing is written.
+pub fn refused(errors: &[Finding], warnings: &[Finding]) -> crate::error::AppError {
+    crate::error::AppError::FileRefused {
+        problems: errors.iter().map(Finding::described).collect(),
+        warnings: warnings.iter().map(Finding::described).collect(),
+    }
 }
 
 /// A problem found at a place in the file. `line` 0 means the whole file.
@@ -206,6 +209,24 @@ impl Finding {
             line: 0,
             column: None,
             problem,
+        }
+    }
+
+    /// The finding in both languages, as the API and the pages show it.
+    pub fn described(&self) -> crate::error::FileProblem {
+        let code = serde_json::to_value(&self.problem)
+            .ok()
+            .and_then(|v| {
+                v.get("problem")
+                    .and_then(|c| c.as_str().map(str::to_string))
+            })
+            .unwrap_or_default();
+        crate::error::FileProblem {
+            line: self.line,
+            column: self.column.clone(),
+            problem: code,
+            message: self.describe(Locale::zh_CN),
+            message_en: self.describe(Locale::en),
         }
     }
 

@@ -563,28 +563,14 @@ pub struct ImportReport {
     pub warnings: Vec<Finding>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    /// The file has problems; nothing was written.
-    #[error("the file has {} problems", .0.len())]
-    Refused(Vec<Finding>, Vec<Finding>),
-    #[error(transparent)]
-    Storage(#[from] AppError),
-}
-
-impl From<sqlx::Error> for ImportError {
-    fn from(err: sqlx::Error) -> Self {
-        ImportError::Storage(err.into())
-    }
-}
-
 /// Stores a checked file in one transaction: every item or none. The same file imported
-/// again changes nothing (all items "unchanged").
+/// again changes nothing (all items "unchanged"). A file with problems is refused with every
+/// one of them (`AppError::FileRefused`).
 pub async fn import(
     portal: &Portal,
     parsed: ParsedFile,
     options: ImportOptions,
-) -> Result<ImportReport, ImportError> {
+) -> AppResult<ImportReport> {
     let db = &portal.db;
     let ParsedFile {
         items,
@@ -601,7 +587,7 @@ pub async fn import(
         }
     }
     if !errors.is_empty() {
-        return Err(ImportError::Refused(errors, warnings));
+        return Err(super::import::refused(&errors, &warnings));
     }
     let now = chrono::Utc::now().to_rfc3339();
     let mut report = ImportReport {
@@ -646,7 +632,7 @@ pub async fn import(
     }
     if !errors.is_empty() {
         tx.rollback().await?;
-        return Err(ImportError::Refused(errors, report.warnings));
+        return Err(super::import::refused(&errors, &report.warnings));
     }
     if options.dry_run {
         tx.rollback().await?;

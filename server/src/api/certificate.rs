@@ -11,8 +11,7 @@ use axum::extract::{ConnectInfo, Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -32,7 +31,7 @@ pub struct AssessmentBody {
     tag = "staff",
     request_body = AssessmentBody,
     responses(
-        (status = 201, description = "Recorded; `certificate` is the one issued (null for a fail)", body = serde_json::Value),
+        (status = 201, description = "Recorded; `certificate` is the one issued (null for a fail)", body = AssessmentRecorded),
         (status = 400, description = "Bad score or date", body = super::ErrorBody),
         (status = 403, description = "Not an evaluator of this class's organisation", body = super::ErrorBody),
         (status = 404, description = "No such enrolment", body = super::ErrorBody),
@@ -58,11 +57,18 @@ pub async fn assess(
         issued_on,
     )
     .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"passed": body.passed, "certificate": certificate})),
-    )
-        .into_response())
+    let recorded = AssessmentRecorded {
+        passed: body.passed,
+        certificate,
+    };
+    Ok((StatusCode::CREATED, Json(recorded)).into_response())
+}
+
+/// An assessment kept: a pass with the certificate it issued, or a fail.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AssessmentRecorded {
+    pub passed: bool,
+    pub certificate: Option<Certificate>,
 }
 
 /// My certificates.

@@ -16,8 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 /// Which courses (or whether one course) a person may join, and the subsidy they would get,
 /// with every rule's reason. No account needed.
@@ -211,7 +210,7 @@ pub struct StatusBody {
     params(("id" = i64, Path, description = "Enrolment id")),
     request_body = StatusBody,
     responses(
-        (status = 200, description = "Changed", body = serde_json::Value),
+        (status = 200, description = "Changed", body = StatusChanged),
         (status = 400, description = "Unknown status, or a rejection without a reason", body = super::ErrorBody),
         (status = 403, description = "Not staff of this class's institution", body = super::ErrorBody),
         (status = 409, description = "Not allowed from the current status, or no free seat", body = super::ErrorBody),
@@ -222,12 +221,19 @@ pub async fn set_status(
     Signed(user): Signed,
     Path(id): Path<i64>,
     super::ApiJson(body): super::ApiJson<StatusBody>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<StatusChanged>, ApiError> {
     require(&user, &[Role::InstitutionStaff])?;
     let to = Status::from_code(body.status.trim())
         .ok_or(AppError::field("status", FieldProblem::UnknownCode))?;
     service::change_status(&state.portal, &user, id, to, body.reason.as_deref()).await?;
-    Ok(Json(json!({"id": id, "status": to})))
+    Ok(Json(StatusChanged { id, status: to }))
+}
+
+/// An enrolment's new status.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct StatusChanged {
+    pub id: i64,
+    pub status: Status,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -251,7 +257,7 @@ pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate, ApiError> {
     params(("id" = i64, Path, description = "Enrolment id")),
     request_body = AttendanceBody,
     responses(
-        (status = 200, description = "Recorded", body = serde_json::Value),
+        (status = 200, description = "Recorded", body = AttendanceRecorded),
         (status = 400, description = "Bad date or hours", body = super::ErrorBody),
         (status = 403, description = "Not staff of this class's institution", body = super::ErrorBody),
         (status = 409, description = "The enrolment is not admitted", body = super::ErrorBody),
@@ -262,13 +268,25 @@ pub async fn attendance(
     Signed(user): Signed,
     Path(id): Path<i64>,
     super::ApiJson(body): super::ApiJson<AttendanceBody>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<AttendanceRecorded>, ApiError> {
     require(&user, &[Role::InstitutionStaff])?;
     let day = parse_date("date", &body.date)?;
     let hours = u32::try_from(body.hours)
         .map_err(|_| AppError::field("hours", FieldProblem::OutOfRange { min: 1, max: 12 }))?;
     service::record_attendance(&state.portal, &user, id, day, hours).await?;
-    Ok(Json(json!({"id": id, "date": day, "hours": hours})))
+    Ok(Json(AttendanceRecorded {
+        id,
+        date: day,
+        hours,
+    }))
+}
+
+/// The hours kept for an enrolment on a day.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AttendanceRecorded {
+    pub id: i64,
+    pub date: NaiveDate,
+    pub hours: u32,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -287,7 +305,7 @@ pub struct EmploymentBody {
     params(("id" = i64, Path, description = "Enrolment id")),
     request_body = EmploymentBody,
     responses(
-        (status = 200, description = "Recorded", body = serde_json::Value),
+        (status = 200, description = "Recorded", body = EmploymentRecorded),
         (status = 400, description = "A field is missing or not valid", body = super::ErrorBody),
         (status = 403, description = "Not staff of this class's institution or city", body = super::ErrorBody),
         (status = 409, description = "Training has not begun", body = super::ErrorBody),
@@ -298,7 +316,7 @@ pub async fn employment(
     Signed(user): Signed,
     Path(id): Path<i64>,
     super::ApiJson(body): super::ApiJson<EmploymentBody>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<EmploymentRecorded>, ApiError> {
     require(&user, &[Role::InstitutionStaff, Role::HrOfficer])?;
     let since = match body.since.as_deref().filter(|s| !s.trim().is_empty()) {
         Some(text) => Some(parse_date("since", text)?),
@@ -313,5 +331,15 @@ pub async fn employment(
         since,
     )
     .await?;
-    Ok(Json(json!({"id": id, "employed": body.employed})))
+    Ok(Json(EmploymentRecorded {
+        id,
+        employed: body.employed,
+    }))
+}
+
+/// The employment outcome kept for an enrolment.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct EmploymentRecorded {
+    pub id: i64,
+    pub employed: bool,
 }

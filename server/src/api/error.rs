@@ -42,6 +42,12 @@ pub struct ErrorDetail {
     /// Every rule checked, when a rule refused the request (422).
     #[serde(skip_serializing_if = "Option::is_none")]
     reasons: Option<Vec<app::error::RuleVerdict>>,
+    /// Every problem of a refused file (422, `import_refused`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problems: Option<Vec<app::error::FileProblem>>,
+    /// What else a refused file deserves a mention for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warnings: Option<Vec<app::error::FileProblem>>,
 }
 
 impl IntoResponse for ApiError {
@@ -61,6 +67,14 @@ impl IntoResponse for ApiError {
                 fields_en: err.fields().map(|f| f.messages(Locale::en)),
                 reasons: match &err {
                     AppError::NotEligible(reasons) => Some(reasons.clone()),
+                    _ => None,
+                },
+                problems: match &err {
+                    AppError::FileRefused { problems, .. } => Some(problems.clone()),
+                    _ => None,
+                },
+                warnings: match &err {
+                    AppError::FileRefused { warnings, .. } => Some(warnings.clone()),
                     _ => None,
                 },
             },

@@ -23,8 +23,7 @@ use axum::{Json, Router};
 pub use dispute::kind_of as dispute_kind;
 pub use error::{ApiError, ErrorBody};
 pub use json::ApiJson;
-use serde_json::json;
-pub use staff::{import_upload, read_upload, upload_city, UploadError};
+pub use staff::{import_upload, read_upload, upload_city};
 use std::collections::BTreeMap;
 pub use subsidy::review_step;
 use tower_http::cors::{Any, CorsLayer};
@@ -199,6 +198,23 @@ fn document_common_answers(doc: &mut OpenApi, signed_in: bool) {
     }
 }
 
+/// How the service is.
+#[derive(Debug, Clone, Copy, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Health {
+    /// Alive (`/healthz`).
+    Ok,
+    /// The database answers (`/readyz`).
+    Ready,
+    /// The database does not answer (`/readyz`).
+    Unavailable,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct HealthBody {
+    pub status: Health,
+}
+
 /// Liveness: 200 while the process serves requests (it touches nothing else, so a database
 /// outage does not get healthy instances restarted).
 #[utoipa::path(
@@ -206,11 +222,11 @@ fn document_common_answers(doc: &mut OpenApi, signed_in: bool) {
     path = "/healthz",
     tag = "reference",
     responses(
-        (status = 200, description = "The process is alive", body = serde_json::Value, example = json!({"status": "ok"})),
+        (status = 200, description = "The process is alive", body = HealthBody, example = json!({"status": "ok"})),
     )
 )]
-pub async fn healthz() -> Json<serde_json::Value> {
-    Json(json!({"status": "ok"}))
+pub async fn healthz() -> Json<HealthBody> {
+    Json(HealthBody { status: Health::Ok })
 }
 
 /// Readiness: 200 while the database answers, 503 otherwise (take the instance out of the
@@ -220,19 +236,21 @@ pub async fn healthz() -> Json<serde_json::Value> {
     path = "/readyz",
     tag = "reference",
     responses(
-        (status = 200, description = "The database answers", body = serde_json::Value, example = json!({"status": "ready"})),
-        (status = 503, description = "The database does not answer", body = serde_json::Value),
+        (status = 200, description = "The database answers", body = HealthBody, example = json!({"status": "ready"})),
+        (status = 503, description = "The database does not answer", body = HealthBody, example = json!({"status": "unavailable"})),
     )
 )]
 pub async fn readyz(State(state): State<AppState>) -> Response {
     if state.portal.db.is_healthy().await {
-        Json(json!({"status": "ready"})).into_response()
+        Json(HealthBody {
+            status: Health::Ready,
+        })
+        .into_response()
     } else {
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({"status": "unavailable"})),
-        )
-            .into_response()
+        let body = HealthBody {
+            status: Health::Unavailable,
+        };
+        (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
     }
 }
 

@@ -1,32 +1,55 @@
-//! `/api/v1/staff`: endpoints for staff, each behind `session::require` (role) and the
-//! service's scope check (their institution, organisation or city).
+//! `/api/v1/staff/catalog/import`: an HR officer's upload of their city's demand catalogue,
+//! through the one import path (the CLI and the upload page use it too).
 
 use super::ApiError;
 use crate::session::{require, Signed};
 use crate::web::AppState;
 use app::accounts::Role;
-use app::catalog::import::{self, FileKind, Finding};
-use app::catalog::service::{self, ImportError, ImportOptions, ImportReport};
-use app::i18n::Locale;
+use app::catalog::import::{self, FileKind};
+use app::catalog::service::{self, ImportOptions, ImportReport};
+use app::error::{AppError, FieldProblem, FileProblem};
 use app::reference::{City, Enumeration};
 use axum::extract::{Multipart, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
+use serde::Serialize;
 
-fn findings(list: &[Finding]) -> Vec<serde_json::Value> {
-    list.iter()
-        .map(|f| {
-            json!({
-                "line": f.line,
-                "column": f.column,
-                "problem": f.problem,
-                "message": f.describe(Locale::zh_CN),
-                "message_en": f.describe(Locale::en),
-            })
-        })
-        .collect()
+/// What an import did (or, checking only, would do).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ImportOutcome {
+    /// The officer's city.
+    #[schema(example = "510100")]
+    pub city: String,
+    pub created: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+    /// Checked only: nothing was written.
+    pub dry_run: bool,
+    /// What deserves a mention but did not stop the import.
+    pub warnings: Vec<FileProblem>,
+}
+
+impl ImportOutcome {
+    fn of(city: City, report: ImportReport) -> ImportOutcome {
+        ImportOutcome {
+            city: city.code().to_string(),
+            created: report.created,
+            updated: report.updated,
+            unchanged: report.unchanged,
+            dry_run: report.dry_run,
+            warnings: report.warnings.iter().map(|w| w.described()).collect(),
+        }
+    }
+}
+
+/// The upload form's fields.
+#[derive(Debug, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct CatalogUpload {
+    /// The catalogue: CSV (UTF-8, or GB18030 as Excel saves it) or XLSX, at most 20 MB.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// `true` to check the file and write nothing.
+    dry_run: Option<bool>,
 }
 
 /// Import the officer's city's demand catalogue (multipart field `file`: CSV or XLSX), with
@@ -35,71 +58,34 @@ fn findings(list: &[Finding]) -> Vec<serde_json::Value> {
     post,
     path = "/staff/catalog/import",
     tag = "staff",
-    request_body(content_type = "multipart/form-data", description = "`file`: the catalogue; `dry_run`: `true` to only check"),
+    request_body(content_type = "multipart/form-data", content = CatalogUpload, description = "`file`: the catalogue; `dry_run`: `true` to only check"),
     responses(
-        (status = 200, description = "Imported (or checked): created, updated, unchanged", body = serde_json::Value),
+        (status = 200, description = "Imported (or checked): created, updated, unchanged", body = ImportOutcome),
+        (status = 400, description = "No file was sent", body = super::ErrorBody),
         (status = 401, description = "Not signed in", body = super::ErrorBody),
         (status = 403, description = "Not an HR officer", body = super::ErrorBody),
         (status = 413, description = "The file is over 20 MB", body = super::ErrorBody),
-        (status = 422, description = "The file has problems; nothing was imported", body = serde_json::Value),
+        (status = 422, description = "The file has problems (`problems`, `warnings`); nothing was imported", body = super::ErrorBody),
     )
 )]
 pub async fn import_catalog(
     State(state): State<AppState>,
     Signed(user): Signed,
     mut form: Multipart,
-) -> Result<Response, ApiError> {
+) -> Result<Json<ImportOutcome>, ApiError> {
     let city = upload_city(&user)?;
-    let upload = match read_upload(&mut form).await {
-        Ok(upload) => upload,
-        Err(UploadError::TooLarge) => return Ok(too_large()),
-        Err(UploadError::NoFile) => {
-            return Err(ApiError(app::error::AppError::field(
-                "file",
-                app::error::FieldProblem::Required,
-            )))
-        }
-    };
-    match import_upload(&state, city, upload).await {
-        Ok(ImportReport {
-            created,
-            updated,
-            unchanged,
-            dry_run,
-            warnings,
-        }) => Ok(Json(json!({
-            "city": city.code(),
-            "created": created,
-            "updated": updated,
-            "unchanged": unchanged,
-            "dry_run": dry_run,
-            "warnings": findings(&warnings),
-        }))
-        .into_response()),
-        Err(ImportError::Refused(errors, warnings)) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Json(json!({
-                "error": {
-                    "code": "import_refused",
-                    "message": app::catalog::import::refused_message(Locale::zh_CN, errors.len()),
-                    "message_en": app::catalog::import::refused_message(Locale::en, errors.len()),
-                    "problems": findings(&errors),
-                    "warnings": findings(&warnings),
-                }
-            })),
-        )
-            .into_response()),
-        Err(ImportError::Storage(e)) => Err(ApiError(e)),
-    }
+    let upload = read_upload(&mut form).await?;
+    let report = import_upload(&state, city, upload).await?;
+    Ok(Json(ImportOutcome::of(city, report)))
 }
 
 /// The city an HR officer imports for (403 for anyone else).
-pub fn upload_city(user: &app::accounts::SignedIn) -> Result<City, ApiError> {
-    require(user, &[Role::HrOfficer])?;
+pub fn upload_city(user: &app::accounts::SignedIn) -> Result<City, AppError> {
+    require(user, &[Role::HrOfficer]).map_err(|e| e.0)?;
     user.scope
         .as_deref()
         .and_then(City::from_code)
-        .ok_or(ApiError(app::error::AppError::Forbidden))
+        .ok_or(AppError::Forbidden)
 }
 
 /// An uploaded catalogue file (multipart `file`, and `dry_run`).
@@ -109,12 +95,14 @@ pub struct Upload {
     dry_run: bool,
 }
 
-pub enum UploadError {
-    TooLarge,
-    NoFile,
+fn too_large() -> AppError {
+    AppError::TooLarge {
+        max_mb: import::MAX_FILE_BYTES / 1024 / 1024,
+    }
 }
 
-pub async fn read_upload(form: &mut Multipart) -> Result<Upload, UploadError> {
+/// Reads the form: 413 for a file over the limit, 400 without one.
+pub async fn read_upload(form: &mut Multipart) -> Result<Upload, AppError> {
     let (mut file, mut name, mut dry_run) = (None, String::new(), false);
     while let Ok(Some(field)) = form.next_field().await {
         match field.name() {
@@ -122,16 +110,18 @@ pub async fn read_upload(form: &mut Multipart) -> Result<Upload, UploadError> {
                 name = field.file_name().unwrap_or_default().to_string();
                 match field.bytes().await {
                     Ok(bytes) => file = Some(bytes),
-                    Err(_) => return Err(UploadError::TooLarge),
+                    Err(_) => return Err(too_large()),
                 }
             }
             Some("dry_run") => dry_run = field.text().await.is_ok_and(|t| t == "true" || t == "1"),
             _ => {}
         }
     }
-    let bytes = file.filter(|b| !b.is_empty()).ok_or(UploadError::NoFile)?;
+    let bytes = file
+        .filter(|b| !b.is_empty())
+        .ok_or(AppError::field("file", FieldProblem::Required))?;
     if bytes.len() > import::MAX_FILE_BYTES {
-        return Err(UploadError::TooLarge);
+        return Err(too_large());
     }
     Ok(Upload {
         bytes,
@@ -145,7 +135,7 @@ pub async fn import_upload(
     state: &AppState,
     city: City,
     upload: Upload,
-) -> Result<ImportReport, ImportError> {
+) -> Result<ImportReport, AppError> {
     let parsed = import::parse(&upload.bytes, FileKind::detect(&upload.name, &upload.bytes));
     let options = ImportOptions {
         dry_run: upload.dry_run,
@@ -153,17 +143,4 @@ pub async fn import_upload(
         ..Default::default()
     };
     service::import(&state.portal, parsed, options).await
-}
-
-fn too_large() -> Response {
-    let problem = import::Problem::FileTooLarge;
-    (
-        StatusCode::PAYLOAD_TOO_LARGE,
-        Json(json!({"error": {
-            "code": "file_too_large",
-            "message": problem.message(Locale::zh_CN),
-            "message_en": problem.message(Locale::en),
-        }})),
-    )
-        .into_response()
 }

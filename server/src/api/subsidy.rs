@@ -14,8 +14,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 /// My subsidy claims, newest first, with amounts and timelines; then the certificates I may
 /// still claim for (`status` `eligible`, no `id`, the amount a claim would pay).
@@ -126,7 +125,7 @@ pub struct DecisionBody {
     params(("id" = i64, Path, description = "The claim")),
     request_body = DecisionBody,
     responses(
-        (status = 200, description = "The claim's new status", body = serde_json::Value),
+        (status = 200, description = "The claim's new status", body = ClaimStep),
         (status = 400, description = "Unknown decision, or a rejection without a reason", body = super::ErrorBody),
         (status = 403, description = "Not an HR officer", body = super::ErrorBody),
         (status = 404, description = "No such claim in the officer's city", body = super::ErrorBody),
@@ -138,11 +137,18 @@ pub async fn decide(
     Signed(user): Signed,
     Path(id): Path<i64>,
     super::ApiJson(body): super::ApiJson<DecisionBody>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<ClaimStep>, ApiError> {
     require(&user, &[Role::HrOfficer])?;
     let step = review_step(&body.decision)?;
     let status = service::review(&state.portal, &user, id, step, body.reason.as_deref()).await?;
-    Ok(Json(json!({"id": id, "status": status.code()})))
+    Ok(Json(ClaimStep { id, status }))
+}
+
+/// A claim's status after a step of the review.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ClaimStep {
+    pub id: i64,
+    pub status: ClaimStatus,
 }
 
 /// The review step a decision names (the form and the API accept the same words).
@@ -163,7 +169,7 @@ pub fn review_step(decision: &str) -> Result<Review, AppError> {
     tag = "staff",
     params(("id" = i64, Path, description = "The claim")),
     responses(
-        (status = 200, description = "Paid", body = serde_json::Value),
+        (status = 200, description = "Paid", body = ClaimStep),
         (status = 403, description = "Not an HR officer", body = super::ErrorBody),
         (status = 404, description = "No such claim in the officer's city", body = super::ErrorBody),
         (status = 409, description = "Not approved (or already paid)", body = super::ErrorBody),
@@ -173,8 +179,8 @@ pub async fn paid(
     State(state): State<AppState>,
     Signed(user): Signed,
     Path(id): Path<i64>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<ClaimStep>, ApiError> {
     require(&user, &[Role::HrOfficer])?;
     let status = service::review(&state.portal, &user, id, Review::Pay, None).await?;
-    Ok(Json(json!({"id": id, "status": status.code()})))
+    Ok(Json(ClaimStep { id, status }))
 }
