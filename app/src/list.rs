@@ -145,13 +145,18 @@ pub struct Page<T> {
     pub per_page: u32,
 }
 
+/// How many pages `total` items make, `per_page` a page (at least one).
+pub fn pages(total: u64, per_page: u32) -> u32 {
+    let per_page = u64::from(per_page.max(1));
+    u32::try_from(total.div_ceil(per_page))
+        .unwrap_or(u32::MAX)
+        .max(1)
+}
+
 impl<T> Page<T> {
     /// How many pages the list has (at least one).
     pub fn pages(&self) -> u32 {
-        let per_page = u64::from(self.per_page.max(1));
-        u32::try_from(self.total.div_ceil(per_page))
-            .unwrap_or(u32::MAX)
-            .max(1)
+        pages(self.total, self.per_page)
     }
 
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {

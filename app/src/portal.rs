@@ -3,8 +3,9 @@
 //! one `Portal` and call the domain services with it.
 
 use crate::accounts::vault::Vault;
-use crate::catalog::service::CatalogSearch;
+use crate::catalog::index::CatalogSearch;
 use crate::clock::Clock;
+use crate::error::{AppError, AppResult};
 use crate::storage::{Db, OpenError};
 use std::sync::Arc;
 
@@ -55,4 +56,10 @@ impl Portal {
     pub async fn open(url: &str, vault: Vault, settings: Settings) -> Result<Portal, OpenError> {
         Ok(Portal::new(Db::open(url).await?, vault, settings))
     }
+}
+
+/// The portal of the request being rendered (the server puts it in every page's context).
+pub fn from_context() -> AppResult<Portal> {
+    leptos::prelude::use_context::<Portal>()
+        .ok_or_else(|| AppError::Internal("no portal in context".into()))
 }

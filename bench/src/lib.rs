@@ -909,43 +909,7 @@ pub const QUERY_MIX: &[(&str, &str)] = &[
 
 /// Courses as the catalogue would hold them, straight from checked import rows.
 pub fn courses_of(items: Vec<app::catalog::import::CatalogItem>) -> Vec<app::catalog::Course> {
-    use app::catalog::{Course, OpenTo};
-    items
-        .into_iter()
-        .map(|i| Course {
-            code: i.code,
-            title: i.title,
-            occupation: i.occupation,
-            occupation_code: i.occupation_code,
-            industry: i.industry,
-            city: i.city,
-            district: i.district,
-            institution_code: i.institution_code,
-            institution: i.institution,
-            evaluation_org: i.evaluation_org,
-            level: i.level,
-            certificate_type: i.certificate_type,
-            class_format: i.class_format,
-            class_type: i.class_type,
-            groups: i.groups.map_or(OpenTo::All, OpenTo::Groups),
-            min_age: i.min_age,
-            max_age: i.max_age,
-            hours: i.hours,
-            start_date: i.start_date,
-            end_date: i.end_date,
-            enroll_deadline: i.enroll_deadline,
-            capacity: i.capacity,
-            seats_left: i.capacity,
-            fee_yuan: i.fee,
-            subsidy_yuan: i.subsidy,
-            accessibility: i.accessibility,
-            address: i.address,
-            contact_phone: i.contact_phone,
-            description: i.description,
-            demo: false,
-            outcomes: None,
-        })
-        .collect()
+    items.into_iter().map(app::catalog::Course::from).collect()
 }
 
 /// The catalogue split into one CSV per city (column `city`), each with the header.

@@ -1,8 +1,9 @@
 //! The command line: `peixun serve`, `peixun import-catalog`.
 
-use app::accounts::service::{self as accounts, NewAccount};
+use app::access::Role;
+use app::accounts::service as accounts;
 use app::accounts::vault::Vault;
-use app::accounts::Role;
+use app::accounts::NewAccount;
 use app::catalog::import::{self, FileKind};
 use app::catalog::service::{self, ImportOptions, ImportReport};
 use app::error::AppError;

@@ -35,8 +35,9 @@ pub async fn load_if_empty(portal: &app::portal::Portal) -> Result<(), String> {
 pub const DEMO_PASSWORD: &str = "peixun-demo-2026";
 
 pub async fn create_accounts(portal: &app::portal::Portal) -> Result<usize, String> {
-    use app::accounts::service::{create_account, NewAccount};
-    use app::accounts::Role;
+    use app::access::Role;
+    use app::accounts::service::create_account;
+    use app::accounts::NewAccount;
     let institution = institution_of_first_course(portal).await;
     let accounts = [
         (

@@ -3,11 +3,13 @@
 mod api;
 mod cli;
 mod demo;
+mod error;
 mod forms;
 mod metrics;
 mod prefs;
 mod security;
 mod session;
+mod state;
 mod sync;
 mod web;
 

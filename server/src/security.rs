@@ -65,7 +65,7 @@ pub async fn page_policy(request: Request<Body>, next: Next) -> Response {
     };
     if let Some(nonce) = nonce_in(&bytes) {
         tracing::warn!(%path, "page rendered without its CSP; set from the page's nonce");
-        if let Ok(value) = HeaderValue::from_str(&app::shell::page_policy(nonce)) {
+        if let Ok(value) = HeaderValue::from_str(&app::site::page_policy(nonce)) {
             parts.headers.insert(header::CONTENT_SECURITY_POLICY, value);
         }
     }

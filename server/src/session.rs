@@ -1,17 +1,19 @@
 //! Sessions on the HTTP side: the session cookie, finding who is signed in before any handler
-//! or page runs, and the guard that every signed-in or staff endpoint goes through.
+//! or page runs, and the extractors that need a signed-in person: `Signed` for the JSON API
+//! (401), `SignedForm` for form posts (303 to the sign-in page). Who may do what is the
+//! services' to decide: these only authenticate.
 
-use crate::api::ApiError;
-use crate::web::AppState;
-use app::accounts::service::{self, SessionToken};
-use app::accounts::{CurrentUser, Role, SignedIn};
+use crate::error::ApiError;
+use crate::state::AppState;
+use app::access::{CurrentUser, SignedIn};
+use app::accounts::sessions::{self, SessionToken};
 use app::error::AppError;
 use axum::body::Body;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, Request};
+use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 pub const SESSION_COOKIE: &str = "peixun_session";
 
@@ -50,7 +52,7 @@ pub fn clear_cookie(secure: bool) -> HeaderValue {
 }
 
 /// Finds the signed-in person once per request and puts them in the request's extensions,
-/// where pages (`app::accounts::current_user`) and the API extractors below read them.
+/// where pages (`app::access::current_user`) and the extractors below read them.
 pub async fn find_user(
     State(state): State<AppState>,
     mut request: Request<Body>,
@@ -61,7 +63,7 @@ pub async fn find_user(
         return next.run(request).await;
     }
     let user = match token_of(request.headers()) {
-        Some(token) => match service::session_user(&state.portal, &token).await {
+        Some(token) => match sessions::signed_in(&state.portal, &token).await {
             Ok(user) => user,
             Err(err) => {
                 tracing::error!(%err, "session lookup failed");
@@ -74,28 +76,45 @@ pub async fn find_user(
     next.run(request).await
 }
 
-/// A signed-in person (401 otherwise).
+fn signed_in(parts: &Parts) -> Option<SignedIn> {
+    parts
+        .extensions
+        .get::<CurrentUser>()
+        .and_then(|c| c.0.clone())
+}
+
+/// A signed-in person calling the API (401 otherwise).
 pub struct Signed(pub SignedIn);
 
 impl<S: Send + Sync> FromRequestParts<S> for Signed {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<CurrentUser>()
-            .and_then(|c| c.0.clone())
+        signed_in(parts)
             .map(Signed)
             .ok_or(ApiError(AppError::Unauthorized))
     }
 }
 
-/// Signed-in staff of one of the given roles: the one place roles are checked. Scope (which
-/// institution, organisation or city) is checked by the service against the record asked for.
-pub fn require(user: &SignedIn, roles: &[Role]) -> Result<(), ApiError> {
-    if roles.contains(&user.role) {
-        Ok(())
-    } else {
-        Err(ApiError(AppError::Forbidden))
+/// A signed-in person posting a page's form; anyone else is sent to sign in (303).
+pub struct SignedForm(pub SignedIn);
+
+impl<S: Send + Sync> FromRequestParts<S> for SignedForm {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        signed_in(parts)
+            .map(SignedForm)
+            .ok_or_else(|| see_other("/login"))
     }
+}
+
+/// A redirect after a form post (303 See Other: the browser follows with a GET).
+pub fn see_other(to: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    response.headers_mut().insert(
+        header::LOCATION,
+        HeaderValue::from_str(to).unwrap_or(HeaderValue::from_static("/")),
+    );
+    response
 }

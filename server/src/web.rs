@@ -1,13 +1,11 @@
-//! The HTTP server: pages (SSR through leptos_axum), the JSON API, static files, and the
-//! layers every response passes through.
+//! The HTTP server's wiring: pages (SSR through leptos_axum), the JSON API, the form posts,
+//! static files, and the layers every response passes through.
 
 use crate::cli::ServeArgs;
+use crate::state::{AppState, Exposure};
 use crate::{api, forms};
-use app::accounts::FormState;
 use app::portal::Portal;
-use app::shell::{shell, App, Assets};
-use axum::body::Body;
-use axum::extract::FromRef;
+use app::site::{shell, App, Assets};
 use axum::http::{header, HeaderValue, Request, Response};
 use axum::routing::post;
 use axum::Router;
@@ -20,69 +18,6 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
-
-#[derive(Clone, FromRef)]
-pub struct AppState {
-    pub leptos_options: LeptosOptions,
-    pub portal: Portal,
-    pub assets: Assets,
-    /// Served over HTTPS (behind a TLS proxy): Secure cookies and HSTS.
-    #[from_ref(skip)]
-    pub https: bool,
-    /// Behind a proxy: the client address is the first of `X-Forwarded-For`.
-    #[from_ref(skip)]
-    pub trust_proxy: bool,
-}
-
-/// How the server is exposed.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Exposure {
-    pub https: bool,
-    pub trust_proxy: bool,
-}
-
-impl AppState {
-    /// Renders a page for `request` (its path picks the page) with a form's outcome in context.
-    pub async fn render_page(&self, request: Request<Body>, form: FormState) -> Response<Body> {
-        self.render_page_with(request, form, || {}).await
-    }
-
-    /// `render_page` with more in the page's context (`extra` provides it).
-    pub async fn render_page_with(
-        &self,
-        request: Request<Body>,
-        form: FormState,
-        extra: impl Fn() + Clone + Send + Sync + 'static,
-    ) -> Response<Body> {
-        let portal = self.portal.clone();
-        let (options, assets) = (self.leptos_options.clone(), self.assets.clone());
-        let handler = leptos_axum::render_app_async_with_context(
-            move || {
-                provide_context(portal.clone());
-                provide_context(form.clone());
-                extra();
-            },
-            move || shell(options.clone(), assets.clone()),
-        );
-        handler(request).await
-    }
-}
-
-/// The caller's address, for per-address limits.
-pub fn client_address(
-    state: &AppState,
-    peer: SocketAddr,
-    headers: &axum::http::HeaderMap,
-) -> String {
-    let forwarded = state
-        .trust_proxy
-        .then(|| headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()))
-        .flatten()
-        .and_then(|v| v.split(',').next())
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty());
-    forwarded.unwrap_or_else(|| peer.ip().to_string())
-}
 
 /// The browser bundle's file names, from `assets.json` that `make build` writes beside the
 /// hashed files; without it (a plain `cargo build`), the unhashed names.

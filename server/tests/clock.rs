@@ -4,8 +4,9 @@
 
 mod common;
 
-use app::accounts::service::{self, Registration};
+use app::accounts::service;
 use app::accounts::vault::Vault;
+use app::accounts::Registration;
 use app::clock::Clock;
 use app::portal::{Portal, Settings};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -17,7 +18,7 @@ fn just_after_midnight_in_beijing() -> DateTime<Utc> {
 
 async fn portal_at(dir: &tempfile::TempDir, at: DateTime<Utc>) -> Portal {
     let url = common::database_url(dir.path());
-    Portal::open(&url, Vault::ephemeral(), Settings::default())
+    Portal::open(&url, Vault::ephemeral().unwrap(), Settings::default())
         .await
         .expect("open the test database")
         .with_clock(Clock::fixed(at))
@@ -47,7 +48,7 @@ async fn a_birthday_counts_from_midnight_in_beijing() {
     )
     .await
     .expect("sign-up");
-    let profile = service::profile(&portal, user).await.expect("profile");
+    let profile = service::profile_of(&portal, user).await.expect("profile");
     assert_eq!(profile.age, Some(18), "age on 2026-12-01 in Beijing");
 }
 

@@ -1,59 +1,23 @@
 //! Accounts: trainees who sign up with their mobile number and real-name identity, and staff
 //! with a role scoped to one institution, evaluation organisation or city.
 
+#[cfg(feature = "ssr")]
+mod hashing;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
-mod session;
-pub use session::{current_user, CurrentUser, FormState, SignedIn};
 #[cfg(feature = "ssr")]
-pub mod throttle;
+pub mod sessions;
+#[cfg(feature = "ssr")]
+pub mod store;
 #[cfg(feature = "ssr")]
 pub mod vault;
 
+use crate::access::Role;
 use crate::identity::Sex;
 use crate::reference::{Enumeration, Group};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-
-/// What a signed-in person may do. Staff roles are scoped (see `Profile::scope`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Trainee,
-    /// Staff of one training institution (scope: its code).
-    InstitutionStaff,
-    /// Staff of one evaluation organisation (scope: its name).
-    Evaluator,
-    /// An officer of one city's HR bureau (scope: the city code).
-    HrOfficer,
-    Admin,
-}
-
-impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Trainee,
-        Role::InstitutionStaff,
-        Role::Evaluator,
-        Role::HrOfficer,
-        Role::Admin,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Trainee => "trainee",
-            Role::InstitutionStaff => "institution_staff",
-            Role::Evaluator => "evaluator",
-            Role::HrOfficer => "hr_officer",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == code)
-    }
-}
 
 /// The document that proves membership of a group, where one is needed.
 pub fn evidence_for(group: Group) -> Option<Evidence> {
@@ -124,4 +88,55 @@ pub struct Profile {
 /// The groups that can be chosen on the profile page, in order.
 pub fn choosable_groups() -> &'static [Group] {
     Group::all()
+}
+
+/// Groups as stored: codes joined with `;` and wrapped in `;` (`;veteran;disabled;`).
+pub fn join_groups(groups: &[Group]) -> String {
+    if groups.is_empty() {
+        return String::new();
+    }
+    let codes: Vec<&str> = groups.iter().map(|g| g.code()).collect();
+    format!(";{};", codes.join(";"))
+}
+
+/// Groups as stored, read back (unknown codes skipped).
+pub fn split_groups(text: &str) -> Vec<Group> {
+    text.split(';').filter_map(Group::from_code).collect()
+}
+
+/// What a person types to sign up.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Registration {
+    pub phone: String,
+    pub password: String,
+    pub name: String,
+    /// 身份证号 (18 characters).
+    pub id_number: String,
+}
+
+/// An account of any role, created from the command line.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub role: Role,
+    pub phone: String,
+    pub password: String,
+    pub name: String,
+    pub institution: Option<String>,
+    pub evaluation_org: Option<String>,
+    pub city: Option<String>,
+    pub id_number: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_are_stored_as_delimited_codes() {
+        let text = join_groups(&[Group::Veteran, Group::Disabled]);
+        assert_eq!(text, ";veteran;disabled;");
+        assert_eq!(split_groups(&text), [Group::Veteran, Group::Disabled]);
+        assert!(split_groups("").is_empty());
+    }
 }

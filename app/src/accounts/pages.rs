@@ -2,102 +2,27 @@
 //! post to the server (see `server/src/forms.rs`); a refused post renders the page again with
 //! each error next to its field and a summary at the top.
 
-use super::{current_user, FormState, Profile};
+use super::Profile;
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::identity::Sex;
 use crate::prefs::use_locale;
 use crate::reference::{Enumeration, Group};
-use crate::shell::{redirect, set_status, ErrorNotice};
+use crate::shell::{form_outcome, ErrorSummary, Field, FormState, Loaded};
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use leptos_meta::Title;
 
-fn form_state() -> FormState {
-    use_context::<FormState>().unwrap_or_default()
-}
-
 #[server]
-pub async fn my_profile() -> Result<Option<Profile>, AppError> {
-    let Some(user) = current_user() else {
-        return Ok(None);
-    };
-    let portal = use_context::<crate::portal::Portal>()
-        .ok_or_else(|| AppError::Internal("no portal".into()))?;
-    super::service::profile(&portal, user.id).await.map(Some)
-}
-
-/// The list of a form's errors at its top, each linking to its field (GOV.UK pattern).
-#[component]
-fn ErrorSummary(
-    locale: Locale,
-    state: FormState,
-    labels: Vec<(&'static str, &'static str)>,
-) -> impl IntoView {
-    if state.errors.is_empty() && state.message.is_none() {
-        return None;
-    }
-    let items = labels
-        .into_iter()
-        .filter_map(|(field, label)| state.error(field).map(|e| (field, label, e)))
-        .map(|(field, label, e)| view! { <li><a href=format!("#{field}")>{format!("{label}：{e}")}</a></li> })
-        .collect_view();
-    Some(view! {
-        <div class="error-summary" role="alert" tabindex="-1">
-            <h2>{td_string!(locale, account.error_summary)}</h2>
-            {state.message.clone().map(|m| view! { <p>{m}</p> })}
-            <ul>{items}</ul>
-        </div>
-    })
-}
-
-/// A labelled input with its hint and error.
-#[component]
-fn Field(
-    name: &'static str,
-    label: &'static str,
-    #[prop(optional)] hint: Option<&'static str>,
-    #[prop(default = "text")] kind: &'static str,
-    #[prop(optional)] autocomplete: Option<&'static str>,
-    #[prop(optional)] inputmode: Option<&'static str>,
-    #[prop(optional)] value: String,
-    state: FormState,
-) -> impl IntoView {
-    let error = state.error(name);
-    let hint_id = format!("{name}-hint");
-    let error_id = format!("{name}-error");
-    let described = [
-        hint.map(|_| hint_id.clone()),
-        error.as_ref().map(|_| error_id.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
-    view! {
-        <div class="field" class:field-error=error.is_some()>
-            <label for=name>{label}</label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
-            {error.clone().map(|e| view! { <p class="error-message" id=error_id.clone()>{e}</p> })}
-            <input
-                id=name
-                name=name
-                type=kind
-                value=value
-                autocomplete=autocomplete
-                inputmode=inputmode
-                aria-describedby=(!described.is_empty()).then_some(described)
-                aria-invalid=error.is_some().then_some("true")
-            />
-        </div>
-    }
+pub async fn my_profile() -> Result<Profile, AppError> {
+    let portal = crate::portal::from_context()?;
+    super::service::profile(&portal, &crate::access::signed_in_actor()?).await
 }
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let locale = use_locale();
-    let state = form_state();
-    set_status(if state.status == 0 { 200 } else { state.status });
+    let state = form_outcome();
     let labels = vec![
         ("name", td_string!(locale, account.name)),
         ("id_number", td_string!(locale, account.id_number)),
@@ -149,8 +74,7 @@ pub fn RegisterPage() -> impl IntoView {
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let locale = use_locale();
-    let state = form_state();
-    set_status(if state.status == 0 { 200 } else { state.status });
+    let state = form_outcome();
     let labels = vec![
         ("phone", td_string!(locale, account.phone)),
         ("password", td_string!(locale, account.password)),
@@ -194,7 +118,7 @@ fn sex_label(locale: Locale, sex: Option<Sex>) -> &'static str {
 
 #[component]
 fn ProfileDetails(locale: Locale, profile: Profile) -> impl IntoView {
-    let state = form_state();
+    let state = use_context::<FormState>().unwrap_or_default();
     let saved = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("saved").is_some());
     let none = td_string!(locale, none).to_string();
     let rows: Vec<(&'static str, String)> = vec![
@@ -277,71 +201,14 @@ fn ProfileDetails(locale: Locale, profile: Profile) -> impl IntoView {
     }
 }
 
-/// Pages for signed-in people only: everyone else is sent to sign in.
-pub(crate) fn signed_in_or_redirect() -> bool {
-    if current_user().is_some() {
-        return true;
-    }
-    redirect("/login");
-    false
-}
-
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let locale = use_locale();
-    let allowed = signed_in_or_redirect();
+    form_outcome();
     let data = Resource::new(|| (), |_| my_profile());
     view! {
         <Title text=td_string!(locale, account.profile_title) />
         <h1>{td_string!(locale, account.profile_title)}</h1>
-        <Suspense>
-            {move || Suspend::new(async move {
-                match (allowed, data.await) {
-                    (true, Ok(Some(profile))) => view! { <ProfileDetails locale=locale profile=profile /> }.into_any(),
-                    (_, Err(e)) => view! { <ErrorNotice error=e /> }.into_any(),
-                    _ => view! { <p><a href="/login">{td_string!(locale, account.login_link)}</a></p> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=data view={move |profile: Profile| view! { <ProfileDetails locale=locale profile=profile /> }} />
     }
-}
-
-#[component]
-pub fn MyDataPage() -> impl IntoView {
-    let locale = use_locale();
-    let state = form_state();
-    set_status(if state.status == 0 { 200 } else { state.status });
-    if !signed_in_or_redirect() {
-        return view! { <p><a href="/login">{td_string!(locale, account.login_link)}</a></p> }
-            .into_any();
-    }
-    let labels = vec![("password", td_string!(locale, account.password))];
-    view! {
-        <Title text=td_string!(locale, account.my_data_title) />
-        <div class="narrow">
-            <h1>{td_string!(locale, account.my_data_title)}</h1>
-            <section aria-labelledby="export-heading">
-                <h2 id="export-heading">{td_string!(locale, account.export_heading)}</h2>
-                <p>{td_string!(locale, account.export_text)}</p>
-                <p><a class="button-link" href="/api/v1/me/export" download="peixun-my-data.json">{td_string!(locale, account.export_button)}</a></p>
-            </section>
-            <section aria-labelledby="delete-heading">
-                <h2 id="delete-heading">{td_string!(locale, account.delete_heading)}</h2>
-                <p>{td_string!(locale, account.delete_text)}</p>
-                <ErrorSummary locale=locale state=state.clone() labels=labels />
-                <form method="post" action="/me/delete" novalidate>
-                    <Field
-                        name="password"
-                        label=td_string!(locale, account.password)
-                        hint=td_string!(locale, account.delete_password_hint)
-                        kind="password"
-                        autocomplete="current-password"
-                        state=state.clone()
-                    />
-                    <button type="submit" class="button-danger">{td_string!(locale, account.delete_button)}</button>
-                </form>
-            </section>
-        </div>
-    }
-    .into_any()
 }

@@ -3,6 +3,7 @@
 //! (uniqueness, look-up by phone). The key comes from `PEIXUN_SECRET_KEY` (base64 of 64
 //! bytes) or a key file, generated with mode 0600 on first use.
 
+use crate::error::{AppError, AppResult};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chacha20poly1305::aead::{Aead, KeyInit};
@@ -29,7 +30,8 @@ pub enum VaultError {
 #[derive(Clone)]
 pub struct Vault {
     cipher: XChaCha20Poly1305,
-    mac_key: [u8; 32],
+    /// HMAC-SHA-256 keyed once; each hash starts from a copy.
+    mac: Hmac<Sha256>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -43,11 +45,11 @@ impl Vault {
         if material.len() != KEY_BYTES {
             return Err(VaultError::BadKey);
         }
-        let cipher =
-            XChaCha20Poly1305::new_from_slice(&material[..32]).map_err(|_| VaultError::BadKey)?;
-        let mut mac_key = [0u8; 32];
-        mac_key.copy_from_slice(&material[32..]);
-        Ok(Vault { cipher, mac_key })
+        let cipher = <XChaCha20Poly1305 as KeyInit>::new_from_slice(&material[..32])
+            .map_err(|_| VaultError::BadKey)?;
+        let mac = <Hmac<Sha256> as Mac>::new_from_slice(&material[32..])
+            .map_err(|_| VaultError::BadKey)?;
+        Ok(Vault { cipher, mac })
     }
 
     pub fn from_base64(text: &str) -> Result<Vault, VaultError> {
@@ -58,10 +60,10 @@ impl Vault {
     }
 
     /// A random key that lives as long as the process (benchmarks, tests).
-    pub fn ephemeral() -> Vault {
+    pub fn ephemeral() -> Result<Vault, VaultError> {
         let mut key = [0u8; KEY_BYTES];
         OsRng.fill_bytes(&mut key);
-        Vault::from_key(&key).expect("a key of the right length")
+        Vault::from_key(&key)
     }
 
     /// Reads the key file, creating it (and its folder) with a fresh random key when missing.
@@ -111,10 +113,16 @@ impl Vault {
         self.open(sealed).and_then(|b| String::from_utf8(b).ok())
     }
 
+    /// A sealed value read back as text; one this key cannot open is a fault of ours (500:
+    /// the wrong key file, most likely).
+    pub fn reveal(&self, sealed: &[u8]) -> AppResult<String> {
+        self.open_text(sealed)
+            .ok_or_else(|| AppError::Internal("cannot open a sealed value (wrong key?)".into()))
+    }
+
     /// A keyed hash of `value` within `domain` (so equal values of different kinds differ).
     pub fn mac(&self, domain: &str, value: &str) -> Vec<u8> {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.mac_key)
-            .expect("HMAC takes any key length");
+        let mut mac = self.mac.clone();
         mac.update(domain.as_bytes());
         mac.update(&[0]);
         mac.update(value.as_bytes());

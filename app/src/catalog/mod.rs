@@ -1,18 +1,26 @@
-//! The demand catalogue (职业技能培训需求指导目录): what a course is, how it is searched, and
-//! its pages. Storage and import run on the server only (`service`, `import`).
+//! The demand catalogue (职业技能培训需求指导目录): what a course is (`Course`, the one shape
+//! of a catalogue item), how it is asked for (`query`), read from a city's file (`import`),
+//! searched (`search`, `index`), stored (`store`) and shown (`pages`, `course_page`,
+//! `upload_page`). Everything but the types and pages runs on the server only.
 
 mod query;
 pub use query::{CourseQuery, Facet, InstitutionQuery, Sort, Strictness, MAX_PER_PAGE};
 
+pub mod course_page;
 mod live;
 pub mod pages;
+pub mod upload_page;
 
 #[cfg(feature = "ssr")]
 pub mod import;
 #[cfg(feature = "ssr")]
+pub mod index;
+#[cfg(feature = "ssr")]
 pub mod search;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
 
 use crate::money::Yuan;
 use crate::reference::{
@@ -68,6 +76,17 @@ pub struct CourseRef {
     pub code: String,
     pub title: String,
     pub start_date: String,
+}
+
+/// A training institution as the catalogue lists it: its number of courses and outcomes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct InstitutionSummary {
+    pub code: String,
+    pub name: String,
+    pub city: String,
+    pub courses: i64,
+    pub outcomes: crate::outcomes::Outcomes,
 }
 
 /// A training institution: its catalogue courses and what became of the people it trained.

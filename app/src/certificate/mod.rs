@@ -1,8 +1,11 @@
 //! Certificates: an evaluator's pass on a completed enrolment issues the certificate the class
 //! leads to; the holder keeps them in a wallet; anyone may verify one by number and name.
 
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
 
 use crate::reference::{CertificateType, Enumeration, Level};
 use chrono::NaiveDate;
@@ -55,31 +58,6 @@ impl Verification {
             issuer: None,
         }
     }
-}
-
-/// A name as the public may see it: the family name, the rest hidden (`张*`, `欧阳**`).
-pub fn mask_name(name: &str) -> String {
-    let chars: Vec<char> = name.trim().chars().collect();
-    match chars.len() {
-        0 => String::new(),
-        1 => "*".into(),
-        n => {
-            // Two-character family names (复姓) keep both characters when the name is long.
-            let keep = if n >= 4 { 2 } else { 1 };
-            chars[..keep].iter().collect::<String>() + &"*".repeat(n - keep)
-        }
-    }
-}
-
-/// Whether the name someone typed is the holder's (spaces and the middle dot ignored).
-pub fn same_name(typed: &str, holder: &str) -> bool {
-    let clean = |s: &str| -> String {
-        s.chars()
-            .filter(|c| !c.is_whitespace() && !matches!(c, '·' | '•' | '.'))
-            .collect()
-    };
-    let typed = clean(typed);
-    !typed.is_empty() && typed == clean(holder)
 }
 
 /// The certificate number: the year of issue and the assessment's sequence number.
@@ -142,26 +120,34 @@ pub fn ladder(certificates: &[Certificate]) -> Vec<Rung> {
     rungs
 }
 
+/// One occupation of the ladder with catalogue courses leading to its next level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LadderStep {
+    pub rung: Rung,
+    /// (code, title) of upcoming courses for the next level.
+    pub courses: Vec<(String, String)>,
+}
+
+/// A QR code (SVG, black on white) that opens `url`; `None` if the text cannot be encoded.
+#[cfg(feature = "ssr")]
+pub fn qr_svg(url: &str) -> Option<String> {
+    use qrcode::render::svg;
+    let code = qrcode::QrCode::new(url.as_bytes()).ok()?;
+    let svg = code
+        .render::<svg::Color>()
+        .min_dimensions(160, 160)
+        .quiet_zone(true)
+        .build();
+    // Inline in the page: without the XML declaration.
+    Some(match svg.find("<svg") {
+        Some(i) => svg[i..].to_string(),
+        None => svg,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_are_masked_for_the_public() {
-        assert_eq!(mask_name("张三"), "张*");
-        assert_eq!(mask_name("张小培"), "张**");
-        assert_eq!(mask_name("欧阳小明"), "欧阳**");
-        assert_eq!(mask_name("王"), "*");
-        assert_eq!(mask_name(""), "");
-    }
-
-    #[test]
-    fn a_name_matches_without_spaces_or_dots() {
-        assert!(same_name(" 张 小培 ", "张小培"));
-        assert!(same_name("阿依·木呷", "阿依木呷"));
-        assert!(!same_name("张小", "张小培"));
-        assert!(!same_name("", ""));
-    }
 
     #[test]
     fn numbers_carry_the_year() {
@@ -234,23 +220,4 @@ mod tests {
         let top = ladder(&[held("电工", Level::ChiefTechnician)]);
         assert_eq!(top[0].next, None);
     }
-}
-
-pub mod pages;
-
-/// A QR code (SVG, black on white) that opens `url`; `None` if the text cannot be encoded.
-#[cfg(feature = "ssr")]
-pub fn qr_svg(url: &str) -> Option<String> {
-    use qrcode::render::svg;
-    let code = qrcode::QrCode::new(url.as_bytes()).ok()?;
-    let svg = code
-        .render::<svg::Color>()
-        .min_dimensions(160, 160)
-        .quiet_zone(true)
-        .build();
-    // Inline in the page: without the XML declaration.
-    Some(match svg.find("<svg") {
-        Some(i) => svg[i..].to_string(),
-        None => svg,
-    })
 }

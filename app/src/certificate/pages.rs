@@ -1,13 +1,13 @@
 //! The wallet (我的证书, each certificate with a QR code that opens its verification) and the
 //! public verification page. The name typed to verify is posted, never put in the address.
 
-use super::{Candidate, Certificate, Rung, Verification};
-use crate::accounts::{current_user, FormState};
+use super::{Candidate, Certificate, LadderStep, Verification};
 use crate::error::AppError;
 use crate::i18n::Locale;
+use crate::list::Page;
 use crate::prefs::use_locale;
 use crate::reference::Enumeration;
-use crate::shell::{redirect, set_status, ErrorNotice};
+use crate::shell::{form_outcome, page_asked, FormMessage, Loaded, Pager};
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use leptos_meta::Title;
@@ -38,57 +38,19 @@ fn site_origin() -> String {
     format!("{scheme}://{host}")
 }
 
-/// One occupation of the ladder with catalogue courses leading to its next level.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LadderStep {
-    pub rung: Rung,
-    /// (code, title) of upcoming courses for the next level.
-    pub courses: Vec<(String, String)>,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Wallet {
     pub items: Vec<WalletItem>,
     pub ladder: Vec<LadderStep>,
 }
 
-/// Courses shown per rung of the ladder.
-#[cfg(feature = "ssr")]
-const LADDER_COURSES: usize = 3;
-
 #[server]
-pub async fn my_certificates() -> Result<Option<Wallet>, AppError> {
-    let Some(user) = current_user() else {
-        return Ok(None);
-    };
-    let portal = use_context::<crate::portal::Portal>()
-        .ok_or_else(|| AppError::Internal("no portal".into()))?;
+pub async fn my_certificates() -> Result<Wallet, AppError> {
+    let portal = crate::portal::from_context()?;
+    let actor = crate::access::signed_in_actor()?;
     let origin = site_origin();
-    let list = super::service::wallet(&portal, user.id).await?;
-    let mut ladder = Vec::new();
-    for rung in super::ladder(&list) {
-        let mut courses = Vec::new();
-        if let Some(next) = rung.next {
-            let query = crate::catalog::CourseQuery {
-                q: Some(rung.occupation.clone()),
-                level: vec![next],
-                starts_after: Some(portal.clock.today()),
-                sort: crate::catalog::Sort::StartDate,
-                page: 1,
-                per_page: 20,
-                ..Default::default()
-            };
-            let found = crate::catalog::service::search(&portal, &query).await?;
-            courses = found
-                .items
-                .into_iter()
-                .filter(|c| c.occupation == rung.occupation)
-                .take(LADDER_COURSES)
-                .map(|c| (c.code, c.title))
-                .collect();
-        }
-        ladder.push(LadderStep { rung, courses });
-    }
+    let list = super::service::wallet(&portal, &actor).await?;
+    let ladder = super::service::ladder(&portal, &list).await?;
     let items = list
         .into_iter()
         .map(|certificate| {
@@ -100,7 +62,7 @@ pub async fn my_certificates() -> Result<Option<Wallet>, AppError> {
             }
         })
         .collect();
-    Ok(Some(Wallet { items, ladder }))
+    Ok(Wallet { items, ladder })
 }
 
 #[component]
@@ -162,29 +124,23 @@ fn CertificateCard(locale: Locale, item: WalletItem) -> impl IntoView {
 #[component]
 pub fn WalletPage() -> impl IntoView {
     let locale = use_locale();
-    if current_user().is_none() {
-        redirect("/login");
-    }
     let data = Resource::new(|| (), |_| my_certificates());
     view! {
         <Title text=td_string!(locale, cert.wallet_title) />
         <h1>{td_string!(locale, cert.wallet_title)}</h1>
-        <Suspense>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(Some(w)) if w.items.is_empty() => view! { <p>{td_string!(locale, cert.wallet_empty)}</p> }.into_any(),
-                    Ok(Some(w)) => view! {
-                        <p><a href="/me/subsidies">{td_string!(locale, cert.claims_link)}</a></p>
-                        <ul class="certificates">
-                            {w.items.into_iter().map(|item| view! { <CertificateCard locale=locale item=item /> }).collect_view()}
-                        </ul>
-                        {(!w.ladder.is_empty()).then(|| view! { <Ladder locale=locale steps=w.ladder /> })}
-                    }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(None) => view! { <p><a href="/login">{td_string!(locale, account.login_link)}</a></p> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=data view={move |w: Wallet| {
+            if w.items.is_empty() {
+                return view! { <p>{td_string!(locale, cert.wallet_empty)}</p> }.into_any();
+            }
+            view! {
+                <p><a href="/me/subsidies">{td_string!(locale, cert.claims_link)}</a></p>
+                <ul class="certificates">
+                    {w.items.into_iter().map(|item| view! { <CertificateCard locale=locale item=item /> }).collect_view()}
+                </ul>
+                {(!w.ladder.is_empty()).then(|| view! { <Ladder locale=locale steps=w.ladder /> })}
+            }
+            .into_any()
+        }} />
     }
 }
 
@@ -195,10 +151,7 @@ pub struct VerifyOutcome(pub Option<Verification>);
 #[component]
 pub fn VerifyPage() -> impl IntoView {
     let locale = use_locale();
-    let state = use_context::<FormState>().unwrap_or_default();
-    if state.status != 0 {
-        set_status(state.status);
-    }
+    let state = form_outcome();
     let outcome = use_context::<VerifyOutcome>().unwrap_or_default().0;
     let number = if state.values.contains_key("number") {
         state.value("number")
@@ -255,18 +208,13 @@ pub fn VerifyPage() -> impl IntoView {
 }
 
 #[server]
-pub async fn assessment_queue() -> Result<Option<Vec<Candidate>>, AppError> {
-    let Some(user) = current_user() else {
-        return Ok(None);
+pub async fn assessment_queue(page: u32) -> Result<Page<Candidate>, AppError> {
+    let portal = crate::portal::from_context()?;
+    let paging = crate::list::Paging {
+        page,
+        per_page: crate::list::MAX_PER_PAGE,
     };
-    let portal = use_context::<crate::portal::Portal>()
-        .ok_or_else(|| AppError::Internal("no portal".into()))?;
-    let first = crate::list::Paging::first(crate::list::MAX_PER_PAGE);
-    Ok(Some(
-        super::service::to_assess(&portal, &user, first)
-            .await?
-            .items,
-    ))
+    super::service::to_assess(&portal, &crate::access::signed_in_actor()?, paging).await
 }
 
 /// The evaluator's console: completed enrolments of the classes their organisation assesses,
@@ -274,28 +222,25 @@ pub async fn assessment_queue() -> Result<Option<Vec<Candidate>>, AppError> {
 #[component]
 pub fn AssessPage() -> impl IntoView {
     let locale = use_locale();
-    let allowed = crate::accounts::pages::signed_in_or_redirect();
-    let state = use_context::<FormState>().unwrap_or_default();
-    if state.status != 0 {
-        set_status(state.status);
-    }
+    let state = form_outcome();
     let saved = use_query_map().with_untracked(|q| q.get("saved"));
-    let data = Resource::new(|| (), |_| assessment_queue());
+    let data = Resource::new(page_asked, assessment_queue);
     view! {
         <Title text=td_string!(locale, assess.title) />
         <h1>{td_string!(locale, assess.title)}</h1>
         <p class="lead">{td_string!(locale, assess.lead)}</p>
-        {state.message.clone().map(|m| view! { <div class="error-summary" role="alert" tabindex="-1"><p>{m}</p></div> })}
+        <FormMessage state=state />
         {saved.map(|s| view! { <p class="notice" role="status">{
             if s == "passed" { td_string!(locale, assess.saved_pass) } else { td_string!(locale, assess.saved_fail) }
         }</p> })}
-        <Suspense>
-            {move || Suspend::new(async move {
-                match (allowed, data.await) {
-                    (true, Ok(Some(list))) if list.is_empty() => view! { <p>{td_string!(locale, assess.empty)}</p> }.into_any(),
-                    (true, Ok(Some(list))) => view! {
+        <Loaded data=data view={move |list: Page<Candidate>| {
+            if list.items.is_empty() {
+                return view! { <p>{td_string!(locale, assess.empty)}</p> }.into_any();
+            }
+            let (at, pages) = (list.page, list.pages());
+            view! {
                         <ul class="candidates">
-                            {list.into_iter().map(|c| {
+                            {list.items.into_iter().map(|c| {
                                 let id = c.enrollment_id;
                                 let heading = format!("candidate-{id}");
                                 let (score_id, date_id, result_id) = (format!("score-{id}"), format!("issued-{id}"), format!("result-{id}"));
@@ -327,11 +272,9 @@ pub fn AssessPage() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </ul>
-                    }.into_any(),
-                    (_, Err(e)) => view! { <ErrorNotice error=e /> }.into_any(),
-                    _ => view! { <p><a href="/login">{td_string!(locale, account.login_link)}</a></p> }.into_any(),
-                }
-            })}
-        </Suspense>
+                        <Pager locale=locale at=at pages=pages href=|p| format!("/staff/assessments?page={p}") />
+            }
+            .into_any()
+        }} />
     }
 }

@@ -4,6 +4,8 @@
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
 
 use crate::i18n::Locale;
 use leptos_i18n::td_string;
@@ -29,6 +31,14 @@ impl DisputeKind {
             DisputeKind::Attendance => "attendance",
             DisputeKind::Subsidy => "subsidy",
         }
+    }
+
+    /// The kind a form or a body names (400 for anything else).
+    pub fn parse(code: &str) -> crate::error::AppResult<DisputeKind> {
+        DisputeKind::from_code(code).ok_or(crate::error::AppError::field(
+            "kind",
+            crate::error::FieldProblem::UnknownCode,
+        ))
     }
 
     pub fn from_code(code: &str) -> Option<DisputeKind> {
@@ -70,6 +80,3 @@ pub struct Dispute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claimant: Option<String>,
 }
-
-/// The longest note or resolution kept.
-pub const MAX_NOTE_CHARS: usize = 500;

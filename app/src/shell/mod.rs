@@ -1,152 +1,139 @@
-//! The frame around every page: skip link, header with the language and elder-mode switches,
-//! the demo-data notice, landmarks, footer; and the router.
+//! The frame around every page (skip link, header with the language and elder-mode switches,
+//! the demo-data notice, footer) and what every page shares: the one way to show loaded data
+//! (`Loaded`), the 404 and error notices, a form's refusal, and pages of a list.
 
-#[cfg(feature = "ssr")]
-mod document;
-#[cfg(feature = "ssr")]
-pub use document::{page_policy, shell, Assets};
-
+mod form;
+mod layout;
 mod status;
+
+pub use form::{ErrorSummary, Field};
+pub use layout::Layout;
 pub use status::{redirect, set_status};
 
-use crate::accounts::current_user;
-use crate::accounts::pages::{LoginPage, MyDataPage, ProfilePage, RegisterPage};
-use crate::catalog::pages::{CoursePage, CoursesPage, HomePage, InstitutionPage, UploadPage};
-use crate::certificate::pages::{AssessPage, VerifyPage, WalletPage};
-use crate::enrollment::pages::{CheckPage, ConsolePage, InboxPage, MyEnrollmentsPage, RosterPage};
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::prefs::{locale_code, use_prefs, ElderToggle, PREFS_PATH};
-use crate::subsidy::pages::{MyClaimsPage, ReviewPage};
+use crate::prefs::use_prefs;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
-use leptos_meta::{provide_meta_context, Title};
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_meta::Title;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// The path (and query) of the page being rendered, for forms that send the visitor back.
 #[derive(Debug, Clone, Default)]
 pub struct ReturnTo(pub String);
 
-#[component]
-pub fn App() -> impl IntoView {
-    provide_meta_context();
-    view! {
-        <Router>
-            <Layout>
-                <Routes fallback=|| view! { <NotFound /> }>
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
-                    <Route path=path!("/courses") view=CoursesPage ssr=SsrMode::Async />
-                    <Route path=path!("/courses/:code") view=CoursePage ssr=SsrMode::Async />
-                    <Route path=path!("/institutions/:code") view=InstitutionPage ssr=SsrMode::Async />
-                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("/me") view=ProfilePage ssr=SsrMode::Async />
-                    <Route path=path!("/me/data") view=MyDataPage ssr=SsrMode::Async />
-                    <Route path=path!("/me/enrollments") view=MyEnrollmentsPage ssr=SsrMode::Async />
-                    <Route path=path!("/me/inbox") view=InboxPage ssr=SsrMode::Async />
-                    <Route path=path!("/staff/classes") view=ConsolePage ssr=SsrMode::Async />
-                    <Route path=path!("/staff/classes/:code") view=RosterPage ssr=SsrMode::Async />
-                    <Route path=path!("/eligibility") view=CheckPage ssr=SsrMode::Async />
-                    <Route path=path!("/staff/catalog") view=UploadPage ssr=SsrMode::Async />
-                    <Route path=path!("/me/certificates") view=WalletPage ssr=SsrMode::Async />
-                    <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />
-                    <Route path=path!("/me/subsidies") view=MyClaimsPage ssr=SsrMode::Async />
-                    <Route path=path!("/staff/subsidies") view=ReviewPage ssr=SsrMode::Async />
-                    <Route path=path!("/staff/assessments") view=AssessPage ssr=SsrMode::Async />
-                </Routes>
-            </Layout>
-        </Router>
+/// What a refused form post shows when its page is rendered again: the values typed (never a
+/// password) and a message per field, already in the visitor's language.
+#[derive(Debug, Clone, Default)]
+pub struct FormState {
+    pub values: BTreeMap<String, String>,
+    pub errors: BTreeMap<String, String>,
+    /// A message for the whole form (e.g. "too many attempts").
+    pub message: Option<String>,
+    pub status: u16,
+    /// Lines that go with the message (an import's problems, each in the visitor's language).
+    pub details: Vec<String>,
+}
+
+impl FormState {
+    pub fn value(&self, field: &str) -> String {
+        self.values.get(field).cloned().unwrap_or_default()
+    }
+
+    pub fn error(&self, field: &str) -> Option<String> {
+        self.errors.get(field).cloned()
     }
 }
 
-#[component]
-fn Layout(children: Children) -> impl IntoView {
-    let prefs = use_prefs();
-    let locale = prefs.locale;
-    let back = use_context::<ReturnTo>().unwrap_or_default().0;
-    let other = match locale {
-        Locale::en => Locale::zh_CN,
-        _ => Locale::en,
-    };
-    view! {
-        <a class="skip-link" href="#main">{td_string!(locale, skip_to_main)}</a>
-        <header class="site-header">
-            <div class="wrap header-inner">
-                <a class="brand" href="/">
-                    <span class="brand-name">{td_string!(locale, site_name)}</span>
-                    <span class="brand-tagline">{td_string!(locale, site_tagline)}</span>
-                </a>
-                <nav class="site-nav" aria-label=td_string!(locale, nav_label)>
-                    <ul>
-                        <li><a href="/">{td_string!(locale, nav_home)}</a></li>
-                        <li><a href="/courses">{td_string!(locale, nav_courses)}</a></li>
-                        {match current_user() {
-                            Some(user) => view! {
-                                {(user.role == crate::accounts::Role::Trainee).then(|| view! {
-                                    <li><a href="/me/enrollments">{td_string!(locale, enrol.nav_my)}</a></li>
-                                    <li><a href="/me/certificates">{td_string!(locale, cert.nav)}</a></li>
-                                    <li><a href="/me/subsidies">{td_string!(locale, claim.nav)}</a></li>
-                                    <li>
-                                        <a href="/me/inbox">
-                                            {td_string!(locale, enrol.nav_inbox)}
-                                            {(user.unread > 0).then(|| view! {
-                                                " " <span class="badge">{user.unread}<span class="visually-hidden">" " {td_string!(locale, enrol.unread_label)}</span></span>
-                                            })}
-                                        </a>
-                                    </li>
-                                })}
-                                {(user.role == crate::accounts::Role::InstitutionStaff).then(|| view! {
-                                    <li><a href="/staff/classes">{td_string!(locale, enrol.nav_console)}</a></li>
-                                })}
-                                {(user.role == crate::accounts::Role::HrOfficer).then(|| view! {
-                                    <li><a href="/staff/subsidies">{td_string!(locale, review.nav)}</a></li>
-                                    <li><a href="/staff/catalog">{td_string!(locale, upload.nav)}</a></li>
-                                })}
-                                {(user.role == crate::accounts::Role::Evaluator).then(|| view! {
-                                    <li><a href="/staff/assessments">{td_string!(locale, assess.nav)}</a></li>
-                                })}
-                                <li><a href="/me">{td_string!(locale, account.nav_me)} " · " {user.name}</a></li>
-                                <li>
-                                    <form method="post" action="/logout" class="inline-form">
-                                        <button type="submit" class="link-button">{td_string!(locale, account.logout)}</button>
-                                    </form>
-                                </li>
-                            }.into_any(),
-                            None => view! {
-                                <li><a href="/login">{td_string!(locale, account.nav_login)}</a></li>
-                                <li><a href="/register">{td_string!(locale, account.nav_register)}</a></li>
-                            }.into_any(),
-                        }}
-                    </ul>
-                </nav>
-                <div class="prefs">
-                    <form method="post" action=PREFS_PATH class="pref-form">
-                        <input type="hidden" name="lang" value=locale_code(other) />
-                        <input type="hidden" name="back" value=back.clone() />
-                        <button
-                            type="submit"
-                            class="pref-button"
-                            lang=locale_code(other)
-                            title=td_string!(locale, lang_switch_hint)
-                        >
-                            {td_string!(locale, lang_switch)}
-                        </button>
-                    </form>
-                    <ElderToggle on=prefs.elder locale=locale back=back />
-                </div>
-            </div>
-        </header>
-        <p class="demo-banner">
-            <span class="wrap">{td_string!(locale, demo_notice)}</span>
-        </p>
-        <main id="main" class="wrap" tabindex="-1">
-            {children()}
-        </main>
-        <footer class="site-footer">
-            <div class="wrap">{td_string!(locale, footer_text)}</div>
-        </footer>
+/// What the form post behind this rendering left (nothing on a plain visit); the page answers
+/// with its status.
+pub fn form_outcome() -> FormState {
+    let state = use_context::<FormState>().unwrap_or_default();
+    if state.status != 0 {
+        set_status(state.status);
     }
+    state
+}
+
+/// A form's refusal at the top of its page.
+#[component]
+pub fn FormMessage(state: FormState) -> impl IntoView {
+    state.message.map(|m| {
+        view! { <div class="error-summary" role="alert" tabindex="-1"><p>{m}</p></div> }
+    })
+}
+
+/// Pages for signed-in people only: everyone else is sent to sign in (303).
+pub fn signed_in_or_redirect() -> bool {
+    if crate::access::current_user().is_some() {
+        return true;
+    }
+    redirect("/login");
+    false
+}
+
+/// The link shown to a signed-out visitor on a page that needs a sign-in.
+#[component]
+pub fn SignInLink() -> impl IntoView {
+    let locale = use_prefs().locale;
+    view! { <p><a href="/login">{td_string!(locale, account.login_link)}</a></p> }
+}
+
+/// The one way a page shows what it loads: nothing while loading, then `view` of the data; a
+/// signed-out visitor is sent to sign in (303), a missing record gets the 404 page, any other
+/// error its notice and status.
+#[component]
+pub fn Loaded<T, V, IV>(data: Resource<Result<T, AppError>>, view: V) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    V: Fn(T) -> IV + Clone + Send + Sync + 'static,
+    IV: IntoView + 'static,
+{
+    view! {
+        <Suspense>
+            {move || {
+                let view = view.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(value) => view(value).into_any(),
+                        Err(AppError::Unauthorized) => {
+                            redirect("/login");
+                            view! { <SignInLink /> }.into_any()
+                        }
+                        Err(error) => view! { <ErrorNotice error=error /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// Links to the page before and after page `at` of `pages` (none when a list fits on one
+/// page); `href` makes the address of a page.
+#[component]
+pub fn Pager<H>(locale: Locale, at: u32, pages: u32, href: H) -> impl IntoView
+where
+    H: Fn(u32) -> String + Send + Sync + 'static,
+{
+    (pages > 1).then(|| {
+        view! {
+            <nav class="pagination" aria-label=td_string!(locale, pagination_label)>
+                {(at > 1).then(|| view! { <a rel="prev" href=href(at - 1)>{td_string!(locale, page_prev)}</a> })}
+                <span>{td_string!(locale, page_status, page = at, pages = pages).to_string()}</span>
+                {(at < pages).then(|| view! { <a rel="next" href=href(at + 1)>{td_string!(locale, page_next)}</a> })}
+            </nav>
+        }
+    })
+}
+
+/// The page asked for in the address (`?page=N`), 1 when absent or not a page.
+pub fn page_asked() -> u32 {
+    leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("page"))
+        .and_then(|p| crate::list::bounded(&p, 1, crate::list::MAX_PAGE).ok())
+        .unwrap_or(1)
 }
 
 /// The page for an unknown address or record; answers HTTP 404.

@@ -1,11 +1,14 @@
-//! Training subsidies: the rules (pure, `rules`) and how their verdicts read.
-
-pub mod rules;
-
-#[cfg(feature = "ssr")]
-pub mod service;
+//! Training subsidies: the rules (pure, `rules`) and how their verdicts read; a trainee's
+//! claims (`service`), the HR officer's review (`review`), their pages and storage.
 
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod review;
+pub mod rules;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
 
 /// A subsidy claim as the claimant sees it; with `status` `eligible`, a certificate the person
 /// may claim for (no `id` yet; the amount is what the claim would pay).
@@ -148,6 +151,19 @@ pub struct Policies {
 impl Policies {
     pub fn of(&self, city: crate::reference::City) -> rules::Policy {
         self.overrides.get(&city).cloned().unwrap_or_default()
+    }
+}
+
+/// The review step a decision names (the form and the API accept the same words).
+pub fn review_step(decision: &str) -> Result<rules::Review, crate::error::AppError> {
+    use crate::error::{AppError, FieldProblem};
+    use rules::Review;
+    match decision {
+        "approve" => Ok(Review::Approve),
+        "reject" => Ok(Review::Reject),
+        "review" => Ok(Review::Start),
+        "paid" => Ok(Review::Pay),
+        _ => Err(AppError::field("decision", FieldProblem::UnknownCode)),
     }
 }
 

@@ -4,26 +4,19 @@
 //! server (`server/src/forms.rs`), usable without JS.
 
 use super::{status_label, Claim, ClaimEvent, StaffClaim};
-use crate::accounts::pages::signed_in_or_redirect;
-use crate::accounts::FormState;
 use crate::dispute::pages::{DisputeForm, DisputeList};
 use crate::dispute::{Dispute, DisputeKind};
 use crate::error::AppError;
 use crate::i18n::Locale;
+use crate::list::Page;
 use crate::prefs::use_locale;
 use crate::reference::{Enumeration, Level};
-use crate::shell::{set_status, ErrorNotice};
+use crate::shell::{form_outcome, page_asked, FormMessage, Loaded, Pager};
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
-
-#[cfg(feature = "ssr")]
-fn portal() -> Result<crate::portal::Portal, AppError> {
-    use_context::<crate::portal::Portal>()
-        .ok_or_else(|| AppError::Internal("no portal in context".into()))
-}
 
 /// What 我的补贴 shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,15 +26,13 @@ pub struct ClaimsView {
 }
 
 #[server]
-pub async fn my_claims() -> Result<Option<ClaimsView>, AppError> {
-    let Some(user) = crate::accounts::current_user() else {
-        return Ok(None);
-    };
-    let portal = portal()?;
-    Ok(Some(ClaimsView {
-        claims: super::service::mine(&portal, user.id).await?,
-        disputes: crate::dispute::service::mine(&portal, user.id).await?,
-    }))
+pub async fn my_claims() -> Result<ClaimsView, AppError> {
+    let portal = crate::portal::from_context()?;
+    let actor = crate::access::signed_in_actor()?;
+    Ok(ClaimsView {
+        claims: super::service::mine(&portal, &actor).await?,
+        disputes: crate::dispute::service::mine(&portal, &actor).await?,
+    })
 }
 
 fn level_label(code: &str, locale: Locale) -> String {
@@ -106,11 +97,7 @@ fn ClaimCard(locale: Locale, c: Claim) -> impl IntoView {
 #[component]
 pub fn MyClaimsPage() -> impl IntoView {
     let locale = use_locale();
-    let allowed = signed_in_or_redirect();
-    let state = use_context::<FormState>().unwrap_or_default();
-    if state.status != 0 {
-        set_status(state.status);
-    }
+    let state = form_outcome();
     let notice = use_query_map().with_untracked(|q| {
         if q.get("claimed").is_some() {
             Some(td_string!(locale, claim.claimed_done).to_string())
@@ -125,12 +112,9 @@ pub fn MyClaimsPage() -> impl IntoView {
         <Title text=td_string!(locale, claim.my_title) />
         <h1>{td_string!(locale, claim.my_title)}</h1>
         <p class="lead">{td_string!(locale, claim.my_lead)}</p>
-        {state.message.clone().map(|m| view! { <div class="error-summary" role="alert" tabindex="-1"><p>{m}</p></div> })}
+        <FormMessage state=state />
         {notice.map(|n| view! { <p class="notice" role="status">{n}</p> })}
-        <Suspense>
-            {move || Suspend::new(async move {
-                match (allowed, data.await) {
-                    (true, Ok(Some(mine))) => view! {
+        <Loaded data=data view={move |mine: ClaimsView| view! {
                         {if mine.claims.is_empty() {
                             view! { <p>{td_string!(locale, claim.my_empty)}</p> }.into_any()
                         } else {
@@ -148,43 +132,39 @@ pub fn MyClaimsPage() -> impl IntoView {
                                 view! { <DisputeList locale=locale list=mine.disputes /> }.into_any()
                             }}
                         </section>
-                    }.into_any(),
-                    (_, Err(e)) => view! { <ErrorNotice error=e /> }.into_any(),
-                    _ => view! { <p><a href="/login">{td_string!(locale, account.login_link)}</a></p> }.into_any(),
-                }
-            })}
-        </Suspense>
+        }} />
     }
 }
 
 /// What the review console shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewView {
-    pub claims: crate::list::Page<StaffClaim>,
-    pub disputes: crate::list::Page<Dispute>,
+    pub claims: Page<StaffClaim>,
+    pub disputes: Page<Dispute>,
 }
 
 #[server]
-pub async fn review_queue(status: Option<String>) -> Result<Option<ReviewView>, AppError> {
-    let Some(user) = crate::accounts::current_user() else {
-        return Ok(None);
-    };
-    let portal = portal()?;
+pub async fn review_queue(status: Option<String>, page: u32) -> Result<ReviewView, AppError> {
+    let portal = crate::portal::from_context()?;
+    let actor = crate::access::signed_in_actor()?;
     let status = status
         .as_deref()
         .filter(|s| !s.is_empty())
         .and_then(super::rules::ClaimStatus::from_code);
-    Ok(Some(ReviewView {
-        claims: super::service::queue(&portal, &user, status, crate::list::Paging::first(100))
-            .await?,
+    let paging = crate::list::Paging {
+        page,
+        per_page: crate::list::MAX_PER_PAGE,
+    };
+    Ok(ReviewView {
+        claims: super::review::queue(&portal, &actor, status, paging).await?,
         disputes: crate::dispute::service::for_city(
             &portal,
-            &user,
+            &actor,
             false,
-            crate::list::Paging::first(100),
+            crate::list::Paging::first(crate::list::MAX_PER_PAGE),
         )
         .await?,
-    }))
+    })
 }
 
 /// The actions on a claim in the console, each a small form posting a decision.
@@ -221,22 +201,22 @@ fn ClaimActions(locale: Locale, c: StaffClaim) -> impl IntoView {
 #[component]
 pub fn ReviewPage() -> impl IntoView {
     let locale = use_locale();
-    let allowed = signed_in_or_redirect();
-    let state = use_context::<FormState>().unwrap_or_default();
-    if state.status != 0 {
-        set_status(state.status);
-    }
+    let state = form_outcome();
     let query = use_query_map();
     let status = query
         .with_untracked(|q| q.get("status"))
         .unwrap_or_default();
     let saved = query.with_untracked(|q| q.get("saved").is_some());
     let chosen = status.clone();
-    let data = Resource::new(move || status.clone(), |s| review_queue(Some(s)));
+    let filter = form_urlencoded::byte_serialize(status.as_bytes()).collect::<String>();
+    let data = Resource::new(
+        move || (status.clone(), page_asked()),
+        |(s, page)| review_queue(Some(s), page),
+    );
     view! {
         <Title text=td_string!(locale, review.title) />
         <h1>{td_string!(locale, review.title)}</h1>
-        {state.message.clone().map(|m| view! { <div class="error-summary" role="alert" tabindex="-1"><p>{m}</p></div> })}
+        <FormMessage state=state />
         {saved.then(|| view! { <p class="notice" role="status">{td_string!(locale, review.saved)}</p> })}
         <form method="get" action="/staff/subsidies" class="inline-form">
             <label for="status-filter">{td_string!(locale, review.filter)}</label>
@@ -248,10 +228,10 @@ pub fn ReviewPage() -> impl IntoView {
             </select>
             <button type="submit" class="button-secondary">{td_string!(locale, apply_filters)}</button>
         </form>
-        <Suspense>
-            {move || Suspend::new(async move {
-                match (allowed, data.await) {
-                    (true, Ok(Some(q))) => view! {
+        <Loaded data=data view={move |q: ReviewView| {
+            let (at, pages) = (q.claims.page, q.claims.pages());
+            let filter = filter.clone();
+            view! {
                         <section aria-labelledby="claims-caption">
                             {if q.claims.items.is_empty() {
                                 view! { <h2 id="claims-caption">{td_string!(locale, review.claims_heading)}</h2><p>{td_string!(locale, review.empty)}</p> }.into_any()
@@ -283,6 +263,9 @@ pub fn ReviewPage() -> impl IntoView {
                                             </tbody>
                                         </table>
                                     </div>
+                                    <Pager locale=locale at=at pages=pages href=move |p| {
+                                        format!("/staff/subsidies?status={}&page={p}", filter.clone())
+                                    } />
                                 }.into_any()
                             }}
                         </section>
@@ -306,11 +289,7 @@ pub fn ReviewPage() -> impl IntoView {
                                 }.into_any()
                             }}
                         </section>
-                    }.into_any(),
-                    (_, Err(e)) => view! { <ErrorNotice error=e /> }.into_any(),
-                    _ => view! { <p><a href="/login">{td_string!(locale, account.login_link)}</a></p> }.into_any(),
-                }
-            })}
-        </Suspense>
+            }
+        }} />
     }
 }

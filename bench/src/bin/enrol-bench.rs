@@ -7,8 +7,9 @@
 //!
 //! `cargo run --release -p peixun-bench --bin enrol-bench -- [PEOPLE] [CAPACITY]`
 
-use app::accounts::service::{self as accounts, NewAccount};
-use app::accounts::Role;
+use app::access::Role;
+use app::accounts::service as accounts;
+use app::accounts::NewAccount;
 use app::catalog::import::{self, FileKind};
 use app::catalog::service::{self as catalog, ImportOptions};
 use app::portal::Portal;
@@ -147,7 +148,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .await
         .map_err(|e| format!("account {n}: {e:?}"))?;
-        let token = accounts::start_session(&portal, id).await?;
+        let token = app::accounts::sessions::start(&portal, id).await?;
         cookies.push(format!("peixun_session={}", token.0));
     }
     println!(

@@ -1,10 +1,11 @@
-//! `/api/v1/auth` and `/api/v1/me`: sign-up, sign-in and the signed-in person's own data.
+//! `/api/v1/auth` and `/api/v1/me`: sign-up, sign-in and out, the profile, groups and password.
 
 use super::ApiError;
 use crate::session::{clear_cookie, session_cookie, token_of, Signed};
-use crate::web::{client_address, AppState};
-use app::accounts::service::{self, Export, Registration};
-use app::accounts::Profile;
+use crate::state::{client_address, AppState};
+use app::accounts::service;
+use app::accounts::sessions;
+use app::accounts::{Profile, Registration};
 use app::reference::Group;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -30,7 +31,7 @@ pub async fn register(
     super::ApiJson(body): super::ApiJson<Registration>,
 ) -> Result<Response, ApiError> {
     let id = service::register(&state.portal, body).await?;
-    let profile = service::profile(&state.portal, id).await?;
+    let profile = service::profile_of(&state.portal, id).await?;
     Ok((StatusCode::CREATED, Json(profile)).into_response())
 }
 
@@ -60,11 +61,11 @@ pub async fn login(
     super::ApiJson(body): super::ApiJson<Credentials>,
 ) -> Result<Response, ApiError> {
     let client = client_address(&state, peer, &headers);
-    let token = service::login(&state.portal, &body.phone, &body.password, &client).await?;
-    let user = service::session_user(&state.portal, &token.0)
+    let token = sessions::login(&state.portal, &body.phone, &body.password, &client).await?;
+    let user = sessions::signed_in(&state.portal, &token.0)
         .await?
         .ok_or(ApiError(app::error::AppError::Unauthorized))?;
-    let profile = service::profile(&state.portal, user.id).await?;
+    let profile = service::profile(&state.portal, &user.actor).await?;
     let mut response = Json(profile).into_response();
     response
         .headers_mut()
@@ -79,7 +80,7 @@ pub async fn logout(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     if let Some(token) = token_of(&headers) {
-        service::logout(&state.portal, &token).await?;
+        sessions::logout(&state.portal, &token).await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     response
@@ -102,7 +103,7 @@ pub async fn me(
     State(state): State<AppState>,
     Signed(user): Signed,
 ) -> Result<Json<Profile>, ApiError> {
-    Ok(Json(service::profile(&state.portal, user.id).await?))
+    Ok(Json(service::profile(&state.portal, &user.actor).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -127,7 +128,7 @@ pub async fn set_groups(
     super::ApiJson(body): super::ApiJson<Groups>,
 ) -> Result<Json<Profile>, ApiError> {
     Ok(Json(
-        service::set_groups(&state.portal, user.id, &body.groups).await?,
+        service::set_groups(&state.portal, &user.actor, &body.groups).await?,
     ))
 }
 
@@ -156,7 +157,7 @@ pub async fn change_password(
 ) -> Result<Response, ApiError> {
     let token = service::change_password(
         &state.portal,
-        user.id,
+        &user.actor,
         &body.current_password,
         &body.new_password,
     )
@@ -165,57 +166,5 @@ pub async fn change_password(
     response
         .headers_mut()
         .insert(header::SET_COOKIE, session_cookie(&token, state.https));
-    Ok(response)
-}
-
-/// Everything Peixun holds about me, as a JSON download.
-#[utoipa::path(
-    get,
-    path = "/me/export",
-    tag = "accounts",
-    responses(
-        (status = 200, description = "My data", body = Export),
-        (status = 401, description = "Not signed in", body = super::ErrorBody),
-    )
-)]
-pub async fn export(
-    State(state): State<AppState>,
-    Signed(user): Signed,
-) -> Result<Response, ApiError> {
-    let data = service::export(&state.portal, user.id).await?;
-    let mut response = Json(data).into_response();
-    let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        "attachment; filename=\"peixun-my-data.json\""
-            .parse()
-            .expect("static header"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        "no-store".parse().expect("static header"),
-    );
-    Ok(response)
-}
-
-/// Delete my account. Records the law requires to keep are kept without my identity.
-#[utoipa::path(
-    delete,
-    path = "/me",
-    tag = "accounts",
-    responses(
-        (status = 204, description = "Deleted; signed out"),
-        (status = 401, description = "Not signed in", body = super::ErrorBody),
-    )
-)]
-pub async fn delete(
-    State(state): State<AppState>,
-    Signed(user): Signed,
-) -> Result<Response, ApiError> {
-    service::delete_account(&state.portal, user.id).await?;
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, clear_cookie(state.https));
     Ok(response)
 }

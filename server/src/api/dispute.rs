@@ -1,9 +1,8 @@
 //! "这不是我": `/me/disputes` for the person, `/staff/disputes` for the city's HR officers.
 
-use super::ApiError;
-use crate::session::{require, Signed};
-use crate::web::AppState;
-use app::accounts::Role;
+use super::{ApiError, ApiJson};
+use crate::session::Signed;
+use crate::state::AppState;
 use app::dispute::{service, Dispute, DisputeKind};
 use app::error::{AppError, FieldProblem};
 use app::list::{Page, PageParams};
@@ -22,11 +21,6 @@ pub struct DisputeBody {
     note: Option<String>,
 }
 
-/// The kind a form or a body names.
-pub fn kind_of(code: &str) -> Result<DisputeKind, AppError> {
-    DisputeKind::from_code(code).ok_or(AppError::field("kind", FieldProblem::UnknownCode))
-}
-
 /// Dispute an enrolment, attendance record or claim made in my name.
 #[utoipa::path(
     post,
@@ -43,11 +37,17 @@ pub fn kind_of(code: &str) -> Result<DisputeKind, AppError> {
 pub async fn file(
     State(state): State<AppState>,
     Signed(user): Signed,
-    super::ApiJson(body): super::ApiJson<DisputeBody>,
+    ApiJson(body): ApiJson<DisputeBody>,
 ) -> Result<Response, ApiError> {
-    let kind = kind_of(&body.kind)?;
-    let dispute =
-        service::file(&state.portal, user.id, kind, body.id, body.note.as_deref()).await?;
+    let kind = DisputeKind::parse(&body.kind)?;
+    let dispute = service::file(
+        &state.portal,
+        &user.actor,
+        kind,
+        body.id,
+        body.note.as_deref(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(dispute)).into_response())
 }
 
@@ -67,7 +67,7 @@ pub async fn mine(
 ) -> Result<Json<Page<Dispute>>, ApiError> {
     let (paging, _) = super::list_query(&raw, &[])?;
     Ok(Json(
-        paging.cut(service::mine(&state.portal, user.id).await?),
+        paging.cut(service::mine(&state.portal, &user.actor).await?),
     ))
 }
 
@@ -105,7 +105,6 @@ pub async fn for_city(
     Signed(user): Signed,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Page<Dispute>>, ApiError> {
-    require(&user, &[Role::HrOfficer])?;
     let (paging, filters) = super::list_query(&raw, &["status"])?;
     let open_only = match filters.get("status").map(String::as_str) {
         None => false,
@@ -113,7 +112,7 @@ pub async fn for_city(
         Some(_) => return Err(AppError::field("status", FieldProblem::UnknownCode).into()),
     };
     Ok(Json(
-        service::for_city(&state.portal, &user, open_only, paging).await?,
+        service::for_city(&state.portal, &user.actor, open_only, paging).await?,
     ))
 }
 
@@ -142,10 +141,9 @@ pub async fn resolve(
     State(state): State<AppState>,
     Signed(user): Signed,
     Path(id): Path<i64>,
-    super::ApiJson(body): super::ApiJson<ResolveBody>,
+    ApiJson(body): ApiJson<ResolveBody>,
 ) -> Result<Json<Dispute>, ApiError> {
-    require(&user, &[Role::HrOfficer])?;
     Ok(Json(
-        service::resolve(&state.portal, &user, id, body.resolution.as_deref()).await?,
+        service::resolve(&state.portal, &user.actor, id, body.resolution.as_deref()).await?,
     ))
 }

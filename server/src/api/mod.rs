@@ -1,31 +1,30 @@
 //! The public JSON API under `/api/v1` (../shared/docs/api.md), documented by the OpenAPI
-//! document at `/api/openapi.json` that is generated from these handlers. Handlers only
-//! translate HTTP to calls of the service layer and back.
+//! document at `/api/openapi.json` that is generated from these handlers. One file a domain;
+//! each handler only reads the request, finds who is signed in (`Signed`), calls one service
+//! and writes the answer. Who may do what is the services' to decide.
 
 mod accounts;
+mod catalog;
 mod certificate;
+mod console;
 mod dispute;
+mod eligibility;
 mod enrollment;
-mod error;
+mod health;
+mod inbox;
 mod json;
 mod meta;
-mod staff;
+mod privacy;
 mod subsidy;
 
-use crate::web::AppState;
-use app::catalog::service::{self, Institution, InstitutionList};
-use app::catalog::{Course, CourseList, CourseQuery, InstitutionQuery, Strictness};
+pub use crate::error::{ApiError, ErrorBody};
+use crate::state::AppState;
 use app::list::Paging;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{Method, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::Method;
 use axum::{Json, Router};
-pub use dispute::kind_of as dispute_kind;
-pub use error::{ApiError, ErrorBody};
+pub use catalog::{import_upload, read_upload};
 pub use json::ApiJson;
-pub use staff::{import_upload, read_upload, upload_city};
 use std::collections::BTreeMap;
-pub use subsidy::review_step;
 use tower_http::cors::{Any, CorsLayer};
 use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -54,37 +53,37 @@ struct ApiDoc;
 /// The public API and its OpenAPI document, built from the same route list.
 pub fn router() -> (Router<AppState>, OpenApi) {
     let (public, mut doc) = OpenApiRouter::with_openapi(<ApiDoc as utoipa::OpenApi>::openapi())
-        .routes(routes!(list_courses))
-        .routes(routes!(get_course))
-        .routes(routes!(list_institutions))
-        .routes(routes!(get_institution))
+        .routes(routes!(catalog::list_courses))
+        .routes(routes!(catalog::get_course))
+        .routes(routes!(catalog::list_institutions))
+        .routes(routes!(catalog::get_institution))
         .routes(routes!(meta::meta))
         .routes(routes!(certificate::verify))
         .split_for_parts();
     // The anonymous check is a POST but reads nothing private: open to every origin too.
     let (check, check_doc) = OpenApiRouter::new()
-        .routes(routes!(enrollment::check))
+        .routes(routes!(eligibility::check))
         .split_for_parts();
     doc.merge(check_doc);
     let (private, private_doc) = OpenApiRouter::new()
         .routes(routes!(accounts::register))
         .routes(routes!(accounts::login))
         .routes(routes!(accounts::logout))
-        .routes(routes!(accounts::me, accounts::delete))
+        .routes(routes!(accounts::me, privacy::delete))
         .routes(routes!(accounts::set_groups))
         .routes(routes!(accounts::change_password))
-        .routes(routes!(accounts::export))
-        .routes(routes!(staff::import_catalog))
+        .routes(routes!(privacy::export))
+        .routes(routes!(catalog::import_catalog))
         .routes(routes!(enrollment::enroll))
         .routes(routes!(enrollment::mine))
         .routes(routes!(enrollment::cancel))
-        .routes(routes!(enrollment::notifications))
-        .routes(routes!(enrollment::mark_read))
-        .routes(routes!(enrollment::classes))
-        .routes(routes!(enrollment::roster))
-        .routes(routes!(enrollment::set_status))
-        .routes(routes!(enrollment::attendance))
-        .routes(routes!(enrollment::employment))
+        .routes(routes!(inbox::notifications))
+        .routes(routes!(inbox::mark_read))
+        .routes(routes!(console::classes))
+        .routes(routes!(console::roster))
+        .routes(routes!(console::set_status))
+        .routes(routes!(console::attendance))
+        .routes(routes!(console::employment))
         .routes(routes!(certificate::assess, certificate::to_assess))
         .routes(routes!(certificate::wallet))
         .routes(routes!(subsidy::mine, subsidy::claim))
@@ -109,8 +108,8 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .map(|(path, item)| (format!("/api/v1{path}"), item))
         .collect();
     let (health, health_doc) = OpenApiRouter::new()
-        .routes(routes!(healthz))
-        .routes(routes!(readyz))
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
         .split_for_parts();
     doc.merge(health_doc);
     // Other government sites embed the catalogue: reads are open to every origin.
@@ -133,7 +132,7 @@ pub fn router() -> (Router<AppState>, OpenApi) {
                 .fallback(not_found),
         )
         .merge(health)
-        .route_layer(axum::middleware::from_fn(error::json_rejections));
+        .route_layer(axum::middleware::from_fn(crate::error::json_rejections));
     let openapi = doc.clone();
     let router = router.route(
         "/api/openapi.json",
@@ -198,63 +197,7 @@ fn document_common_answers(doc: &mut OpenApi, signed_in: bool) {
     }
 }
 
-/// How the service is.
-#[derive(Debug, Clone, Copy, serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Health {
-    /// Alive (`/healthz`).
-    Ok,
-    /// The database answers (`/readyz`).
-    Ready,
-    /// The database does not answer (`/readyz`).
-    Unavailable,
-}
-
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct HealthBody {
-    pub status: Health,
-}
-
-/// Liveness: 200 while the process serves requests (it touches nothing else, so a database
-/// outage does not get healthy instances restarted).
-#[utoipa::path(
-    get,
-    path = "/healthz",
-    tag = "reference",
-    responses(
-        (status = 200, description = "The process is alive", body = HealthBody, example = json!({"status": "ok"})),
-    )
-)]
-pub async fn healthz() -> Json<HealthBody> {
-    Json(HealthBody { status: Health::Ok })
-}
-
-/// Readiness: 200 while the database answers, 503 otherwise (take the instance out of the
-/// load balancer until it answers again).
-#[utoipa::path(
-    get,
-    path = "/readyz",
-    tag = "reference",
-    responses(
-        (status = 200, description = "The database answers", body = HealthBody, example = json!({"status": "ready"})),
-        (status = 503, description = "The database does not answer", body = HealthBody, example = json!({"status": "unavailable"})),
-    )
-)]
-pub async fn readyz(State(state): State<AppState>) -> Response {
-    if state.portal.db.is_healthy().await {
-        Json(HealthBody {
-            status: Health::Ready,
-        })
-        .into_response()
-    } else {
-        let body = HealthBody {
-            status: Health::Unavailable,
-        };
-        (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
-    }
-}
-
-fn query_pairs(raw: &Option<String>) -> Vec<(String, String)> {
+pub fn query_pairs(raw: &Option<String>) -> Vec<(String, String)> {
     raw.as_deref()
         .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
         .unwrap_or_default()
@@ -273,94 +216,16 @@ pub fn list_query(
     )?)
 }
 
-/// Search the catalogue: Chinese keywords, pinyin or initials, facet filters (repeated keys
-/// are OR-ed within a facet), sorting and pages; with facet counts.
-#[utoipa::path(
-    get,
-    path = "/courses",
-    tag = "catalogue",
-    params(CourseQuery),
-    responses(
-        (status = 200, description = "One page of courses", body = CourseList),
-        (status = 400, description = "A parameter is not valid; `fields` names each one", body = ErrorBody),
-    )
-)]
-async fn list_courses(
-    State(state): State<AppState>,
-    user: Option<axum::Extension<app::accounts::CurrentUser>>,
-    RawQuery(raw): RawQuery,
-) -> Result<Json<CourseList>, ApiError> {
-    let pairs = query_pairs(&raw);
-    let query = CourseQuery::parse(
-        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        Strictness::Strict,
-    )?;
-    let user = user.and_then(|u| u.0 .0.clone());
-    Ok(Json(
-        app::enrollment::service::search(&state.portal, user.as_ref(), &query).await?,
-    ))
-}
-
-/// One course: every catalogue field and the seats left.
-#[utoipa::path(
-    get,
-    path = "/courses/{code}",
-    tag = "catalogue",
-    params(("code" = String, Path, description = "Course code (项目编号)")),
-    responses(
-        (status = 200, description = "The course", body = Course),
-        (status = 404, description = "No such course", body = ErrorBody),
-    )
-)]
-async fn get_course(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-) -> Result<Json<Course>, ApiError> {
-    Ok(Json(
-        service::get_with_outcomes(&state.portal, &code).await?,
-    ))
-}
-
-/// Training institutions with courses in the catalogue.
-#[utoipa::path(
-    get,
-    path = "/institutions",
-    tag = "catalogue",
-    params(InstitutionQuery),
-    responses(
-        (status = 200, description = "One page of institutions", body = InstitutionList),
-        (status = 400, description = "A parameter is not valid", body = ErrorBody),
-    )
-)]
-async fn list_institutions(
-    State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
-) -> Result<Json<InstitutionList>, ApiError> {
-    let pairs = query_pairs(&raw);
-    let query = InstitutionQuery::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
-    Ok(Json(
-        service::institutions(&state.portal, &query.city, query.page, query.per_page).await?,
-    ))
-}
-
-/// One institution and its catalogue courses.
-#[utoipa::path(
-    get,
-    path = "/institutions/{code}",
-    tag = "catalogue",
-    params(("code" = String, Path, description = "Unified social credit code or local code")),
-    responses(
-        (status = 200, description = "The institution", body = Institution),
-        (status = 404, description = "No such institution", body = ErrorBody),
-    )
-)]
-async fn get_institution(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-) -> Result<Json<Institution>, ApiError> {
-    Ok(Json(service::institution(&state.portal, &code).await?))
-}
-
 async fn not_found() -> ApiError {
     ApiError(app::error::AppError::NotFound)
+}
+
+/// Bodies in the API's words (a path parameter's type, a date).
+pub fn parse_date(field: &str, text: &str) -> Result<chrono::NaiveDate, ApiError> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        ApiError(app::error::AppError::field(
+            field,
+            app::error::FieldProblem::NotADate,
+        ))
+    })
 }

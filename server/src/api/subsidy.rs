@@ -1,14 +1,13 @@
 //! Subsidy claims: the trainee's (`/me/subsidies`) and the HR officer's review
 //! (`/staff/subsidies`).
 
-use super::ApiError;
-use crate::session::{require, Signed};
-use crate::web::AppState;
-use app::accounts::Role;
+use super::{ApiError, ApiJson};
+use crate::session::Signed;
+use crate::state::AppState;
 use app::error::{AppError, FieldProblem};
 use app::list::{Page, PageParams};
 use app::subsidy::rules::{ClaimStatus, Review};
-use app::subsidy::service;
+use app::subsidy::{review, review_step, service};
 use app::subsidy::{Claim, StaffClaim};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
@@ -36,7 +35,7 @@ pub async fn mine(
 ) -> Result<Json<Page<Claim>>, ApiError> {
     let (paging, _) = super::list_query(&raw, &[])?;
     Ok(Json(
-        paging.cut(service::mine(&state.portal, user.id).await?),
+        paging.cut(service::mine(&state.portal, &user.actor).await?),
     ))
 }
 
@@ -61,10 +60,9 @@ pub struct ClaimBody {
 pub async fn claim(
     State(state): State<AppState>,
     Signed(user): Signed,
-    super::ApiJson(body): super::ApiJson<ClaimBody>,
+    ApiJson(body): ApiJson<ClaimBody>,
 ) -> Result<Response, ApiError> {
-    require(&user, &[Role::Trainee])?;
-    let claim = service::claim(&state.portal, user.id, body.certificate_id).await?;
+    let claim = service::claim(&state.portal, &user.actor, body.certificate_id).await?;
     Ok((StatusCode::CREATED, Json(claim)).into_response())
 }
 
@@ -96,7 +94,6 @@ pub async fn queue(
     Signed(user): Signed,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Page<StaffClaim>>, ApiError> {
-    require(&user, &[Role::HrOfficer])?;
     let (paging, filters) = super::list_query(&raw, &["status"])?;
     let status = match filters.get("status") {
         None => None,
@@ -106,7 +103,7 @@ pub async fn queue(
         ),
     };
     Ok(Json(
-        service::queue(&state.portal, &user, status, paging).await?,
+        review::queue(&state.portal, &user.actor, status, paging).await?,
     ))
 }
 
@@ -136,11 +133,11 @@ pub async fn decide(
     State(state): State<AppState>,
     Signed(user): Signed,
     Path(id): Path<i64>,
-    super::ApiJson(body): super::ApiJson<DecisionBody>,
+    ApiJson(body): ApiJson<DecisionBody>,
 ) -> Result<Json<ClaimStep>, ApiError> {
-    require(&user, &[Role::HrOfficer])?;
     let step = review_step(&body.decision)?;
-    let status = service::review(&state.portal, &user, id, step, body.reason.as_deref()).await?;
+    let status =
+        review::review(&state.portal, &user.actor, id, step, body.reason.as_deref()).await?;
     Ok(Json(ClaimStep { id, status }))
 }
 
@@ -149,17 +146,6 @@ pub async fn decide(
 pub struct ClaimStep {
     pub id: i64,
     pub status: ClaimStatus,
-}
-
-/// The review step a decision names (the form and the API accept the same words).
-pub fn review_step(decision: &str) -> Result<Review, AppError> {
-    match decision {
-        "approve" => Ok(Review::Approve),
-        "reject" => Ok(Review::Reject),
-        "review" => Ok(Review::Start),
-        "paid" => Ok(Review::Pay),
-        _ => Err(AppError::field("decision", FieldProblem::UnknownCode)),
-    }
 }
 
 /// Mark an approved claim of the officer's city paid.
@@ -180,7 +166,6 @@ pub async fn paid(
     Signed(user): Signed,
     Path(id): Path<i64>,
 ) -> Result<Json<ClaimStep>, ApiError> {
-    require(&user, &[Role::HrOfficer])?;
-    let status = service::review(&state.portal, &user, id, Review::Pay, None).await?;
+    let status = review::review(&state.portal, &user.actor, id, Review::Pay, None).await?;
     Ok(Json(ClaimStep { id, status }))
 }

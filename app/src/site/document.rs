@@ -1,7 +1,8 @@
 //! The HTML document around the app, rendered on the server only.
 
-use super::{App, ReturnTo};
+use super::App;
 use crate::prefs::{locale_code, Prefs};
+use crate::shell::ReturnTo;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use leptos_meta::MetaTags;

@@ -1,17 +1,113 @@
-//! `/api/v1/staff/catalog/import`: an HR officer's upload of their city's demand catalogue,
-//! through the one import path (the CLI and the upload page use it too).
+//! The catalogue: search, a course, the institutions (open to every origin), and an HR
+//! officer's import of their city's catalogue.
 
-use super::ApiError;
-use crate::session::{require, Signed};
-use crate::web::AppState;
-use app::accounts::Role;
+use super::{query_pairs, ApiError, ErrorBody};
+use crate::session::Signed;
+use crate::state::AppState;
+use app::access::Actor;
 use app::catalog::import::{self, FileKind};
-use app::catalog::service::{self, ImportOptions, ImportReport};
+use app::catalog::service::{self, ImportReport};
+use app::catalog::{
+    Course, CourseList, CourseQuery, Institution, InstitutionQuery, InstitutionSummary, Strictness,
+};
 use app::error::{AppError, FieldProblem, FileProblem};
+use app::list::{Page, Paging};
 use app::reference::{City, Enumeration};
-use axum::extract::{Multipart, State};
+use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::Json;
 use serde::Serialize;
+
+/// Search the catalogue: Chinese keywords, pinyin or initials, facet filters (repeated keys
+/// are OR-ed within a facet), sorting and pages; with facet counts.
+#[utoipa::path(
+    get,
+    path = "/courses",
+    tag = "catalogue",
+    params(CourseQuery),
+    responses(
+        (status = 200, description = "One page of courses", body = CourseList),
+        (status = 400, description = "A parameter is not valid; `fields` names each one", body = ErrorBody),
+    )
+)]
+pub async fn list_courses(
+    State(state): State<AppState>,
+    user: Option<axum::Extension<app::access::CurrentUser>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<CourseList>, ApiError> {
+    let pairs = query_pairs(&raw);
+    let query = CourseQuery::parse(
+        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        Strictness::Strict,
+    )?;
+    let actor = user.and_then(|u| u.0 .0.clone()).map(|u| u.actor);
+    Ok(Json(
+        app::eligibility::service::search(&state.portal, actor.as_ref(), &query).await?,
+    ))
+}
+
+/// One course: every catalogue field and the seats left.
+#[utoipa::path(
+    get,
+    path = "/courses/{code}",
+    tag = "catalogue",
+    params(("code" = String, Path, description = "Course code (项目编号)")),
+    responses(
+        (status = 200, description = "The course", body = Course),
+        (status = 404, description = "No such course", body = ErrorBody),
+    )
+)]
+pub async fn get_course(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<Course>, ApiError> {
+    Ok(Json(
+        service::get_with_outcomes(&state.portal, &code).await?,
+    ))
+}
+
+/// Training institutions with courses in the catalogue.
+#[utoipa::path(
+    get,
+    path = "/institutions",
+    tag = "catalogue",
+    params(InstitutionQuery),
+    responses(
+        (status = 200, description = "One page of institutions", body = Page<InstitutionSummary>),
+        (status = 400, description = "A parameter is not valid", body = ErrorBody),
+    )
+)]
+pub async fn list_institutions(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Page<InstitutionSummary>>, ApiError> {
+    let pairs = query_pairs(&raw);
+    let query = InstitutionQuery::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    let paging = Paging {
+        page: query.page,
+        per_page: query.per_page,
+    };
+    Ok(Json(
+        service::institutions(&state.portal, &query.city, paging).await?,
+    ))
+}
+
+/// One institution and its catalogue courses.
+#[utoipa::path(
+    get,
+    path = "/institutions/{code}",
+    tag = "catalogue",
+    params(("code" = String, Path, description = "Unified social credit code or local code")),
+    responses(
+        (status = 200, description = "The institution", body = Institution),
+        (status = 404, description = "No such institution", body = ErrorBody),
+    )
+)]
+pub async fn get_institution(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<Institution>, ApiError> {
+    Ok(Json(service::institution(&state.portal, &code).await?))
+}
 
 /// What an import did (or, checking only, would do).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -73,19 +169,11 @@ pub async fn import_catalog(
     Signed(user): Signed,
     mut form: Multipart,
 ) -> Result<Json<ImportOutcome>, ApiError> {
-    let city = upload_city(&user)?;
+    // Who may import is the service's rule; asked first, so nobody else's upload is read.
+    let city = service::importer_city(&user.actor)?;
     let upload = read_upload(&mut form).await?;
-    let report = import_upload(&state, city, upload).await?;
+    let report = import_upload(&state, &user.actor, upload).await?;
     Ok(Json(ImportOutcome::of(city, report)))
-}
-
-/// The city an HR officer imports for (403 for anyone else).
-pub fn upload_city(user: &app::accounts::SignedIn) -> Result<City, AppError> {
-    require(user, &[Role::HrOfficer]).map_err(|e| e.0)?;
-    user.scope
-        .as_deref()
-        .and_then(City::from_code)
-        .ok_or(AppError::Forbidden)
 }
 
 /// An uploaded catalogue file (multipart `file`, and `dry_run`).
@@ -130,17 +218,13 @@ pub async fn read_upload(form: &mut Multipart) -> Result<Upload, AppError> {
     })
 }
 
-/// Imports an upload for `city` through the one import path (items of other cities refused).
+/// Imports an upload of the actor's city through the one import path (items of other cities
+/// refused; anyone but the city's HR officer refused).
 pub async fn import_upload(
     state: &AppState,
-    city: City,
+    actor: &Actor,
     upload: Upload,
 ) -> Result<ImportReport, AppError> {
     let parsed = import::parse(&upload.bytes, FileKind::detect(&upload.name, &upload.bytes));
-    let options = ImportOptions {
-        dry_run: upload.dry_run,
-        only_city: Some(city),
-        ..Default::default()
-    };
-    service::import(&state.portal, parsed, options).await
+    service::import_for_city(&state.portal, actor, parsed, upload.dry_run).await
 }

@@ -1,0 +1,112 @@
+//! Signing in and out, and the session behind a cookie. A session is a random 256-bit token;
+//! only its SHA-256 is stored, so any instance serves any request and a stolen database holds
+//! no usable token. Sessions end after 30 minutes idle or 12 hours in all.
+
+use super::{hashing, store};
+use crate::access::{Actor, Role, SignedIn};
+use crate::error::{AppError, AppResult};
+use crate::identity::parse_mobile;
+use crate::portal::Portal;
+use crate::throttle;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use rand_core::{OsRng, RngCore};
+use sha2::{Digest, Sha256};
+
+/// A session ends after this long without a request…
+pub const IDLE_TIMEOUT_SECS: i64 = 30 * 60;
+/// …and this long after sign-in, whatever happens.
+pub const ABSOLUTE_TIMEOUT_SECS: i64 = 12 * 60 * 60;
+/// `last_seen_at` is written at most this often per session.
+const TOUCH_EVERY_SECS: i64 = 60;
+
+pub(super) const PHONE_DOMAIN: &str = "phone";
+const CLIENT_DOMAIN: &str = "client";
+
+/// A new session's secret, to be put in the cookie; only its hash is stored.
+#[derive(Debug, Clone)]
+pub struct SessionToken(pub String);
+
+fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// Starts a session for a person who has just proved who they are (signed up, say).
+pub async fn start(portal: &Portal, user_id: i64) -> AppResult<SessionToken> {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    let token = URL_SAFE_NO_PAD.encode(bytes);
+    store::insert_session(
+        &portal.db,
+        &token_hash(&token),
+        user_id,
+        portal.clock.seconds(),
+    )
+    .await?;
+    Ok(SessionToken(token))
+}
+
+/// Signs in with phone and password. `client` identifies the caller's address for the
+/// per-address limit. Failures are throttled per phone number (see `throttle`).
+pub async fn login(
+    portal: &Portal,
+    phone: &str,
+    password: &str,
+    client: &str,
+) -> AppResult<SessionToken> {
+    let now = portal.clock.seconds();
+    let (db, vault) = (&portal.db, &portal.vault);
+    let client_key = vault.mac(CLIENT_DOMAIN, client);
+    throttle::check(&throttle::store::load(db, &client_key).await?, now)?;
+    let limit = portal.settings.login_attempts_per_minute;
+    let counted = throttle::store::record(db, &client_key, now, limit, false).await?;
+    throttle::check(&counted, now)?;
+
+    let digits = parse_mobile(phone).unwrap_or_else(|_| phone.trim().to_string());
+    let phone_key = vault.mac(PHONE_DOMAIN, &digits);
+    throttle::check(&throttle::store::load(db, &phone_key).await?, now)?;
+    let user = store::by_phone(db, &phone_key).await?;
+    let ok = hashing::verify(password.to_string(), user.as_ref().map(|(_, h)| h.clone())).await?;
+    match user {
+        Some((id, _)) if ok => {
+            throttle::store::clear(db, &phone_key).await?;
+            start(portal, id).await
+        }
+        _ => {
+            let failures = throttle::PHONE_FAILURES;
+            let next = throttle::store::record(db, &phone_key, now, failures, true).await?;
+            match throttle::retry_after(&next, now) {
+                Some(retry_after_secs) => Err(AppError::TooManyRequests { retry_after_secs }),
+                None => Err(AppError::Unauthorized),
+            }
+        }
+    }
+}
+
+/// The signed-in person behind a session token, if the session is still valid (not idle for
+/// 30 minutes, not older than 12 hours).
+pub async fn signed_in(portal: &Portal, token: &str) -> AppResult<Option<SignedIn>> {
+    let hash = token_hash(token);
+    let Some(row) = store::session(&portal.db, &hash).await? else {
+        return Ok(None);
+    };
+    let now = portal.clock.seconds();
+    if now - row.last_seen_at > IDLE_TIMEOUT_SECS || now - row.created_at > ABSOLUTE_TIMEOUT_SECS {
+        store::delete_session(&portal.db, &hash).await?;
+        return Ok(None);
+    }
+    if now - row.last_seen_at > TOUCH_EVERY_SECS {
+        store::touch_session(&portal.db, &hash, now).await?;
+    }
+    let role = Role::from_code(&row.role)
+        .ok_or_else(|| AppError::Internal(format!("unknown role {}", row.role)))?;
+    Ok(Some(SignedIn {
+        actor: Actor::new(row.id, role, row.scope.as_deref()),
+        name: row.name,
+        unread: u32::try_from(row.unread).unwrap_or(0),
+    }))
+}
+
+pub async fn logout(portal: &Portal, token: &str) -> AppResult<()> {
+    store::delete_session(&portal.db, &token_hash(token)).await
+}

@@ -1,0 +1,175 @@
+//! Each instance's search index of the catalogue, kept in step with the database, and the
+//! seats left of the courses it shows (read afresh: seats change with every enrolment).
+
+use super::search::{CatalogIndex, Hits};
+use super::store;
+use super::CourseQuery;
+use crate::error::{AppError, AppResult};
+use crate::storage::Db;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+/// How often an instance asks the database whether the catalogue changed.
+const RECHECK: Duration = Duration::from_secs(1);
+
+/// The search index of the current catalogue, rebuilt when the catalogue's version in the
+/// database moves on — whichever instance imported the change. Another instance's import is
+/// picked up in the background while the previous index keeps answering; an import on this
+/// instance is waited for, so the person who imported sees their change at once.
+pub struct CatalogSearch {
+    current: RwLock<Option<(i64, Arc<CatalogIndex>)>>,
+    /// Recent searches of the current index (popular searches repeat a lot); emptied with
+    /// every new index, so it never answers from an older catalogue.
+    recent: quick_cache::sync::Cache<String, Arc<Hits>>,
+    /// Seat counts of recently shown pages of courses, by the page's codes (see `fresh_seats`).
+    seats: quick_cache::sync::Cache<String, Arc<SeatBoard>>,
+    /// Moves on with every seat taken or freed on this instance.
+    seats_epoch: AtomicU64,
+    checked: Mutex<Option<Instant>>,
+    changed_here: AtomicBool,
+    rebuilding: tokio::sync::Mutex<()>,
+}
+
+/// How many distinct recent searches are kept.
+const RECENT_SEARCHES: usize = 2_000;
+
+impl Default for CatalogSearch {
+    fn default() -> Self {
+        CatalogSearch {
+            current: RwLock::default(),
+            recent: quick_cache::sync::Cache::new(RECENT_SEARCHES),
+            seats: quick_cache::sync::Cache::new(RECENT_SEARCHES),
+            seats_epoch: AtomicU64::default(),
+            checked: Mutex::default(),
+            changed_here: AtomicBool::default(),
+            rebuilding: tokio::sync::Mutex::default(),
+        }
+    }
+}
+
+impl CatalogSearch {
+    /// Searches the current index, answering a repeated search from the recent ones.
+    pub async fn search(self: &Arc<Self>, db: &Db, query: &CourseQuery) -> AppResult<Arc<Hits>> {
+        let index = self.index(db).await?;
+        let pairs = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(query.to_pairs())
+            .finish();
+        let key = format!("{}:{pairs}", index.generation());
+        if let Some(hits) = self.recent.get(&key) {
+            return Ok(hits);
+        }
+        let hits = Arc::new(index.search(query));
+        self.recent.insert(key, hits.clone());
+        Ok(hits)
+    }
+
+    fn cached(&self) -> Option<(i64, Arc<CatalogIndex>)> {
+        self.current.read().ok().and_then(|c| c.clone())
+    }
+
+    fn recently_checked(&self) -> bool {
+        self.checked
+            .lock()
+            .ok()
+            .and_then(|c| *c)
+            .is_some_and(|at| at.elapsed() < RECHECK)
+    }
+
+    fn mark_checked(&self) {
+        if let Ok(mut c) = self.checked.lock() {
+            *c = Some(Instant::now());
+        }
+    }
+
+    /// A seat was taken or freed on this instance: lists read seat counts afresh.
+    pub fn seats_changed(&self) {
+        self.seats_epoch.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// The catalogue was changed by this instance: the next search waits for a fresh index.
+    pub fn invalidate(&self) {
+        self.changed_here.store(true, Ordering::SeqCst);
+    }
+
+    pub async fn index(self: &Arc<Self>, db: &Db) -> AppResult<Arc<CatalogIndex>> {
+        let changed_here = self.changed_here.load(Ordering::SeqCst);
+        if !changed_here {
+            if let Some((_, index)) = self.cached().filter(|_| self.recently_checked()) {
+                return Ok(index);
+            }
+        }
+        let version = store::version(db).await?;
+        self.mark_checked();
+        match self.cached() {
+            Some((v, index)) if v == version => Ok(index),
+            Some((_, stale)) if !changed_here => {
+                if self.rebuilding.try_lock().is_ok() {
+                    let (this, db) = (self.clone(), db.clone());
+                    tokio::spawn(async move {
+                        if let Err(err) = this.rebuild(&db).await {
+                            tracing::error!(%err, "catalogue index rebuild failed");
+                        }
+                    });
+                }
+                Ok(stale)
+            }
+            _ => self.rebuild(db).await,
+        }
+    }
+
+    async fn rebuild(&self, db: &Db) -> AppResult<Arc<CatalogIndex>> {
+        // One rebuild at a time; a caller that waited for one uses its result.
+        let _guard = self.rebuilding.lock().await;
+        self.changed_here.store(false, Ordering::SeqCst);
+        let version = store::version(db).await?;
+        if let Some((_, index)) = self.cached().filter(|(v, _)| *v >= version) {
+            return Ok(index);
+        }
+        let (version, courses) = store::all(db).await?;
+        let index = tokio::task::spawn_blocking(move || CatalogIndex::build(courses))
+            .await
+            .map_err(|e| AppError::Internal(format!("index build failed: {e}")))?;
+        let index = Arc::new(index);
+        if let Ok(mut current) = self.current.write() {
+            *current = Some((version, index.clone()));
+        }
+        self.recent.clear();
+        Ok(index)
+    }
+}
+
+/// Seat counts read for one page of courses, when, and at which local seat epoch.
+pub struct SeatBoard {
+    read_at: Instant,
+    epoch: u64,
+    pub seats: HashMap<String, u32>,
+}
+
+/// How old the seat counts in a list may be when another instance sold a seat. An enrolment
+/// itself always decides on the database's count; this instance's own enrolments refresh
+/// lists at once (`seats_changed`).
+const SEATS_FRESH: Duration = Duration::from_secs(1);
+
+impl CatalogSearch {
+    /// The seats left of the courses shown: from the database (seats change with every
+    /// enrolment; the index does not follow them), reused for the same page for up to
+    /// `SEATS_FRESH` while this instance sells no seat.
+    pub async fn fresh_seats(&self, db: &Db, codes: &[&str]) -> AppResult<Arc<SeatBoard>> {
+        let key = codes.join(",");
+        let epoch = self.seats_epoch.load(Ordering::SeqCst);
+        if let Some(board) = self.seats.get(&key) {
+            if board.epoch == epoch && board.read_at.elapsed() < SEATS_FRESH {
+                return Ok(board);
+            }
+        }
+        let board = Arc::new(SeatBoard {
+            read_at: Instant::now(),
+            epoch,
+            seats: store::seats(db, codes).await?,
+        });
+        self.seats.insert(key, board.clone());
+        Ok(board)
+    }
+}

@@ -1,0 +1,363 @@
+//! The catalogue in the database: table `courses` (one row per catalogue item, with the seats
+//! taken) and `catalog_state` (the catalogue's version, moved on by every import that changes
+//! something, so each instance knows when to rebuild its search index).
+
+use super::{Course, OpenTo};
+use crate::error::{AppError, AppResult};
+use crate::list::Paging;
+use crate::money::Yuan;
+use crate::reference::{
+    Accessibility, CertificateType, City, ClassFormat, ClassType, Enumeration, Group, Industry,
+    Level,
+};
+use crate::storage::{Conn, Db};
+use chrono::NaiveDate;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use std::collections::HashMap;
+
+/// Every stored column of a course, in the order `write` binds them.
+const COLUMNS: &str = "code, title, occupation, occupation_code, industry, city, district, \
+    institution_code, institution, evaluation_org, level, certificate_type, class_format, \
+    class_type, groups, min_age, max_age, hours, start_date, end_date, enroll_deadline, capacity, \
+    fee_fen, subsidy_fen, accessibility, address, contact_phone, description, demo";
+
+/// Codes joined with `;` and wrapped in `;` so that `LIKE '%;code;%'` finds one exactly.
+fn join_codes<E: Enumeration>(values: &[E]) -> String {
+    if values.is_empty() {
+        return String::new();
+    }
+    let codes: Vec<&str> = values.iter().map(|v| v.code()).collect();
+    format!(";{};", codes.join(";"))
+}
+
+fn corrupt(column: &str, value: &str) -> AppError {
+    AppError::Internal(format!("stored course has an invalid {column}: {value:?}"))
+}
+
+fn split_codes<E: Enumeration>(text: &str) -> AppResult<Vec<E>> {
+    text.split(';')
+        .filter(|c| !c.is_empty())
+        .map(|c| E::from_code(c).ok_or_else(|| corrupt("list", c)))
+        .collect()
+}
+
+fn code_of<E: Enumeration>(column: &str, value: &str) -> AppResult<E> {
+    E::from_code(value).ok_or_else(|| corrupt(column, value))
+}
+
+fn date_of(column: &str, value: &str) -> AppResult<NaiveDate> {
+    NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| corrupt(column, value))
+}
+
+/// A stored row (`COLUMNS` and `seats_taken`) as a course.
+fn course_of(row: &AnyRow) -> AppResult<Course> {
+    let text = |c: &str| row.try_get::<String, _>(c);
+    let maybe = |c: &str| row.try_get::<Option<String>, _>(c);
+    let number = |c: &str| row.try_get::<i64, _>(c);
+    let small = |c: &str| -> AppResult<Option<u8>> {
+        Ok(row
+            .try_get::<Option<i64>, _>(c)?
+            .and_then(|n| u8::try_from(n).ok()))
+    };
+    let count = |n: i64| u32::try_from(n).unwrap_or(0);
+    let groups = text("groups")?;
+    let capacity = number("capacity")?;
+    Ok(Course {
+        code: text("code")?,
+        title: text("title")?,
+        occupation: text("occupation")?,
+        occupation_code: maybe("occupation_code")?,
+        industry: code_of::<Industry>("industry", &text("industry")?)?,
+        city: code_of::<City>("city", &text("city")?)?,
+        district: maybe("district")?,
+        institution_code: text("institution_code")?,
+        institution: text("institution")?,
+        evaluation_org: maybe("evaluation_org")?,
+        level: code_of::<Level>("level", &text("level")?)?,
+        certificate_type: code_of::<CertificateType>(
+            "certificate_type",
+            &text("certificate_type")?,
+        )?,
+        class_format: code_of::<ClassFormat>("class_format", &text("class_format")?)?,
+        class_type: code_of::<ClassType>("class_type", &text("class_type")?)?,
+        groups: if groups == "all" {
+            OpenTo::All
+        } else {
+            OpenTo::Groups(split_codes::<Group>(&groups)?)
+        },
+        min_age: small("min_age")?,
+        max_age: small("max_age")?,
+        hours: count(number("hours")?),
+        start_date: date_of("start_date", &text("start_date")?)?,
+        end_date: date_of("end_date", &text("end_date")?)?,
+        enroll_deadline: date_of("enroll_deadline", &text("enroll_deadline")?)?,
+        capacity: count(capacity),
+        seats_left: count(capacity - number("seats_taken")?),
+        fee_yuan: Yuan::from_fen(number("fee_fen")?),
+        subsidy_yuan: Yuan::from_fen(number("subsidy_fen")?),
+        accessibility: split_codes::<Accessibility>(&text("accessibility")?)?,
+        address: text("address")?,
+        contact_phone: maybe("contact_phone")?,
+        description: maybe("description")?,
+        demo: number("demo")? != 0,
+        outcomes: None,
+    })
+}
+
+/// One course by its code.
+pub async fn one(conn: &mut Conn, code: &str) -> AppResult<Option<Course>> {
+    let sql = format!("SELECT {COLUMNS}, seats_taken FROM courses WHERE code = $1");
+    let row = sqlx::query(&sql)
+        .bind(code)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(course_of).transpose()
+}
+
+/// The catalogue's version.
+pub async fn version(db: &Db) -> AppResult<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT version FROM catalog_state WHERE id = 1")
+            .fetch_one(db.pool())
+            .await?,
+    )
+}
+
+/// Every course, with the version they are of (read in one transaction).
+pub async fn all(db: &Db) -> AppResult<(i64, Vec<Course>)> {
+    let mut tx = db.pool().begin().await?;
+    let version: i64 = sqlx::query_scalar("SELECT version FROM catalog_state WHERE id = 1")
+        .fetch_one(&mut *tx)
+        .await?;
+    let sql = format!("SELECT {COLUMNS}, seats_taken FROM courses");
+    let rows = sqlx::query(&sql).fetch_all(&mut *tx).await?;
+    tx.commit().await?;
+    let courses = rows.iter().map(course_of).collect::<AppResult<Vec<_>>>()?;
+    Ok((version, courses))
+}
+
+pub async fn count(db: &Db) -> AppResult<u64> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM courses")
+        .fetch_one(db.pool())
+        .await?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// Stores `c` (a new course, or with `update` a new version of a stored one) at `at`.
+pub async fn write(conn: &mut Conn, c: &Course, at: &str, update: bool) -> AppResult<()> {
+    let sql = if update {
+        "UPDATE courses SET title = $2, occupation = $3, occupation_code = $4, industry = $5, \
+         city = $6, district = $7, institution_code = $8, institution = $9, evaluation_org = $10, \
+         level = $11, certificate_type = $12, class_format = $13, class_type = $14, groups = $15, \
+         min_age = $16, max_age = $17, hours = $18, start_date = $19, end_date = $20, \
+         enroll_deadline = $21, capacity = $22, fee_fen = $23, subsidy_fen = $24, \
+         accessibility = $25, address = $26, contact_phone = $27, description = $28, demo = $29, \
+         updated_at = $30 WHERE code = $1"
+            .to_string()
+    } else {
+        format!(
+            "INSERT INTO courses ({COLUMNS}, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
+             $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, \
+             $26, $27, $28, $29, $30)"
+        )
+    };
+    let groups = match &c.groups {
+        OpenTo::All => "all".to_string(),
+        OpenTo::Groups(groups) => join_codes(groups),
+    };
+    sqlx::query(&sql)
+        .bind(&c.code)
+        .bind(&c.title)
+        .bind(&c.occupation)
+        .bind(&c.occupation_code)
+        .bind(c.industry.code())
+        .bind(c.city.code())
+        .bind(&c.district)
+        .bind(&c.institution_code)
+        .bind(&c.institution)
+        .bind(&c.evaluation_org)
+        .bind(c.level.code())
+        .bind(c.certificate_type.code())
+        .bind(c.class_format.code())
+        .bind(c.class_type.code())
+        .bind(groups)
+        .bind(c.min_age.map(i64::from))
+        .bind(c.max_age.map(i64::from))
+        .bind(i64::from(c.hours))
+        .bind(c.start_date.to_string())
+        .bind(c.end_date.to_string())
+        .bind(c.enroll_deadline.to_string())
+        .bind(i64::from(c.capacity))
+        .bind(c.fee_yuan.fen())
+        .bind(c.subsidy_yuan.fen())
+        .bind(join_codes(&c.accessibility))
+        .bind(&c.address)
+        .bind(&c.contact_phone)
+        .bind(&c.description)
+        .bind(i64::from(c.demo))
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Moves the catalogue's version on (every instance rebuilds its index).
+pub async fn bump_version(conn: &mut Conn) -> AppResult<()> {
+    sqlx::query("UPDATE catalog_state SET version = version + 1 WHERE id = 1")
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Takes one seat of `code` if one is free. This conditional update is the only place a seat
+/// is taken (see `enrollment::service`).
+pub async fn take_seat(conn: &mut Conn, code: &str) -> AppResult<bool> {
+    let done = sqlx::query(
+        "UPDATE courses SET seats_taken = seats_taken + 1 \
+         WHERE code = $1 AND seats_taken < capacity",
+    )
+    .bind(code)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Gives one seat of `code` back.
+pub async fn give_back_seat(conn: &mut Conn, code: &str) -> AppResult<()> {
+    sqlx::query(
+        "UPDATE courses SET seats_taken = seats_taken - 1 WHERE code = $1 AND seats_taken > 0",
+    )
+    .bind(code)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Seats left of each of `codes`, from one statement for any number of codes (a JSON array),
+/// so it is prepared once.
+pub async fn seats(db: &Db, codes: &[&str]) -> AppResult<HashMap<String, u32>> {
+    if codes.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let list = serde_json::to_string(codes).map_err(|e| AppError::Internal(e.to_string()))?;
+    let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
+        "SELECT code, capacity - seats_taken FROM courses WHERE code IN ({})",
+        db.json_strings(1)
+    ))
+    .bind(list)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(code, n)| (code, u32::try_from(n).unwrap_or(0)))
+        .collect())
+}
+
+/// A course as an institution's console lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ClassRow {
+    pub code: String,
+    pub title: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub capacity: i64,
+    pub seats_taken: i64,
+    pub institution_code: String,
+    pub city: String,
+}
+
+const CLASS_COLUMNS: &str =
+    "code, title, start_date, end_date, capacity, seats_taken, institution_code, city";
+
+/// One page of an institution's courses, soonest first, and how many it has.
+pub async fn classes_of(
+    db: &Db,
+    institution: &str,
+    paging: Paging,
+) -> AppResult<(Vec<ClassRow>, u64)> {
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM courses WHERE institution_code = $1")
+        .bind(institution)
+        .fetch_one(db.pool())
+        .await?;
+    let rows = sqlx::query_as(&format!(
+        "SELECT {CLASS_COLUMNS} FROM courses WHERE institution_code = $1 \
+         ORDER BY start_date, code LIMIT $2 OFFSET $3"
+    ))
+    .bind(institution)
+    .bind(paging.limit())
+    .bind(paging.offset())
+    .fetch_all(db.pool())
+    .await?;
+    Ok((rows, u64::try_from(total).unwrap_or(0)))
+}
+
+/// One course as a class.
+pub async fn class(db: &Db, code: &str) -> AppResult<Option<ClassRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {CLASS_COLUMNS} FROM courses WHERE code = $1"
+    ))
+    .bind(code)
+    .fetch_optional(db.pool())
+    .await?)
+}
+
+/// A training institution as the catalogue lists it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct InstitutionRow {
+    pub code: String,
+    pub name: String,
+    pub city: String,
+    pub courses: i64,
+}
+
+/// One page of the institutions with courses (of `cities`, when any), by name, and how many.
+pub async fn institutions(
+    db: &Db,
+    cities: &[City],
+    paging: Paging,
+) -> AppResult<(Vec<InstitutionRow>, u64)> {
+    // `$n` written out: sqlx's QueryBuilder writes `?`, which PostgreSQL does not take.
+    let filter = if cities.is_empty() {
+        String::new()
+    } else {
+        let marks: Vec<String> = (1..=cities.len()).map(|i| format!("${i}")).collect();
+        format!(" WHERE city IN ({})", marks.join(", "))
+    };
+    let sql = format!("SELECT COUNT(DISTINCT institution_code) FROM courses{filter}");
+    let mut count = sqlx::query_scalar(&sql);
+    for c in cities {
+        count = count.bind(c.code());
+    }
+    let total: i64 = count.fetch_one(db.pool()).await?;
+    let (limit, offset) = (cities.len() + 1, cities.len() + 2);
+    let sql = format!(
+        "SELECT institution_code AS code, MAX(institution) AS name, MIN(city) AS city, \
+         COUNT(*) AS courses FROM courses{filter} GROUP BY institution_code \
+         ORDER BY name, code LIMIT ${limit} OFFSET ${offset}"
+    );
+    let mut list = sqlx::query_as(&sql);
+    for c in cities {
+        list = list.bind(c.code());
+    }
+    let rows = list
+        .bind(paging.limit())
+        .bind(paging.offset())
+        .fetch_all(db.pool())
+        .await?;
+    Ok((rows, u64::try_from(total).unwrap_or(0)))
+}
+
+/// An institution's courses, by start date: (institution's name, city, code, title, start).
+pub async fn courses_of_institution(
+    db: &Db,
+    code: &str,
+) -> AppResult<Vec<(String, String, String, String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT institution, city, code, title, start_date FROM courses \
+         WHERE institution_code = $1 ORDER BY start_date, code",
+    )
+    .bind(code)
+    .fetch_all(db.pool())
+    .await?)
+}

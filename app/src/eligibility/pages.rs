@@ -1,0 +1,287 @@
+//! Whether I may join: the enrol panel under a course (every rule's verdict, the subsidy
+//! estimate, the 报名 button) and the anonymous "which training can I join?" page. Plain forms
+//! that post to the server, usable without JS.
+
+use super::{Assessment, CheckAnswer, HeldCertificate, Panel, Question};
+use crate::error::{AppError, RuleVerdict};
+use crate::i18n::Locale;
+use crate::prefs::use_locale;
+use crate::reference::{City, Enumeration, Level};
+use crate::shell::{form_outcome, set_status, ErrorNotice};
+use leptos::prelude::*;
+use leptos_i18n::td_string;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[server]
+pub async fn course_panel(code: String) -> Result<Panel, AppError> {
+    let actor = crate::access::current_user().map(|u| u.actor);
+    super::service::panel(&crate::portal::from_context()?, actor.as_ref(), &code).await
+}
+
+#[server]
+pub async fn check_question(question: Question) -> Result<CheckAnswer, AppError> {
+    super::service::check(&crate::portal::from_context()?, &question).await
+}
+
+/// A rule's verdict as a list item: a mark that is not colour alone, and the reason.
+#[component]
+pub fn Verdicts(locale: Locale, list: Vec<RuleVerdict>) -> impl IntoView {
+    let items = list
+        .into_iter()
+        .map(|v| {
+            let (mark, label) = if v.ok {
+                ("✓", td_string!(locale, enrol.ok_mark))
+            } else {
+                ("✗", td_string!(locale, enrol.no_mark))
+            };
+            view! {
+                <li class=if v.ok { "verdict verdict-ok" } else { "verdict verdict-no" } data-rule=v.rule.clone()>
+                    <span class="verdict-mark" aria-hidden="true">{mark}</span>
+                    <span class="visually-hidden">{label}"："</span>
+                    {v.text(locale).to_string()}
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ul class="verdicts">{items}</ul> }
+}
+
+#[component]
+fn SubsidyEstimate(locale: Locale, a: Assessment) -> impl IntoView {
+    let refused: Vec<RuleVerdict> = a
+        .subsidy_reasons
+        .iter()
+        .filter(|v| !v.ok)
+        .cloned()
+        .collect();
+    let amount = if a.subsidy_yuan.is_zero() {
+        view! {
+            <p>{td_string!(locale, enrol.subsidy_none)}</p>
+            <Verdicts locale=locale list=refused />
+        }
+        .into_any()
+    } else {
+        view! {
+            <p class="subsidy-estimate">
+                {td_string!(locale, enrol.subsidy_estimate, amount = a.subsidy_yuan, percent = a.subsidy_percent_certified).to_string()}
+            </p>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="subsidy-panel" aria-labelledby="subsidy-heading">
+            <h2 id="subsidy-heading">{td_string!(locale, enrol.subsidy_heading)}</h2>
+            {amount}
+            {a.free_training.then(|| view! { <p>{td_string!(locale, enrol.free_note)}</p> })}
+            {(!a.living_allowance_yuan.is_zero()).then(|| view! {
+                <p>{td_string!(locale, enrol.allowance_note, amount = a.living_allowance_yuan).to_string()}</p>
+            })}
+        </section>
+    }
+}
+
+/// The enrol panel under a course's details.
+#[component]
+pub fn EnrolPanel(code: String) -> impl IntoView {
+    let locale = use_locale();
+    let state = form_outcome();
+    let data = Resource::new(move || code.clone(), course_panel);
+    view! {
+        <Suspense>
+            {move || {
+                let state = state.clone();
+                Suspend::new(async move {
+                    let message = state.message.clone().map(|m| view! {
+                        <div class="error-summary" role="alert" tabindex="-1"><p>{m}</p></div>
+                    });
+                    let body = match data.await {
+                        Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                        Ok(Panel::Anonymous) => view! {
+                            <p>{td_string!(locale, enrol.sign_in_to_enrol)}</p>
+                            <p><a class="button-link" href="/login">{td_string!(locale, enrol.sign_in_link)}</a></p>
+                            <p><a href="/eligibility">{td_string!(locale, enrol.anonymous_check_link)}</a></p>
+                        }.into_any(),
+                        Ok(Panel::Staff) => view! { <p>{td_string!(locale, enrol.staff_cannot_enrol)}</p> }.into_any(),
+                        Ok(Panel::Trainee { assessment, enrolled }) => {
+                            let action = format!("/courses/{}/enroll", assessment.course);
+                            let full = assessment.seats_left == 0;
+                            let enrolled_view = enrolled.map(|e| view! {
+                                <p class="notice" role="status">
+                                    {e.status.label(locale)}
+                                    {e.waitlist_position.map(|p| format!(" · {}", td_string!(locale, enrol.waitlist_position, position = p)))}
+                                    " · " <a href="/me/enrollments">{td_string!(locale, enrol.my_title)}</a>
+                                </p>
+                            });
+                            let button = if assessment.eligible {
+                                view! {
+                                    <form method="post" action=action>
+                                        <button type="submit" class="button-primary">
+                                            {if full { td_string!(locale, enrol.waitlist_button) } else { td_string!(locale, enrol.enrol_button) }}
+                                        </button>
+                                    </form>
+                                }.into_any()
+                            } else if enrolled_view.is_some() {
+                                ().into_any()
+                            } else {
+                                view! { <p>{td_string!(locale, enrol.not_eligible_note)}</p> }.into_any()
+                            };
+                            view! {
+                                <Verdicts locale=locale list=assessment.reasons.clone() />
+                                {enrolled_view}
+                                {button}
+                                <SubsidyEstimate locale=locale a=*assessment />
+                            }.into_any()
+                        }
+                    };
+                    view! {
+                        <section class="enrol-panel" aria-labelledby="enrol-heading">
+                            <h2 id="enrol-heading">{td_string!(locale, enrol.eligibility_heading)}</h2>
+                            {message}
+                            {body}
+                        </section>
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// The anonymous question page: a GET form, so the answer is a shareable address and works
+/// without JS.
+#[component]
+pub fn CheckPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let asked = query.with_untracked(|q| q.get("submitted").is_some());
+    let question = query.with_untracked(|q| {
+        let occupation = q.get("cert_occupation").unwrap_or_default();
+        Question {
+            groups: q.get_all("groups").unwrap_or_default(),
+            birth_date: q.get("birth_date"),
+            city: q.get("city"),
+            certificates: if occupation.trim().is_empty() {
+                Vec::new()
+            } else {
+                vec![HeldCertificate {
+                    occupation,
+                    level: q.get("cert_level").unwrap_or_default(),
+                }]
+            },
+            course: None,
+        }
+    });
+    let q = question.clone();
+    let answer = Resource::new(
+        move || q.clone(),
+        move |q| async move {
+            if asked {
+                Some(check_question(q).await)
+            } else {
+                None
+            }
+        },
+    );
+    let chosen = question.groups.clone();
+    let group_boxes = crate::accounts::choosable_groups()
+        .iter()
+        .map(|g| {
+            let id = format!("group-{}", g.code());
+            view! {
+                <div class="checkbox">
+                    <input type="checkbox" id=id.clone() name="groups" value=g.code() checked=chosen.iter().any(|c| c == g.code()) />
+                    <label for=id>{g.label(locale)}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    let city_now = question.city.clone().unwrap_or_default();
+    let cities = City::all()
+        .iter()
+        .map(|c| view! { <option value=c.code() selected=city_now == c.code()>{c.label(locale)}</option> })
+        .collect_view();
+    let cert = question.certificates.first().cloned().unwrap_or_default();
+    let levels = Level::all()
+        .iter()
+        .filter(|l| **l != Level::None)
+        .map(|l| view! { <option value=l.code() selected=cert.level == l.code()>{l.label(locale)}</option> })
+        .collect_view();
+    view! {
+        <Title text=td_string!(locale, enrol.check_title) />
+        <h1>{td_string!(locale, enrol.check_title)}</h1>
+        <p class="lead">{td_string!(locale, enrol.check_lead)}</p>
+        <form method="get" action="/eligibility" class="check-form">
+            <input type="hidden" name="submitted" value="1" />
+            <fieldset>
+                <legend>{td_string!(locale, enrol.check_groups_legend)}</legend>
+                {group_boxes}
+            </fieldset>
+            <div class="field">
+                <label for="birth_date">{td_string!(locale, enrol.check_birth_date)}</label>
+                <p class="hint" id="birth_date-hint">{td_string!(locale, enrol.check_birth_date_hint)}</p>
+                <input id="birth_date" name="birth_date" type="date" value=question.birth_date.clone().unwrap_or_default() aria-describedby="birth_date-hint" />
+            </div>
+            <div class="field">
+                <label for="city">{td_string!(locale, enrol.check_city)}</label>
+                <select id="city" name="city">
+                    <option value="">{td_string!(locale, filter_any)}</option>
+                    {cities}
+                </select>
+            </div>
+            <fieldset>
+                <legend>{td_string!(locale, enrol.check_certs_legend)}</legend>
+                <div class="field">
+                    <label for="cert_occupation">{td_string!(locale, enrol.check_cert_occupation)}</label>
+                    <input id="cert_occupation" name="cert_occupation" type="text" maxlength="50" value=cert.occupation.clone() />
+                </div>
+                <div class="field">
+                    <label for="cert_level">{td_string!(locale, enrol.check_cert_level)}</label>
+                    <select id="cert_level" name="cert_level">{levels}</select>
+                </div>
+            </fieldset>
+            <button type="submit" class="button-primary">{td_string!(locale, enrol.check_submit)}</button>
+        </form>
+        <Suspense>
+            {move || Suspend::new(async move {
+                match answer.await {
+                    None => ().into_any(),
+                    Some(Err(e)) => {
+                        set_status(e.status());
+                        let fields = e.fields().map(|f| f.messages(locale)).unwrap_or_default();
+                        view! {
+                            <div class="error-summary" role="alert" tabindex="-1">
+                                <p>{e.message(locale)}</p>
+                                <ul>{fields.into_iter().map(|(k, v)| view! { <li><a href=format!("#{k}")>{v}</a></li> }).collect_view()}</ul>
+                            </div>
+                        }.into_any()
+                    }
+                    Some(Ok(answer)) if answer.items.is_empty() => view! {
+                        <section aria-labelledby="results-heading">
+                            <h2 id="results-heading">{td_string!(locale, enrol.check_none)}</h2>
+                            <p><a href="/courses">{td_string!(locale, nav_courses)}</a></p>
+                        </section>
+                    }.into_any(),
+                    Some(Ok(answer)) => view! {
+                        <section aria-labelledby="results-heading">
+                            <h2 id="results-heading">{td_string!(locale, enrol.check_results, count = answer.total, shown = answer.items.len()).to_string()}</h2>
+                            <ul class="check-results">
+                                {answer.items.into_iter().map(|a| view! {
+                                    <li>
+                                        <h3><a href=format!("/courses/{}", a.course)>{a.title.clone()}</a></h3>
+                                        <p>{td_string!(locale, enrol.check_subsidy, amount = a.subsidy_yuan).to_string()}
+                                           {a.free_training.then(|| format!(" · {}", td_string!(locale, enrol.free_note)))}</p>
+                                        <details>
+                                            <summary>{td_string!(locale, enrol.eligibility_heading)}</summary>
+                                            <Verdicts locale=locale list=a.reasons.clone() />
+                                            <Verdicts locale=locale list=a.subsidy_reasons.clone() />
+                                        </details>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,156 @@
+//! The inbox: every change to a person's records (an enrolment, an assessment, a claim, a
+//! dispute) lands there, written in the transaction of the change; its words are chosen when
+//! it is read, in the reader's language.
+
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+use crate::enrollment::Status;
+use crate::i18n::Locale;
+use leptos_i18n::td_string;
+use serde::{Deserialize, Serialize};
+
+/// The kind of record a message is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Enrollment,
+    /// An assessment: `issued` (its certificate) or `failed`.
+    Certificate,
+    /// A subsidy claim.
+    Subsidy,
+    Dispute,
+}
+
+impl Kind {
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Enrollment => "enrollment",
+            Kind::Certificate => "certificate",
+            Kind::Subsidy => "subsidy",
+            Kind::Dispute => "dispute",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Kind {
+        match code {
+            "certificate" => Kind::Certificate,
+            "subsidy" => Kind::Subsidy,
+            "dispute" => Kind::Dispute,
+            _ => Kind::Enrollment,
+        }
+    }
+}
+
+/// A message to write: the record, its new status, and what it is called.
+#[derive(Debug, Clone, Copy)]
+pub struct Notice<'a> {
+    pub kind: Kind,
+    pub subject: i64,
+    /// The record's new status code (an enrolment's, a claim's, `issued`/`failed`,
+    /// `resolved`).
+    pub status: &'a str,
+    /// The class, or the occupation and level.
+    pub title: &'a str,
+    pub reason: Option<&'a str>,
+    /// A place on the waiting list.
+    pub position: Option<u32>,
+}
+
+/// An inbox message: a change to one of the person's records, worded when shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Notification {
+    pub id: i64,
+    pub at: String,
+    /// The record: `enrollment`, `certificate`, `subsidy` (a claim) or `dispute`.
+    pub kind: String,
+    pub subject_id: i64,
+    /// The record's new status (an enrolment's, a claim's, `issued`/`failed` for an
+    /// assessment, `resolved` for a dispute).
+    pub status: String,
+    /// The class, the certificate or the claim it is about.
+    pub title: String,
+    pub reason: Option<String>,
+    pub waitlist_position: Option<u32>,
+    pub read: bool,
+    /// The message in Chinese and English.
+    pub message: String,
+    pub message_en: String,
+}
+
+impl Notification {
+    pub fn text(&self, locale: Locale) -> String {
+        notification_text(
+            locale,
+            Kind::from_code(&self.kind),
+            &self.title,
+            &self.status,
+            self.waitlist_position,
+            self.reason.as_deref(),
+        )
+    }
+
+    /// The page that shows the record.
+    pub fn link(&self) -> &'static str {
+        match Kind::from_code(&self.kind) {
+            Kind::Certificate => "/me/certificates",
+            Kind::Subsidy | Kind::Dispute => "/me/subsidies",
+            Kind::Enrollment => "/me/enrollments",
+        }
+    }
+}
+
+/// A message's words.
+pub fn notification_text(
+    locale: Locale,
+    kind: Kind,
+    title: &str,
+    status: &str,
+    position: Option<u32>,
+    reason: Option<&str>,
+) -> String {
+    let status_words = match kind {
+        Kind::Subsidy => crate::subsidy::status_label(status, locale),
+        Kind::Certificate if status == "issued" => td_string!(locale, assess.issued).to_string(),
+        Kind::Certificate => td_string!(locale, assess.failed).to_string(),
+        Kind::Dispute => td_string!(locale, dispute.resolved).to_string(),
+        Kind::Enrollment => Status::from_code(status)
+            .map(|s| s.label(locale).to_string())
+            .unwrap_or_else(|| status.to_string()),
+    };
+    let mut text = match kind {
+        Kind::Subsidy => {
+            td_string!(locale, claim.notice, title = title, status = status_words).to_string()
+        }
+        Kind::Certificate => {
+            td_string!(locale, assess.notice, title = title, status = status_words).to_string()
+        }
+        Kind::Dispute => {
+            td_string!(locale, dispute.notice, title = title, status = status_words).to_string()
+        }
+        Kind::Enrollment => {
+            td_string!(locale, enrol.notice, title = title, status = status_words).to_string()
+        }
+    };
+    if let (Some(Status::Waitlisted), Some(p)) = (Status::from_code(status), position) {
+        text.push_str(&td_string!(locale, enrol.notice_position, position = p).to_string());
+    }
+    if let Some(r) = reason.filter(|r| !r.is_empty()) {
+        text.push_str(&td_string!(locale, enrol.notice_reason, reason = r).to_string());
+    }
+    text
+}
+
+/// One page of the inbox, newest first, with the unread count of the whole inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Inbox {
+    pub unread: u32,
+    pub items: Vec<Notification>,
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+}

@@ -1,0 +1,54 @@
+//! The counts behind the outcomes, from the enrolments, certificates and paid claims.
+
+use super::Counts;
+use crate::error::AppResult;
+use crate::storage::Db;
+
+/// The statuses of people admitted to a class.
+const ADMITTED: &str = "('approved', 'in_training', 'completed', 'dropped')";
+
+/// Counts of the enrolments of one catalogue item.
+pub async fn of_course(db: &Db, code: &str) -> AppResult<Counts> {
+    counts(db, "e.course_code = $1", code).await
+}
+
+/// Counts of the enrolments of an institution's items that publish their own (`min_people`
+/// or more admitted).
+pub async fn of_institution(db: &Db, code: &str, min_people: u32) -> AppResult<Counts> {
+    let filter = format!(
+        "k.institution_code = $1 AND e.course_code IN (SELECT a.course_code FROM enrollments a \
+         JOIN courses c ON c.code = a.course_code WHERE c.institution_code = $1 \
+         AND a.status IN {ADMITTED} GROUP BY a.course_code HAVING COUNT(*) >= {min_people})"
+    );
+    counts(db, &filter, code).await
+}
+
+/// Counts of every enrolment matched by `filter` (a condition on `e` and `k`, bound to `$1`).
+async fn counts(db: &Db, filter: &str, value: &str) -> AppResult<Counts> {
+    let sql = format!(
+        "SELECT \
+           CAST(COALESCE(SUM(CASE WHEN e.status IN {ADMITTED} THEN 1 ELSE 0 END), 0) AS BIGINT), \
+           CAST(COALESCE(SUM(CASE WHEN e.status IN ('completed', 'dropped') THEN 1 ELSE 0 END), 0) AS BIGINT), \
+           CAST(COALESCE(SUM(CASE WHEN e.status = 'completed' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+           CAST(COALESCE(SUM(CASE WHEN e.status = 'completed' AND EXISTS \
+             (SELECT 1 FROM certificates c WHERE c.enrollment_id = e.id) THEN 1 ELSE 0 END), 0) AS BIGINT), \
+           CAST(COALESCE(SUM(CASE WHEN e.status = 'completed' AND e.employed = 1 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+           CAST(COALESCE(SUM(CASE WHEN e.status = 'completed' AND EXISTS \
+             (SELECT 1 FROM certificates c JOIN subsidy_claims s ON s.certificate_id = c.id \
+              WHERE c.enrollment_id = e.id AND s.status = 'paid') THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         FROM enrollments e JOIN courses k ON k.code = e.course_code WHERE {filter}"
+    );
+    let row: (i64, i64, i64, i64, i64, i64) = sqlx::query_as(&sql)
+        .bind(value)
+        .fetch_one(db.pool())
+        .await?;
+    let n = |v: i64| u32::try_from(v).unwrap_or(0);
+    Ok(Counts {
+        enrolled: n(row.0),
+        ended: n(row.1),
+        completed: n(row.2),
+        certified: n(row.3),
+        employed: n(row.4),
+        claims_paid: n(row.5),
+    })
+}

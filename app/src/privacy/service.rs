@@ -1,0 +1,94 @@
+//! Export and deletion of a person's data.
+
+use crate::access::{Actor, Role};
+use crate::accounts::store::SessionEntry;
+use crate::accounts::{split_groups, store as accounts};
+use crate::audit::AuditEntry;
+use crate::certificate::Certificate;
+use crate::dispute::Dispute;
+use crate::enrollment::Enrollment;
+use crate::error::{AppError, AppResult};
+use crate::inbox::Notification;
+use crate::list::Paging;
+use crate::portal::Portal;
+use crate::reference::Group;
+use crate::subsidy::Claim;
+use serde::Serialize;
+
+/// Everything Peixun holds about a person, for them to download (PIPL art. 45).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Export {
+    pub exported_at: String,
+    pub account: ExportedAccount,
+    pub sessions: Vec<SessionEntry>,
+    pub audit: Vec<AuditEntry>,
+    pub enrollments: Vec<Enrollment>,
+    pub certificates: Vec<Certificate>,
+    pub subsidy_claims: Vec<Claim>,
+    pub disputes: Vec<Dispute>,
+    pub notifications: Vec<Notification>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ExportedAccount {
+    pub id: i64,
+    pub role: Role,
+    pub name: String,
+    /// In full: this is the person's own copy.
+    pub phone: String,
+    pub id_number: Option<String>,
+    pub birth_date: Option<String>,
+    pub sex: Option<String>,
+    pub groups: Vec<Group>,
+    pub created_at: String,
+}
+
+/// Everything held about the actor, their numbers in full.
+pub async fn export(portal: &Portal, actor: &Actor) -> AppResult<Export> {
+    let row = accounts::user(&portal.db, actor.id).await?;
+    let id_number = match &row.id_sealed {
+        Some(sealed) => Some(portal.vault.reveal(sealed)?),
+        None => None,
+    };
+    let inbox = crate::inbox::service::inbox(portal, actor, Paging::everything()).await?;
+    Ok(Export {
+        exported_at: portal.clock.stamp(),
+        account: ExportedAccount {
+            id: row.id,
+            role: Role::from_code(&row.role).unwrap_or(Role::Trainee),
+            name: row.name.clone(),
+            phone: portal.vault.reveal(&row.phone_sealed)?,
+            id_number,
+            birth_date: row.birth_date.clone(),
+            sex: row.sex.clone(),
+            groups: split_groups(&row.groups),
+            created_at: row.created_at.clone(),
+        },
+        sessions: accounts::sessions_of(&portal.db, actor.id).await?,
+        audit: crate::audit::of_person(&portal.db, actor.id).await?,
+        enrollments: crate::enrollment::service::mine(portal, actor).await?,
+        certificates: crate::certificate::service::wallet(portal, actor).await?,
+        // Claims made (not the certificates that could still be claimed for).
+        subsidy_claims: crate::subsidy::service::made(portal, actor).await?,
+        disputes: crate::dispute::service::mine(portal, actor).await?,
+        notifications: inbox.items,
+    })
+}
+
+/// Deletes the actor's account: the person's row and sessions go, their active enrolments end
+/// (seats go to the waiting lists). Records the law requires to keep (enrolments,
+/// certificates, subsidy claims, the audit log) are kept without the person's identity: their
+/// link to the account is cut. (The page asks for the password first; the API does not yet.)
+pub async fn delete_account(portal: &Portal, actor: &Actor) -> AppResult<()> {
+    let at = portal.clock.stamp();
+    // The write lock first: the deletion gives seats back (see `enrollment::service`).
+    let mut tx = portal.db.write_tx().await?;
+    crate::enrollment::service::withdraw_all(&mut tx, actor.id, portal.clock.today(), &at).await?;
+    crate::audit::forget(&mut tx, &at, actor.id).await?;
+    if !accounts::delete(&mut tx, actor.id).await? {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
+    portal.catalog.seats_changed();
+    Ok(())
+}

@@ -1,0 +1,57 @@
+//! The whole site: the HTML document (`document`) and the router, which maps every address to
+//! its page. The top of the app: it knows every domain's pages; nothing imports it but the
+//! server.
+
+#[cfg(feature = "ssr")]
+mod document;
+#[cfg(feature = "ssr")]
+pub use document::{page_policy, shell, Assets};
+
+use crate::accounts::pages::{LoginPage, ProfilePage, RegisterPage};
+use crate::catalog::course_page::{CoursePage, InstitutionPage};
+use crate::catalog::pages::{CoursesPage, HomePage};
+use crate::catalog::upload_page::UploadPage;
+use crate::certificate::pages::{AssessPage, VerifyPage, WalletPage};
+use crate::eligibility::pages::CheckPage;
+use crate::enrollment::console_pages::{ConsolePage, RosterPage};
+use crate::enrollment::pages::MyEnrollmentsPage;
+use crate::inbox::pages::InboxPage;
+use crate::privacy::pages::MyDataPage;
+use crate::shell::{Layout, NotFound};
+use crate::subsidy::pages::{MyClaimsPage, ReviewPage};
+use leptos::prelude::*;
+use leptos_meta::provide_meta_context;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/courses") view=CoursesPage ssr=SsrMode::Async />
+                    <Route path=path!("/courses/:code") view=CoursePage ssr=SsrMode::Async />
+                    <Route path=path!("/institutions/:code") view=InstitutionPage ssr=SsrMode::Async />
+                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/me") view=ProfilePage ssr=SsrMode::Async />
+                    <Route path=path!("/me/data") view=MyDataPage ssr=SsrMode::Async />
+                    <Route path=path!("/me/enrollments") view=MyEnrollmentsPage ssr=SsrMode::Async />
+                    <Route path=path!("/me/inbox") view=InboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/classes") view=ConsolePage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/classes/:code") view=RosterPage ssr=SsrMode::Async />
+                    <Route path=path!("/eligibility") view=CheckPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/catalog") view=UploadPage ssr=SsrMode::Async />
+                    <Route path=path!("/me/certificates") view=WalletPage ssr=SsrMode::Async />
+                    <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />
+                    <Route path=path!("/me/subsidies") view=MyClaimsPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/subsidies") view=ReviewPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/assessments") view=AssessPage ssr=SsrMode::Async />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

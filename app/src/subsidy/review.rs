@@ -1,0 +1,110 @@
+//! The HR officer's review of the claims of their city: the queue (claimants masked, each read
+//! audited) and each step (take up, approve, reject with a reason, paid). Another city's
+//! claim is "not found", never shown.
+
+use super::rules::{self, ClaimStatus, Review, ReviewRefusal};
+use super::service::{kept_verdicts, step, timelines};
+use super::{store, StaffClaim};
+use crate::access::Actor;
+use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
+use crate::identity::{mask_id, mask_name};
+use crate::list::{Page, Paging};
+use crate::money::Yuan;
+use crate::portal::Portal;
+use crate::reference::Enumeration;
+use crate::text::{clipped, MAX_TEXT_CHARS};
+
+/// One page of the actor's city's claims, those waiting for a step first and oldest first
+/// among them, optionally of one status. The people shown are written to the audit log.
+pub async fn queue(
+    portal: &Portal,
+    actor: &Actor,
+    status: Option<ClaimStatus>,
+    paging: Paging,
+) -> AppResult<Page<StaffClaim>> {
+    let city = actor.city()?;
+    let (rows, events, total) = store::queue(&portal.db, city, status, paging).await?;
+    let mut timelines = timelines(events);
+    let mut subjects = Vec::with_capacity(rows.len());
+    let mut list = Vec::with_capacity(rows.len());
+    for r in rows {
+        let id_number = match &r.id_sealed {
+            Some(sealed) => mask_id(&portal.vault.reveal(sealed)?),
+            None => String::new(),
+        };
+        subjects.extend(r.user_id);
+        list.push(StaffClaim {
+            id: r.id,
+            status: r.status,
+            claimant: r
+                .name
+                .as_deref()
+                .map(mask_name)
+                .unwrap_or_else(|| "—".into()),
+            id_number,
+            course: r.course_code,
+            course_title: r.title,
+            institution: r.institution,
+            certificate_number: r.number,
+            occupation: r.occupation,
+            level: r.level,
+            employed: r.employed == Some(1),
+            percent: u32::try_from(r.percent).unwrap_or(0),
+            amount_yuan: Yuan::from_fen(r.amount_fen),
+            reasons: kept_verdicts(&r.verdicts),
+            note: r.reason,
+            created_at: r.created_at,
+            disputed: r.disputed != 0,
+            timeline: timelines.remove(&r.id).unwrap_or_default(),
+        });
+    }
+    let at = portal.clock.stamp();
+    let detail = Some(city.code());
+    crate::audit::record_reads(&portal.db, &at, actor.id, "claims_read", &subjects, detail).await?;
+    Ok(paging.of(list, total))
+}
+
+/// An HR officer's step on a claim of their city (see `rules::review`): the claim's status,
+/// its timeline and the claimant's inbox change together. Refused: another city's claim (404),
+/// a step not possible now (409), a rejection without a reason (400).
+pub async fn review(
+    portal: &Portal,
+    actor: &Actor,
+    claim: i64,
+    step_asked: Review,
+    reason: Option<&str>,
+) -> AppResult<ClaimStatus> {
+    let city = actor.city()?;
+    let reason = clipped(reason, MAX_TEXT_CHARS);
+    let at = portal.clock.stamp();
+    let mut tx = portal.db.write_tx().await?;
+    let (status, claimant, claim_city) = store::for_review(&mut tx, claim)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if claim_city != city.code() {
+        return Err(AppError::NotFound);
+    }
+    let from = ClaimStatus::from_code(&status)
+        .ok_or_else(|| AppError::Internal(format!("unknown claim status {status}")))?;
+    let disputed = store::disputed(&mut tx, claim).await?;
+    let to = rules::review(from, step_asked, reason.as_deref(), disputed).map_err(|refusal| {
+        let conflict = |problem| {
+            let mut fields = FieldErrors::default();
+            fields.add("status", problem);
+            AppError::Conflict(fields)
+        };
+        match refusal {
+            ReviewRefusal::ReasonRequired => AppError::field("reason", FieldProblem::Required),
+            ReviewRefusal::NotNow => conflict(FieldProblem::BadTransition),
+            ReviewRefusal::Disputed => conflict(FieldProblem::Disputed),
+        }
+    })?;
+    let note = (to == ClaimStatus::Rejected)
+        .then_some(reason.as_deref())
+        .flatten();
+    store::set_status(&mut tx, &at, claim, to, note).await?;
+    step(&mut tx, &at, claim, claimant, to, "hr_officer", note).await?;
+    tx.commit().await?;
+    metrics::counter!("peixun_subsidy_claims_total", "status" => to.code()).increment(1);
+    Ok(to)
+}

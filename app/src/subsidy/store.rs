@@ -1,0 +1,413 @@
+//! Subsidy claims in the database: tables `subsidy_claims` (one row per claim, with the rule
+//! verdicts it was decided by), `subsidy_claim_events` (each claim's timeline) and
+//! `subsidy_policies` (a city's own numbers).
+
+use super::rules::{ClaimStatus, History, OccupationLevel, Policy};
+use crate::error::AppResult;
+use crate::list::Paging;
+use crate::money::Yuan;
+use crate::reference::{City, Enumeration, Level};
+use crate::storage::{Conn, Db};
+
+/// Claims that count: every status but rejected.
+const COUNTING: &str = "('submitted', 'under_review', 'approved', 'paid')";
+
+/// A person's history as the rules need it: claims counted in `year`, occupations and levels
+/// claimed, and the certificates held (but `except`, the one being claimed).
+pub async fn history(
+    conn: &mut Conn,
+    user: i64,
+    year: i32,
+    except: Option<i64>,
+) -> AppResult<History> {
+    let used: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM subsidy_claims WHERE user_id = $1 AND year = $2 AND status IN {COUNTING}"
+    ))
+    .bind(user)
+    .bind(year)
+    .fetch_one(&mut *conn)
+    .await?;
+    let pairs = |rows: Vec<(String, String)>| -> Vec<OccupationLevel> {
+        rows.into_iter()
+            .filter_map(|(occupation, level)| {
+                Level::from_code(&level).map(|level| OccupationLevel { occupation, level })
+            })
+            .collect()
+    };
+    let subsidised: Vec<(String, String)> = sqlx::query_as(&format!(
+        "SELECT occupation, level FROM subsidy_claims WHERE user_id = $1 AND status IN {COUNTING}"
+    ))
+    .bind(user)
+    .fetch_all(&mut *conn)
+    .await?;
+    let held: Vec<(String, String)> = sqlx::query_as(
+        "SELECT occupation, level FROM certificates WHERE user_id = $1 AND id != COALESCE($2, -1)",
+    )
+    .bind(user)
+    .bind(except)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(History {
+        claims_this_year: u32::try_from(used).unwrap_or(u32::MAX),
+        subsidised: pairs(subsidised),
+        held: pairs(held),
+    })
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct PolicyRow {
+    city: String,
+    employed_percent: i64,
+    certified_percent: i64,
+    special_ability_percent: i64,
+    living_allowance_fen: i64,
+}
+
+impl PolicyRow {
+    fn policy(&self) -> Policy {
+        let percent = |p: i64| u32::try_from(p.clamp(0, 100)).unwrap_or(0);
+        Policy {
+            employed_percent: percent(self.employed_percent),
+            certified_percent: percent(self.certified_percent),
+            special_ability_percent: percent(self.special_ability_percent),
+            living_allowance_per_day: Yuan::from_fen(self.living_allowance_fen.max(0)),
+            ..Policy::default()
+        }
+    }
+}
+
+/// The cities that set their own numbers, with them.
+pub async fn policies(db: &Db) -> AppResult<Vec<(City, Policy)>> {
+    let rows: Vec<PolicyRow> = sqlx::query_as("SELECT * FROM subsidy_policies")
+        .fetch_all(db.pool())
+        .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| City::from_code(&r.city).map(|c| (c, r.policy())))
+        .collect())
+}
+
+/// A city's numbers (the province's defaults when it set none).
+pub async fn policy(conn: &mut Conn, city: City) -> AppResult<Policy> {
+    let row: Option<PolicyRow> = sqlx::query_as("SELECT * FROM subsidy_policies WHERE city = $1")
+        .bind(city.code())
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.map(|r| r.policy()).unwrap_or_default())
+}
+
+/// A city's own numbers, or with `None` the province's defaults again.
+pub async fn set_policy(db: &Db, at: &str, city: City, policy: Option<&Policy>) -> AppResult<()> {
+    let mut tx = db.write_tx().await?;
+    sqlx::query("DELETE FROM subsidy_policies WHERE city = $1")
+        .bind(city.code())
+        .execute(&mut *tx)
+        .await?;
+    if let Some(p) = policy {
+        sqlx::query(
+            "INSERT INTO subsidy_policies (city, employed_percent, certified_percent, \
+             special_ability_percent, living_allowance_fen, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(city.code())
+        .bind(i64::from(p.employed_percent))
+        .bind(i64::from(p.certified_percent))
+        .bind(i64::from(p.special_ability_percent))
+        .bind(p.living_allowance_per_day.fen())
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A certificate with what a claim for it needs: its class's city, subsidy standard and hours,
+/// the employment recorded, and its holder's groups.
+#[derive(Debug, sqlx::FromRow)]
+pub struct ClaimedCertificate {
+    pub user_id: Option<i64>,
+    pub certificate_type: String,
+    pub occupation: String,
+    pub level: String,
+    pub issued_on: String,
+    pub city: String,
+    pub subsidy_fen: i64,
+    pub hours: i64,
+    pub employed: Option<i64>,
+    pub groups: Option<String>,
+}
+
+pub async fn certificate(conn: &mut Conn, id: i64) -> AppResult<Option<ClaimedCertificate>> {
+    Ok(sqlx::query_as(
+        "SELECT c.user_id, c.certificate_type, c.occupation, c.level, c.issued_on, k.city, \
+         k.subsidy_fen, k.hours, e.employed, u.groups \
+         FROM certificates c JOIN enrollments e ON e.id = c.enrollment_id \
+         JOIN courses k ON k.code = e.course_code LEFT JOIN users u ON u.id = c.user_id \
+         WHERE c.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// Whom a certificate belongs to (`None` inside when the account was deleted).
+pub async fn certificate_owner(conn: &mut Conn, id: i64) -> AppResult<Option<Option<i64>>> {
+    Ok(
+        sqlx::query_scalar("SELECT user_id FROM certificates WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
+}
+
+/// Whether a certificate has a claim that counts (any but a rejected one).
+pub async fn claimed(conn: &mut Conn, certificate: i64) -> AppResult<bool> {
+    let open: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM subsidy_claims WHERE certificate_id = $1 AND status IN {COUNTING}"
+    ))
+    .bind(certificate)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(open > 0)
+}
+
+/// A claim to store.
+pub struct NewClaim<'a> {
+    pub user: i64,
+    pub certificate: i64,
+    pub city: City,
+    pub occupation: &'a str,
+    pub level: Level,
+    pub year: i32,
+    pub percent: u32,
+    pub amount: Yuan,
+    /// The rule verdicts it was decided by, as JSON.
+    pub verdicts: &'a str,
+}
+
+pub async fn insert_claim(conn: &mut Conn, at: &str, c: &NewClaim<'_>) -> AppResult<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO subsidy_claims (user_id, certificate_id, city, occupation, level, year, \
+         percent, amount_fen, status, created_at, updated_at, verdicts) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'submitted', $9, $9, $10) RETURNING id",
+    )
+    .bind(c.user)
+    .bind(c.certificate)
+    .bind(c.city.code())
+    .bind(c.occupation)
+    .bind(c.level.code())
+    .bind(c.year)
+    .bind(i64::from(c.percent))
+    .bind(c.amount.fen())
+    .bind(at)
+    .bind(c.verdicts)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// A step of a claim's timeline.
+pub async fn record_step(
+    conn: &mut Conn,
+    at: &str,
+    claim: i64,
+    status: ClaimStatus,
+    actor: &str,
+    reason: Option<&str>,
+) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO subsidy_claim_events (claim_id, at, status, actor, reason) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(claim)
+    .bind(at)
+    .bind(status.code())
+    .bind(actor)
+    .bind(reason)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A claim's occupation and level code.
+pub async fn claim_subject(conn: &mut Conn, claim: i64) -> AppResult<(String, String)> {
+    Ok(
+        sqlx::query_as("SELECT occupation, level FROM subsidy_claims WHERE id = $1")
+            .bind(claim)
+            .fetch_one(&mut *conn)
+            .await?,
+    )
+}
+
+/// A claim as its claimant sees it.
+#[derive(Debug, sqlx::FromRow)]
+pub struct ClaimRow {
+    pub id: i64,
+    pub certificate_id: i64,
+    pub occupation: String,
+    pub level: String,
+    pub year: i64,
+    pub percent: i64,
+    pub amount_fen: i64,
+    pub status: String,
+    pub reason: Option<String>,
+    pub created_at: String,
+    pub verdicts: String,
+}
+
+/// A person's claims, newest first.
+pub async fn of_person(db: &Db, user: i64) -> AppResult<Vec<ClaimRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, certificate_id, occupation, level, year, percent, amount_fen, status, reason, \
+         created_at, verdicts FROM subsidy_claims WHERE user_id = $1 ORDER BY id DESC",
+    )
+    .bind(user)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// A timeline step: (claim, at, status, actor, reason).
+pub type EventRow = (i64, String, String, String, Option<String>);
+
+pub async fn events_of_person(db: &Db, user: i64) -> AppResult<Vec<EventRow>> {
+    Ok(sqlx::query_as(
+        "SELECT v.claim_id, v.at, v.status, v.actor, v.reason FROM subsidy_claim_events v \
+         JOIN subsidy_claims c ON c.id = v.claim_id WHERE c.user_id = $1 ORDER BY v.id",
+    )
+    .bind(user)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// A person's certificates without a claim that counts, oldest first.
+pub async fn unclaimed_certificates(db: &Db, user: i64) -> AppResult<Vec<i64>> {
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT id FROM certificates c WHERE user_id = $1 AND NOT EXISTS \
+         (SELECT 1 FROM subsidy_claims s WHERE s.certificate_id = c.id AND s.status IN {COUNTING}) \
+         ORDER BY id"
+    ))
+    .bind(user)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// A claim in the HR officer's queue, the claimant's number sealed.
+#[derive(Debug, sqlx::FromRow)]
+pub struct QueueRow {
+    pub id: i64,
+    pub user_id: Option<i64>,
+    pub status: String,
+    pub name: Option<String>,
+    pub id_sealed: Option<Vec<u8>>,
+    pub course_code: String,
+    pub title: String,
+    pub institution: String,
+    pub number: String,
+    pub occupation: String,
+    pub level: String,
+    pub employed: Option<i64>,
+    pub percent: i64,
+    pub amount_fen: i64,
+    pub reason: Option<String>,
+    pub created_at: String,
+    pub verdicts: String,
+    /// 1 while the claimant's dispute of the claim is open.
+    pub disputed: i64,
+}
+
+/// The city's claims, and the status asked for (if any).
+const QUEUE_FILTER: &str = "s.city = $1 AND ($2 IS NULL OR s.status = $2)";
+/// Claims waiting for a step first (submitted, under review, approved to pay), then the rest.
+const QUEUE_ORDER: &str = "CASE s.status WHEN 'submitted' THEN 0 WHEN 'under_review' THEN 1 \
+    WHEN 'approved' THEN 2 ELSE 3 END";
+
+/// One page of a city's claims (of one status, when given), those waiting for a step first and
+/// oldest first among them, with their timelines; and how many there are.
+pub async fn queue(
+    db: &Db,
+    city: City,
+    status: Option<ClaimStatus>,
+    paging: Paging,
+) -> AppResult<(Vec<QueueRow>, Vec<EventRow>, u64)> {
+    let status = status.map(ClaimStatus::code);
+    let total: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM subsidy_claims s WHERE {QUEUE_FILTER}"
+    ))
+    .bind(city.code())
+    .bind(status)
+    .fetch_one(db.pool())
+    .await?;
+    let rows = sqlx::query_as(&format!(
+        "SELECT s.id, s.user_id, s.status, u.name, u.id_sealed, k.code AS course_code, k.title, \
+         k.institution, c.number, s.occupation, s.level, e.employed, s.percent, s.amount_fen, \
+         s.reason, s.created_at, s.verdicts, CASE WHEN EXISTS (SELECT 1 FROM disputes d \
+         WHERE d.kind = 'subsidy' AND d.subject_id = s.id AND d.status = 'open') THEN 1 ELSE 0 END \
+         AS disputed FROM subsidy_claims s JOIN certificates c ON c.id = s.certificate_id \
+         JOIN enrollments e ON e.id = c.enrollment_id JOIN courses k ON k.code = e.course_code \
+         LEFT JOIN users u ON u.id = s.user_id \
+         WHERE {QUEUE_FILTER} ORDER BY {QUEUE_ORDER}, s.id LIMIT $3 OFFSET $4"
+    ))
+    .bind(city.code())
+    .bind(status)
+    .bind(paging.limit())
+    .bind(paging.offset())
+    .fetch_all(db.pool())
+    .await?;
+    // The timelines of just those claims.
+    let events = sqlx::query_as(&format!(
+        "SELECT v.claim_id, v.at, v.status, v.actor, v.reason FROM subsidy_claim_events v \
+         WHERE v.claim_id IN (SELECT s.id FROM subsidy_claims s WHERE {QUEUE_FILTER} \
+         ORDER BY {QUEUE_ORDER}, s.id LIMIT $3 OFFSET $4) ORDER BY v.id"
+    ))
+    .bind(city.code())
+    .bind(status)
+    .bind(paging.limit())
+    .bind(paging.offset())
+    .fetch_all(db.pool())
+    .await?;
+    Ok((rows, events, u64::try_from(total).unwrap_or(0)))
+}
+
+/// A claim's status, claimant and city, read in the review's transaction.
+pub async fn for_review(
+    conn: &mut Conn,
+    claim: i64,
+) -> AppResult<Option<(String, Option<i64>, String)>> {
+    Ok(
+        sqlx::query_as("SELECT status, user_id, city FROM subsidy_claims WHERE id = $1")
+            .bind(claim)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
+}
+
+/// Whether the claimant disputes the claim ("这不是我", still open).
+pub async fn disputed(conn: &mut Conn, claim: i64) -> AppResult<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM disputes WHERE kind = 'subsidy' AND subject_id = $1 AND status = 'open'",
+    )
+    .bind(claim)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(n > 0)
+}
+
+/// A claim's new status, with the officer's note (a rejection's reason).
+pub async fn set_status(
+    conn: &mut Conn,
+    at: &str,
+    claim: i64,
+    to: ClaimStatus,
+    note: Option<&str>,
+) -> AppResult<()> {
+    sqlx::query(
+        "UPDATE subsidy_claims SET status = $2, reason = $3, updated_at = $4 WHERE id = $1",
+    )
+    .bind(claim)
+    .bind(to.code())
+    .bind(note)
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,57 @@
+//! `GET /api/v1/me/export` and `DELETE /api/v1/me`: a person's data, to download or delete.
+
+use super::ApiError;
+use crate::session::{clear_cookie, Signed};
+use crate::state::AppState;
+use app::privacy::service::{self, Export};
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+/// Everything Peixun holds about me, as a JSON download.
+#[utoipa::path(
+    get,
+    path = "/me/export",
+    tag = "accounts",
+    responses(
+        (status = 200, description = "My data", body = Export),
+        (status = 401, description = "Not signed in", body = super::ErrorBody),
+    )
+)]
+pub async fn export(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+) -> Result<Response, ApiError> {
+    let data = service::export(&state.portal, &user.actor).await?;
+    let mut response = Json(data).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"peixun-my-data.json\""),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// Delete my account. Records the law requires to keep are kept without my identity.
+#[utoipa::path(
+    delete,
+    path = "/me",
+    tag = "accounts",
+    responses(
+        (status = 204, description = "Deleted; signed out"),
+        (status = 401, description = "Not signed in", body = super::ErrorBody),
+    )
+)]
+pub async fn delete(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+) -> Result<Response, ApiError> {
+    service::delete_account(&state.portal, &user.actor).await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, clear_cookie(state.https));
+    Ok(response)
+}

@@ -1,0 +1,175 @@
+//! Sign-up, sign-in, sign-out, the profile's groups and deleting the account.
+
+use super::{locale_of, refused, render_again};
+use crate::session::{clear_cookie, see_other, session_cookie, token_of, SignedForm};
+use crate::state::{client_address, AppState};
+use app::access::CurrentUser;
+use app::accounts::{service, sessions, Registration};
+use app::error::AppError;
+use app::reference::{Enumeration, Group};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderMap};
+use axum::response::Response;
+use axum::Form;
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+
+pub async fn register(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<Registration>,
+) -> Response {
+    let locale = locale_of(&headers);
+    let values: BTreeMap<String, String> = [
+        ("phone", form.phone.clone()),
+        ("name", form.name.clone()),
+        ("id_number", form.id_number.clone()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let result = match service::register(&app.portal, form).await {
+        // Signed up: signed in straight away.
+        Ok(id) => sessions::start(&app.portal, id).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(token) => {
+            let mut response = see_other("/me");
+            response
+                .headers_mut()
+                .insert(header::SET_COOKIE, session_cookie(&token, app.https));
+            response
+        }
+        Err(err) => {
+            render_again(
+                &app,
+                "/register",
+                headers,
+                CurrentUser(None),
+                refused(&err, locale, values),
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn login(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let locale = locale_of(&headers);
+    let client = client_address(&app, peer, &headers);
+    match sessions::login(&app.portal, &form.phone, &form.password, &client).await {
+        Ok(token) => {
+            let mut response = see_other("/me");
+            response
+                .headers_mut()
+                .insert(header::SET_COOKIE, session_cookie(&token, app.https));
+            response
+        }
+        Err(err) => {
+            let values = BTreeMap::from([("phone".to_string(), form.phone.clone())]);
+            let mut state = refused(&err, locale, values);
+            if let AppError::TooManyRequests { .. } | AppError::Unauthorized = err {
+                state.message = Some(err.message(locale));
+            }
+            let mut response =
+                render_again(&app, "/login", headers, CurrentUser(None), state).await;
+            if let AppError::TooManyRequests { retry_after_secs } = err {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, retry_after_secs.into());
+            }
+            response
+        }
+    }
+}
+
+pub async fn logout(State(app): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = token_of(&headers) {
+        if let Err(err) = sessions::logout(&app.portal, &token).await {
+            tracing::error!(%err, "logout failed");
+        }
+    }
+    let mut response = see_other("/");
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, clear_cookie(app.https));
+    response
+}
+
+pub async fn set_groups(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    SignedForm(me): SignedForm,
+    body: String,
+) -> Response {
+    let groups: Vec<Group> = form_urlencoded::parse(body.as_bytes())
+        .filter(|(k, _)| k == "groups")
+        .filter_map(|(_, v)| Group::from_code(&v))
+        .collect();
+    let locale = locale_of(&headers);
+    match service::set_groups(&app.portal, &me.actor, &groups).await {
+        // Post/redirect/get: a reload does not post again.
+        Ok(_) => see_other("/me?saved=groups"),
+        Err(err) => {
+            render_again(
+                &app,
+                "/me",
+                headers,
+                CurrentUser(Some(me)),
+                refused(&err, locale, BTreeMap::new()),
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct DeleteForm {
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn delete_account(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    SignedForm(me): SignedForm,
+    Form(form): Form<DeleteForm>,
+) -> Response {
+    let locale = locale_of(&headers);
+    let result = match service::check_own_password(&app.portal, &me.actor, &form.password).await {
+        Ok(()) => app::privacy::service::delete_account(&app.portal, &me.actor).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => {
+            let mut response = see_other("/");
+            response
+                .headers_mut()
+                .insert(header::SET_COOKIE, clear_cookie(app.https));
+            response
+        }
+        Err(err) => {
+            render_again(
+                &app,
+                "/me/data",
+                headers,
+                CurrentUser(Some(me)),
+                refused(&err, locale, BTreeMap::new()),
+            )
+            .await
+        }
+    }
+}
