@@ -1,4 +1,4 @@
-# Peixun build. Plain cargo + wasm-bindgen + wasm-opt (cargo-leptos is optional: see README).
+# Peixun build. Plain cargo + wasm-bindgen + wasm-opt (see README, Build notes).
 # `make test` is what CI runs; `make run` serves the demo catalogue on http://127.0.0.1:3000.
 
 SHELL := /bin/bash

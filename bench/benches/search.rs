@@ -1,5 +1,7 @@
 //! Criterion: the catalogue index on a generated 100 000-item catalogue, per kind of query.
 //! `cargo bench -p peixun-bench --bench search`
+// A test: a panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use app::catalog::search::CatalogIndex;
 use app::catalog::{CourseQuery, Strictness};
@@ -7,8 +9,8 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use peixun_bench::{courses_of, parse_all, QUERY_MIX};
 
 fn search(c: &mut Criterion) {
-    let bytes = peixun_bench::generate_bytes(100_000, 7);
-    let index = CatalogIndex::build(courses_of(parse_all(&bytes)));
+    let bytes = peixun_bench::generate_bytes(100_000, 7).unwrap();
+    let index = CatalogIndex::build(courses_of(parse_all(&bytes).unwrap()));
     let mut group = c.benchmark_group("search_100k");
     for (name, query) in QUERY_MIX {
         let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())

@@ -270,7 +270,12 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, ExitCode> {
             ExitCode::FAILURE
         })?;
     }
-    crate::web::serve(args, portal).await.map_err(|err| {
+    let exposure = crate::state::Exposure {
+        https: args.https,
+        trust_proxy: args.trust_proxy,
+    };
+    let served = crate::web::serve(args.addr, &args.site_root, exposure, portal);
+    served.await.map_err(|err| {
         eprintln!("peixun: {err}");
         ExitCode::FAILURE
     })?;

@@ -92,7 +92,7 @@ pub async fn same_site_writes(request: Request<Body>, next: Next) -> Response {
         && !looks_same_site(&request)
     {
         let err = AppError::CrossSite;
-        return crate::api::ApiError(err).into_response();
+        return crate::error::ApiError(err).into_response();
     }
     next.run(request).await
 }

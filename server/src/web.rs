@@ -1,7 +1,6 @@
 //! The HTTP server's wiring: pages (SSR through leptos_axum), the JSON API, the form posts,
 //! static files, and the layers every response passes through.
 
-use crate::cli::ServeArgs;
 use crate::state::{AppState, Exposure};
 use crate::{api, forms};
 use app::portal::Portal;
@@ -150,13 +149,15 @@ async fn immutable_when_ok<B>(mut response: Response<B>) -> Response<B> {
     response
 }
 
-pub async fn serve(args: ServeArgs, portal: Portal) -> std::io::Result<()> {
-    let exposure = Exposure {
-        https: args.https,
-        trust_proxy: args.trust_proxy,
-    };
-    let app = router(portal, &args.site_root, exposure);
-    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+/// Serves the portal on `addr` until Ctrl-C or SIGTERM.
+pub async fn serve(
+    addr: SocketAddr,
+    site_root: &Path,
+    exposure: Exposure,
+    portal: Portal,
+) -> std::io::Result<()> {
+    let app = router(portal, site_root, exposure);
+    let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
     axum::serve(
         listener,

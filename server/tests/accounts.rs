@@ -1,4 +1,6 @@
 //! Accounts, privacy and the security baseline, over real HTTP against a spawned server.
+// A test: a panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,4 +1,6 @@
 //! The public JSON API, over real HTTP against a spawned server (../shared/docs/api.md).
+// A test: a panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

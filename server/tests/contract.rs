@@ -2,6 +2,8 @@
 //! list in one envelope with its pages, a malformed body named field by field (400, never
 //! 422), repeated boolean facets read as "either", and a claim's rule verdicts apart from the
 //! HR officer's note.
+// A test: a panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

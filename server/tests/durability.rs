@@ -3,6 +3,8 @@
 //! acknowledged (2xx) is still there, the seat count matches the enrolments holding seats, and
 //! `PRAGMA integrity_check` is ok. Three rounds, one class each. On PostgreSQL (the suite's
 //! second run) the same, less the SQLite-only integrity check.
+// A test: a panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

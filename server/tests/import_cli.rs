@@ -1,4 +1,6 @@
 //! `peixun import-catalog`: the real binary on real files and a real SQLite database.
+// A test: a panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,4 +1,6 @@
 //! Server-rendered pages, preferences and response layers, over real HTTP.
+// A test: a panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,5 +1,7 @@
 //! `peixun sync-catalog URL` against a local axum server that serves fixture files: a good
 //! one, a slow one, a truncated one, an HTML page, a missing one and an oversized one.
+// A test: a panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

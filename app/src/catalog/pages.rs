@@ -27,9 +27,13 @@ pub async fn search_courses(
         pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
         super::Strictness::Lenient,
     )?;
-    let actor = crate::access::current_user().map(|u| u.actor);
     let portal = crate::portal::from_context()?;
-    let list = crate::eligibility::service::search(&portal, actor.as_ref(), &query).await?;
+    let list = if query.eligible == Some(true) {
+        let actor = crate::access::current_user().map(|u| u.actor);
+        crate::eligibility::service::search(&portal, actor.as_ref(), &query).await?
+    } else {
+        super::service::search(&portal, &query).await?
+    };
     Ok((query, list))
 }
 

@@ -140,7 +140,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "# Catalogue benchmark: {items} items, {backend}, {} cores",
         std::thread::available_parallelism()?.get()
     );
-    let bytes = peixun_bench::generate_bytes(items, 7);
+    let bytes = peixun_bench::generate_bytes(items, 7)?;
     println!("generated {:.1} MB of CSV", bytes.len() as f64 / 1e6);
 
     // A file may hold at most 20 MB, so each city imports its own part of the catalogue, as
@@ -182,7 +182,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("The index alone (every search computed), and the service layer (repeated searches");
     println!("answered from the recent ones, a page's seat counts reused for up to 1 s).\n");
     println!("| query | results | index p50 | index p99 | service p50 | service p99 |\n|---|---|---|---|---|---|");
-    let index = CatalogIndex::build(peixun_bench::courses_of(peixun_bench::parse_all(&bytes)));
+    let index = CatalogIndex::build(peixun_bench::courses_of(peixun_bench::parse_all(&bytes)?));
     let rounds = 300;
     for (name, query) in QUERY_MIX {
         let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())

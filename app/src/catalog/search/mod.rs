@@ -6,189 +6,19 @@
 //! The index holds only the catalogue; the live seat counts of the courses shown are read
 //! from the database by the service.
 
+mod facets;
+mod terms;
+mod text;
+
 use super::{Course, CourseQuery, Facet, OpenTo, Sort};
 use crate::reference::{Enumeration, Group};
 use chrono::NaiveDate;
-use jieba_rs::Jieba;
-use pinyin::ToPinyinMulti;
+use facets::{add_course, facet_values, CourseValues, FacetColumn};
 use roaring::RoaringBitmap;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, LazyLock};
-
-static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
-
-/// How much a match in each place counts towards relevance.
-const TITLE_WEIGHT: f32 = 3.0;
-const OCCUPATION_WEIGHT: f32 = 2.0;
-const PINYIN_WEIGHT: f32 = 2.0;
-const OTHER_WEIGHT: f32 = 1.0;
-const CHARACTER_WEIGHT: f32 = 0.5;
-/// Shortest pinyin (or initials) typed that is matched as a prefix.
-const MIN_PINYIN_PREFIX: usize = 2;
-/// Polyphonic characters read every way only up to this many readings per word.
-const MAX_READINGS: usize = 8;
-
-fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
-}
-
-/// The words of a text as jieba's search mode cuts it (long words and the words inside them),
-/// lower-cased, without punctuation.
-fn words(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = JIEBA
-        .cut_for_search(text, true)
-        .into_iter()
-        .map(|t| t.word.trim().to_lowercase())
-        .filter(|w| w.chars().any(|c| c.is_alphanumeric()))
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
-/// The pinyin spellings of a Chinese word, full (`diangong`) and initials (`dg`), every
-/// reading of its polyphonic characters (烹调 is `pengtiao`, not only `pengdiao`).
-fn pinyin_forms(word: &str) -> Vec<String> {
-    if word.is_empty() || !word.chars().all(is_cjk) {
-        return Vec::new();
-    }
-    let mut full: Vec<String> = vec![String::new()];
-    let mut initials: Vec<String> = vec![String::new()];
-    for reading in word.to_pinyin_multi() {
-        let Some(multi) = reading else {
-            return Vec::new();
-        };
-        let mut plains: Vec<&str> = multi.into_iter().map(|p| p.plain()).collect();
-        plains.dedup();
-        let mut firsts: Vec<&str> = multi.into_iter().map(|p| p.first_letter()).collect();
-        firsts.sort_unstable();
-        firsts.dedup();
-        full = extend(full, &plains);
-        initials = extend(initials, &firsts);
-    }
-    full.append(&mut initials);
-    full.sort();
-    full.dedup();
-    full
-}
-
-fn extend(prefixes: Vec<String>, endings: &[&str]) -> Vec<String> {
-    let mut out = Vec::with_capacity(prefixes.len() * endings.len());
-    for p in &prefixes {
-        for e in endings {
-            if out.len() < MAX_READINGS {
-                out.push(format!("{p}{e}"));
-            }
-        }
-    }
-    out
-}
-
-/// Where a term was found in a course.
-#[derive(Default)]
-struct Postings {
-    title: HashMap<String, RoaringBitmap>,
-    occupation: HashMap<String, RoaringBitmap>,
-    other: HashMap<String, RoaringBitmap>,
-    characters: HashMap<char, RoaringBitmap>,
-    /// Full pinyin and initials, ordered so a typed prefix is a range.
-    pinyin: BTreeMap<String, RoaringBitmap>,
-}
-
-/// Text analysis is memoised while building: institutions and occupations repeat a lot.
-#[derive(Default)]
-struct AnalysisCache {
-    words: HashMap<String, Arc<Vec<String>>>,
-}
-
-impl AnalysisCache {
-    fn words(&mut self, text: &str) -> Arc<Vec<String>> {
-        if let Some(w) = self.words.get(text) {
-            return w.clone();
-        }
-        let w = Arc::new(words(text));
-        self.words.insert(text.to_string(), w.clone());
-        w
-    }
-}
-
-/// One facet: its values, the courses having each, and each course's values.
-#[derive(Default)]
-struct FacetColumn {
-    names: Vec<String>,
-    ids: HashMap<String, usize>,
-    bitmaps: Vec<RoaringBitmap>,
-}
-
-/// Facets counted course by course: per course, for each facet, the bit set of its value ids
-/// (facets of at most 64 values), or the one value's id + 1 (districts; 0: none). One course's
-/// values sit together, so a count touches one cache line per course.
-type CourseValues = [u64; Facet::ALL.len()];
-
-fn add_course(counts: &mut [u64], slot: u64, as_bits: bool) {
-    if as_bits {
-        let mut bits = slot;
-        while bits != 0 {
-            counts[bits.trailing_zeros() as usize] += 1;
-            bits &= bits - 1;
-        }
-    } else if slot > 0 {
-        counts[slot as usize - 1] += 1;
-    }
-}
-
-impl FacetColumn {
-    fn add(&mut self, doc: u32, value: String) {
-        let next = self.names.len();
-        let id = *self.ids.entry(value.clone()).or_insert(next);
-        if id == next {
-            self.names.push(value);
-            self.bitmaps.push(RoaringBitmap::new());
-        }
-        self.bitmaps[id].insert(doc);
-    }
-
-    fn as_bits(&self) -> bool {
-        self.names.len() <= 64
-    }
-
-    /// Writes this facet's values of every course into `values[..][position]`.
-    fn fill(&self, values: &mut [CourseValues], position: usize) {
-        for (id, docs) in self.bitmaps.iter().enumerate() {
-            for doc in docs {
-                let slot = &mut values[doc as usize][position];
-                if self.as_bits() {
-                    *slot |= 1 << id;
-                } else {
-                    *slot = id as u64 + 1;
-                }
-            }
-        }
-    }
-
-    fn named(&self, counts: Vec<u64>) -> BTreeMap<String, u64> {
-        self.names
-            .iter()
-            .cloned()
-            .zip(counts)
-            .filter(|(_, n)| *n > 0)
-            .collect()
-    }
-
-    /// Courses per value within a (large) scope, by bitmap intersections.
-    fn count_by_bitmaps(&self, scope: &RoaringBitmap) -> BTreeMap<String, u64> {
-        self.named(
-            self.bitmaps
-                .iter()
-                .map(|b| scope.intersection_len(b))
-                .collect(),
-        )
-    }
-
-    fn docs(&self, value: &str) -> Option<&RoaringBitmap> {
-        self.ids.get(value).map(|id| &self.bitmaps[*id])
-    }
-}
+use std::sync::Arc;
+use terms::{score, Matcher, Postings};
+use text::{is_cjk, pinyin_forms, AnalysisCache};
 
 /// Numbers the indexes built by this process.
 static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -221,24 +51,6 @@ pub struct Hits {
     pub courses: Vec<Arc<Course>>,
     pub total: u64,
     pub facets: BTreeMap<String, BTreeMap<String, u64>>,
-}
-
-fn facet_values(course: &Course, facet: Facet) -> Vec<String> {
-    match facet {
-        Facet::Industry => vec![course.industry.code().into()],
-        Facet::City => vec![course.city.code().into()],
-        Facet::District => course.district.iter().cloned().collect(),
-        Facet::ClassFormat => vec![course.class_format.code().into()],
-        Facet::ClassType => vec![course.class_type.code().into()],
-        Facet::Level => vec![course.level.code().into()],
-        Facet::Accessibility => course
-            .accessibility
-            .iter()
-            .map(|a| a.code().to_string())
-            .collect(),
-        Facet::Free => vec![course.is_free().to_string()],
-        Facet::HasSeats => vec![(course.seats_left > 0).to_string()],
-    }
 }
 
 fn ranks(order: &[u32]) -> Vec<u32> {
@@ -363,90 +175,6 @@ impl CatalogIndex {
 
     pub fn is_empty(&self) -> bool {
         self.courses.is_empty()
-    }
-
-    fn idf(&self, df: u64) -> f32 {
-        (1.0 + self.courses.len() as f32 / (1.0 + df as f32)).ln()
-    }
-
-    /// The courses matching every term of `q`, each with its relevance score.
-    fn text_matches(&self, q: &str) -> (RoaringBitmap, Vec<Matcher>) {
-        let mut result = self.all.clone();
-        let mut matchers = Vec::new();
-        for part in q.split_whitespace() {
-            let terms: Vec<String> = if part.chars().any(is_cjk) {
-                JIEBA
-                    .cut(part, true)
-                    .into_iter()
-                    .map(|t| t.word.trim().to_lowercase())
-                    .filter(|w| w.chars().any(|c| c.is_alphanumeric()))
-                    .collect()
-            } else {
-                vec![part.to_lowercase()]
-            };
-            for term in terms {
-                let m = self.matcher(&term);
-                result &= &m.any;
-                matchers.push(m);
-            }
-        }
-        (result, matchers)
-    }
-
-    fn matcher(&self, term: &str) -> Matcher {
-        let get = |map: &HashMap<String, RoaringBitmap>| map.get(term).cloned().unwrap_or_default();
-        let title = get(&self.postings.title);
-        let occupation = get(&self.postings.occupation);
-        let other = get(&self.postings.other);
-        let mut pinyin = RoaringBitmap::new();
-        let ascii = term.chars().all(|c| c.is_ascii_alphabetic());
-        if ascii && term.len() >= MIN_PINYIN_PREFIX {
-            for (_, docs) in self
-                .postings
-                .pinyin
-                .range(term.to_string()..)
-                .take_while(|(k, _)| k.starts_with(term))
-            {
-                pinyin |= docs;
-            }
-        } else if ascii {
-            if let Some(docs) = self.postings.pinyin.get(term) {
-                pinyin |= docs;
-            }
-        }
-        // A Chinese term that no course has as a word (jieba may cut the course's text
-        // differently) still finds the courses that have all its characters.
-        let words = &(&title | &occupation) | &(&other | &pinyin);
-        let mut characters = RoaringBitmap::new();
-        if words.is_empty() && term.chars().all(is_cjk) {
-            let mut chars = term.chars();
-            if let Some(first) = chars.next() {
-                characters = self
-                    .postings
-                    .characters
-                    .get(&first)
-                    .cloned()
-                    .unwrap_or_default();
-                for c in chars {
-                    characters &= self
-                        .postings
-                        .characters
-                        .get(&c)
-                        .cloned()
-                        .unwrap_or_default();
-                }
-            }
-        }
-        let any = &words | &characters;
-        let idf = self.idf(any.len());
-        Matcher {
-            title,
-            occupation,
-            other,
-            pinyin,
-            any,
-            idf,
-        }
     }
 
     fn column(&self, facet: Facet) -> &FacetColumn {
@@ -667,35 +395,6 @@ impl CatalogIndex {
 }
 
 /// One search term: the courses it matches in each place, and its rarity.
-struct Matcher {
-    title: RoaringBitmap,
-    occupation: RoaringBitmap,
-    other: RoaringBitmap,
-    pinyin: RoaringBitmap,
-    any: RoaringBitmap,
-    idf: f32,
-}
-
-fn score(doc: u32, matchers: &[Matcher]) -> f32 {
-    matchers
-        .iter()
-        .map(|m| {
-            let weight = if m.title.contains(doc) {
-                TITLE_WEIGHT
-            } else if m.occupation.contains(doc) {
-                OCCUPATION_WEIGHT
-            } else if m.pinyin.contains(doc) {
-                PINYIN_WEIGHT
-            } else if m.other.contains(doc) {
-                OTHER_WEIGHT
-            } else {
-                CHARACTER_WEIGHT
-            };
-            weight * m.idf
-        })
-        .sum()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
