@@ -4,7 +4,8 @@ use super::{locale_of, refused, render_again};
 use crate::session::{clear_cookie, see_other, session_cookie, token_of, SignedForm};
 use crate::state::{client_address, AppState};
 use app::access::CurrentUser;
-use app::accounts::{service, sessions, Registration};
+use app::accounts::sessions::{self, SessionToken};
+use app::accounts::{service, Registration};
 use app::error::AppError;
 use app::reference::{Enumeration, Group};
 use axum::extract::{ConnectInfo, State};
@@ -13,6 +14,15 @@ use axum::response::Response;
 use axum::Form;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+
+/// Signed in (or up): to 我的, with the session's cookie.
+fn to_my_page(token: &SessionToken, https: bool) -> Response {
+    let mut response = see_other("/me");
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(token, https));
+    response
+}
 
 pub async fn register(
     State(app): State<AppState>,
@@ -34,13 +44,7 @@ pub async fn register(
         Err(e) => Err(e),
     };
     match result {
-        Ok(token) => {
-            let mut response = see_other("/me");
-            response
-                .headers_mut()
-                .insert(header::SET_COOKIE, session_cookie(&token, app.https));
-            response
-        }
+        Ok(token) => to_my_page(&token, app.https),
         Err(err) => {
             render_again(
                 &app,
@@ -71,13 +75,7 @@ pub async fn login(
     let locale = locale_of(&headers);
     let client = client_address(&app, peer, &headers);
     match sessions::login(&app.portal, &form.phone, &form.password, &client).await {
-        Ok(token) => {
-            let mut response = see_other("/me");
-            response
-                .headers_mut()
-                .insert(header::SET_COOKIE, session_cookie(&token, app.https));
-            response
-        }
+        Ok(token) => to_my_page(&token, app.https),
         Err(err) => {
             let values = BTreeMap::from([("phone".to_string(), form.phone.clone())]);
             let mut state = refused(&err, locale, values);
