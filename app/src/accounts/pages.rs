@@ -1,5 +1,5 @@
 //! Sign-up, sign-in, the profile with groups, and "my data" (export, delete). Plain forms that
-//! post to the server (see `server/src/forms.rs`); a refused post renders the page again with
+//! post to the server (see `server/src/forms/`); a refused post renders the page again with
 //! each error next to its field and a summary at the top.
 
 use super::Profile;

@@ -1,7 +1,7 @@
 //! 我的补贴 (the person's claims and the certificates they may claim for, each claim with its
 //! timeline and a "这不是我" form; their disputes) and the HR officer's review console (claims
 //! of the city with their actions, and the city's disputes). Plain forms that post to the
-//! server (`server/src/forms.rs`), usable without JS.
+//! server (`server/src/forms/`), usable without JS.
 
 use super::{status_label, Claim, ClaimEvent, StaffClaim};
 use crate::dispute::pages::{DisputeForm, DisputeList};
