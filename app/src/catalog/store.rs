@@ -124,16 +124,24 @@ pub async fn version(db: &Db) -> AppResult<i64> {
     )
 }
 
-/// Every course, with the version they are of (read in one transaction).
+/// Every course, with the version they are of (read in one transaction). Each row becomes a
+/// `Course` as it arrives: holding all the raw rows first (`fetch_all`, about 2 KB each) kept
+/// some 200 MB more resident after the index was built.
 pub async fn all(db: &Db) -> AppResult<(i64, Vec<Course>)> {
+    use futures_util::TryStreamExt;
     let mut tx = db.pool().begin().await?;
     let version: i64 = sqlx::query_scalar("SELECT version FROM catalog_state WHERE id = 1")
         .fetch_one(&mut *tx)
         .await?;
     let sql = format!("SELECT {COLUMNS}, seats_taken FROM courses");
-    let rows = sqlx::query(&sql).fetch_all(&mut *tx).await?;
+    let mut courses = Vec::new();
+    {
+        let mut rows = sqlx::query(&sql).fetch(&mut *tx);
+        while let Some(row) = rows.try_next().await? {
+            courses.push(course_of(&row)?);
+        }
+    }
     tx.commit().await?;
-    let courses = rows.iter().map(course_of).collect::<AppResult<Vec<_>>>()?;
     Ok((version, courses))
 }
 
