@@ -1,4 +1,4 @@
-import { test, expect, visit, jsEnabled, expectAccessible, idNumberFor, phoneFor, signIn } from './fixtures.mjs';
+import { test, travelling, expect, visit, jsEnabled, expectAccessible, idNumberFor, phoneFor, signIn } from './fixtures.mjs';
 
 const PASSWORD = '我的 培训 密码 2026';
 
@@ -75,13 +75,16 @@ test('a class not open to me says why and offers no button', async ({ page, cons
   await expect(panel.getByRole('button', { name: '报名' })).toHaveCount(0);
 });
 
-test('the institution console: a masked roster, and moving a trainee on', async ({ page, consoleErrors }, testInfo) => {
+travelling('the institution console: a masked roster, and moving a trainee on', async ({ page, consoleErrors, clock }, testInfo) => {
+  clock.travelTo('2027-02-01');
   // A trainee enrols in a class of the demo institution (成都天府技能实训基地).
   const phone = await signUp(page, testInfo);
   await visit(page, '/courses/CD-2026-0010', testInfo);
   await page.getByRole('region', { name: '我能报名吗' }).getByRole('button', { name: '报名' }).click();
   await expect(page).toHaveURL(/enrolled=approved/);
   await page.getByRole('button', { name: '退出' }).click();
+  // The class (from 2027-03-10) has started when the institution signs in.
+  clock.travelTo('2027-03-10');
 
   await signIn(page, testInfo, '13900000002', 'peixun-demo-2026');
   await page.getByRole('link', { name: '班级管理' }).click();

@@ -2,6 +2,10 @@
 // A/AA), and — with JavaScript on — hydration finished before anything is clicked.
 import { test as base, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 export const test = base.extend({
   // Console errors of the test's pages; a test that expects an error status says so with
@@ -26,6 +30,38 @@ export const test = base.extend({
 });
 
 export { expect };
+
+/**
+ * A test whose days pass: its own `peixun serve --demo` on a throwaway database, reading the
+ * time from a file the test writes (`clock.travelTo('2027-04-08')`), so a class can start and
+ * end while the shared server's clock stays put. Pages go to this server (`baseURL`).
+ */
+export const travelling = test.extend({
+  clock: async ({}, use) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'peixun-travel-'));
+    const file = path.join(dir, 'clock');
+    const travelTo = (day) => fs.writeFileSync(file, `${day}T10:00:00+08:00`);
+    const child = spawn('../target/release/peixun', [
+      'serve', '--demo', '--addr', '127.0.0.1:0', '--database-url', `sqlite://${dir}/travel.db`,
+      '--site-root', '../target/site', '--clock-file', file,
+    ], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1', PEIXUN_LOG: 'info' } });
+    const url = await new Promise((resolve, reject) => {
+      let seen = '';
+      const timer = setTimeout(() => reject(new Error(`no server: ${seen}`)), 60_000);
+      child.stderr.on('data', (chunk) => {
+        seen += chunk;
+        const found = /listening on (http:\/\/\S+)/.exec(seen);
+        if (found) { clearTimeout(timer); resolve(found[1]); }
+      });
+      child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${seen}`)); });
+    });
+    child.stderr.resume();
+    await use({ url, travelTo });
+    child.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  },
+  baseURL: async ({ clock }, use) => use(clock.url),
+});
 
 export function jsEnabled(testInfo) {
   return testInfo.project.use.javaScriptEnabled !== false;

@@ -1,7 +1,7 @@
 // The whole "one thing" in the browser: enrol → in training → completed (institution) → pass
 // (evaluator) → certificate and ladder → claim → approve → paid (HR officer), with a "这不是我"
 // dispute, each page checked with axe.
-import { test, expect, visit, jsEnabled, expectAccessible, idNumberFor, phoneFor, signIn } from './fixtures.mjs';
+import { travelling, expect, visit, jsEnabled, expectAccessible, idNumberFor, phoneFor, signIn } from './fixtures.mjs';
 
 const PASSWORD = '我的 培训 密码 2026';
 const DEMO = 'peixun-demo-2026';
@@ -17,7 +17,10 @@ async function signOut(page) {
   await expect(page).toHaveURL(/\/$/);
 }
 
-test('from enrolment to a paid subsidy, every step seen by the trainee', async ({ page, consoleErrors }, testInfo) => {
+// Its own server whose days pass: enrolment before the class's deadline, the institution's
+// steps once it has ended.
+travelling('from enrolment to a paid subsidy, every step seen by the trainee', async ({ page, consoleErrors, clock }, testInfo) => {
+  clock.travelTo('2027-02-01');
   test.setTimeout(180_000);
   const name = `${PREFIX[testInfo.project.name] ?? '丁'}流程学员`;
   const masked = `${name.slice(0, 2)}***`;
@@ -36,8 +39,10 @@ test('from enrolment to a paid subsidy, every step seen by the trainee', async (
   await page.getByRole('region', { name: '我能报名吗' }).getByRole('button', { name: '报名' }).click();
   await expect(page).toHaveURL(/enrolled=approved/);
   await signOut(page);
+  clock.travelTo('2027-04-08');
 
-  // The institution moves them to in training, then completed.
+  // The class (2027-03-10 to 2027-04-07) has ended: the institution moves them to in
+  // training, then completed.
   await signIn(page, testInfo, '13900000002', DEMO);
   await visit(page, '/staff/classes/CD-2026-0010', testInfo);
   for (const [to, label] of [['in_training', '培训中'], ['completed', '已结业']]) {

@@ -327,7 +327,7 @@ async fn an_institution_runs_its_own_classes_and_only_those() {
         &s,
         &format!("/api/v1/staff/enrollments/{id1}/attendance"),
         &b,
-        json!({"date": "2026-01-10", "hours": 4}),
+        json!({"date": "2030-03-01", "hours": 4}),
     )
     .await;
     assert_eq!(status, 403);
@@ -372,6 +372,7 @@ async fn an_institution_runs_its_own_classes_and_only_those() {
     )
     .await;
     assert_eq!(status, 409, "cannot skip training: {body}");
+    s.travel_to_day("2030-03-02").await;
     let (status, _) = post(
         &s,
         &format!("/api/v1/staff/enrollments/{id2}/status"),
@@ -384,7 +385,7 @@ async fn an_institution_runs_its_own_classes_and_only_those() {
         &s,
         &format!("/api/v1/staff/enrollments/{id2}/attendance"),
         &a,
-        json!({"date": "2026-01-10", "hours": 13}),
+        json!({"date": "2030-03-01", "hours": 13}),
     )
     .await;
     assert_eq!(status, 400, "{body}");
@@ -392,7 +393,7 @@ async fn an_institution_runs_its_own_classes_and_only_those() {
         &s,
         &format!("/api/v1/staff/enrollments/{id2}/attendance"),
         &a,
-        json!({"date": "2026-01-10", "hours": 6}),
+        json!({"date": "2030-03-01", "hours": 6}),
     )
     .await;
     assert_eq!(status, 200);
@@ -400,7 +401,7 @@ async fn an_institution_runs_its_own_classes_and_only_those() {
         &s,
         &format!("/api/v1/staff/enrollments/{id2}/attendance"),
         &a,
-        json!({"date": "2026-01-11", "hours": 4}),
+        json!({"date": "2030-03-02", "hours": 4}),
     )
     .await;
     assert_eq!(status, 200);
@@ -408,6 +409,7 @@ async fn an_institution_runs_its_own_classes_and_only_those() {
         my_enrollment(&s, &second, "E-ONE").await["hours_attended"],
         10
     );
+    s.travel_to_day("2030-04-30").await;
     let (status, _) = post(
         &s,
         &format!("/api/v1/staff/enrollments/{id2}/status"),
@@ -428,7 +430,7 @@ async fn an_institution_runs_its_own_classes_and_only_those() {
         &s,
         &format!("/api/v1/staff/enrollments/{id2}/employment"),
         &a,
-        json!({"employed": true, "employer": "四川某电力公司", "since": "2026-02-01"}),
+        json!({"employed": true, "employer": "四川某电力公司", "since": "2030-04-20"}),
     )
     .await;
     assert_eq!(status, 200);
@@ -705,6 +707,7 @@ async fn every_staff_endpoint_checks_role_and_scope() {
     let id = enroll(&s, "E-ONE", &learner).await.1["id"]
         .as_i64()
         .unwrap();
+    s.travel_to_day("2030-03-02").await;
     let (status, _) = post(
         &s,
         &format!("/api/v1/staff/enrollments/{id}/status"),
@@ -736,12 +739,12 @@ async fn every_staff_endpoint_checks_role_and_scope() {
             (
                 "POST",
                 format!("/api/v1/staff/enrollments/{id}/attendance"),
-                json!({"date": "2026-01-10", "hours": 4}),
+                json!({"date": "2030-03-01", "hours": 4}),
             ),
             (
                 "POST",
                 format!("/api/v1/staff/enrollments/{id}/employment"),
-                json!({"employed": true, "employer": "某公司", "since": "2026-02-01"}),
+                json!({"employed": true, "employer": "某公司", "since": "2030-03-01"}),
             ),
         ] {
             let (status, answer) = if method == "GET" {
@@ -768,7 +771,7 @@ async fn every_staff_endpoint_checks_role_and_scope() {
         &s,
         &format!("/api/v1/staff/enrollments/{id}/employment"),
         &chengdu,
-        json!({"employed": true, "employer": "某公司", "since": "2026-02-01"}),
+        json!({"employed": true, "employer": "某公司", "since": "2030-03-01"}),
     )
     .await;
     assert_eq!(status, 200, "{body}");
@@ -856,6 +859,7 @@ async fn a_pass_issues_the_certificate_anyone_can_verify_by_number_and_name() {
         status, 409,
         "only a completed enrolment is assessed: {body}"
     );
+    s.travel_to_day("2030-05-05").await;
     for to in ["in_training", "completed"] {
         let (status, _) = post(
             &s,
@@ -886,13 +890,13 @@ async fn a_pass_issues_the_certificate_anyone_can_verify_by_number_and_name() {
     let (status, body) = assess(
         &s,
         &evaluator,
-        json!({"enrollment_id": id, "passed": true, "score": 86, "issued_on": "2026-11-01"}),
+        json!({"enrollment_id": id, "passed": true, "score": 86, "issued_on": "2030-05-01"}),
     )
     .await;
     assert_eq!(status, 201, "{body}");
     let cert = &body["certificate"];
     let number = cert["number"].as_str().unwrap().to_string();
-    assert!(number.starts_with("PX2026"), "{number}");
+    assert!(number.starts_with("PX2030"), "{number}");
     assert_eq!(
         (
             cert["occupation"].as_str(),
@@ -902,7 +906,7 @@ async fn a_pass_issues_the_certificate_anyone_can_verify_by_number_and_name() {
         (Some("电工"), Some("level5"), Some("skill_level"))
     );
     assert_eq!(cert["issuer"], "成都测试评价中心");
-    assert_eq!(cert["issued_on"], "2026-11-01");
+    assert_eq!(cert["issued_on"], "2030-05-01");
     assert_eq!(
         assess(&s, &evaluator, json!({"enrollment_id": id, "passed": true}))
             .await
@@ -985,7 +989,9 @@ async fn a_pass_issues_the_certificate_anyone_can_verify_by_number_and_name() {
 /// session and certificate id.
 async fn certified(s: &Server, a: &str, evaluator: &str, n: u32, employed: bool) -> (String, i64) {
     let me = trainee(s, n).await;
+    s.travel_to_day("2030-02-01").await;
     let id = enroll(s, "E-TEN", &me).await.1["id"].as_i64().unwrap();
+    s.travel_to_day("2030-05-05").await;
     for to in ["in_training", "completed"] {
         let (status, _) = post(
             s,
@@ -1001,7 +1007,8 @@ async fn certified(s: &Server, a: &str, evaluator: &str, n: u32, employed: bool)
             s,
             &format!("/api/v1/staff/enrollments/{id}/employment"),
             a,
-            json!({"employed": true, "employer": "某电力公司", "since": "2026-10-01"}),
+            json!({"employed": true, "employer": "某电力公司", "since": "2030-05-01",
+                   "evidence_type": "contract", "evidence_ref": "HT-001"}),
         )
         .await;
         assert_eq!(status, 200);
@@ -1139,6 +1146,7 @@ async fn the_whole_flow_from_enrolment_to_a_paid_subsidy() {
     let (status, enrolled) = enroll(s, "E-TEN", &me).await;
     assert_eq!(status, 201);
     let id = enrolled["id"].as_i64().unwrap();
+    s.travel_to_day("2030-05-05").await;
     for to in ["in_training", "completed"] {
         let (status, _) = post(
             s,
@@ -1153,7 +1161,8 @@ async fn the_whole_flow_from_enrolment_to_a_paid_subsidy() {
         s,
         &format!("/api/v1/staff/enrollments/{id}/employment"),
         &f.institution,
-        json!({"employed": true, "employer": "国网成都供电公司", "since": "2026-11-20"}),
+        json!({"employed": true, "employer": "国网成都供电公司", "since": "2030-05-01",
+               "evidence_type": "social_insurance", "evidence_ref": "SB-510100-0001"}),
     )
     .await;
 
@@ -1447,11 +1456,9 @@ async fn a_city_sets_its_own_shares_and_allowance() {
 async fn three_claims_a_year_and_twelve_months_to_claim() {
     let f = flow().await;
     let me = trainee(&f.s, 5).await;
-    // A certificate issued 13 months ago is past the claim window.
-    let old_day = (chrono::Utc::now().date_naive() - chrono::Months::new(13))
-        .format("%Y-%m-%d")
-        .to_string();
-    let old = f.certificate(&me, "S-TEA", false, Some(&old_day)).await;
+    // Thirteen months after the certificate was issued, it is past the claim window.
+    let old = f.certificate(&me, "S-TEA", false, None).await;
+    f.s.travel_to_day("2031-06-16").await;
     let (status, refused) = f.claim(&me, old).await;
     assert_eq!(status, 422, "{refused}");
     assert_eq!(failed_rules(&refused), ["claim_window"]);

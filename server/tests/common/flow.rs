@@ -100,6 +100,14 @@ pub fn reason<'a>(body: &'a Value, rule: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no failing {rule} in {body}"))
 }
 
+/// A class's start and end dates, as the catalogue API gives them.
+pub async fn class_dates(s: &Server, code: &str) -> (chrono::NaiveDate, chrono::NaiveDate) {
+    let (status, course) = s.get_json(&format!("/api/v1/courses/{code}")).await;
+    assert_eq!(status, 200, "{course}");
+    let day = |key: &str| course[key].as_str().unwrap().parse().unwrap();
+    (day("start_date"), day("end_date"))
+}
+
 pub async fn staff(s: &Server, phone: &str, institution: &str) -> String {
     create_user(
         s,
@@ -178,8 +186,11 @@ pub async fn flow() -> Flow {
 }
 
 impl Flow {
-    /// Takes `me` through class `code` to a pass (issued on `issued_on`, default today) and
-    /// returns the certificate id.
+    /// Takes `me` through class `code` to a pass and returns the certificate id, moving the
+    /// server's clock as the days would pass: enrolment on 2030-02-01 (before every fixture
+    /// class's deadline), training from the start date (a day's attendance on it), completion
+    /// on the end date, a job from ten days later when `employed`, and the assessment on
+    /// `issued_on` (default: fifteen days after the end). The clock stays there.
     pub async fn certificate(
         &self,
         me: &str,
@@ -188,42 +199,38 @@ impl Flow {
         issued_on: Option<&str>,
     ) -> i64 {
         let s = &self.s;
+        let (start, end) = class_dates(s, code).await;
+        s.travel_to_day("2030-02-01").await;
         let (status, enrolled) = enroll(s, code, me).await;
         assert_eq!(status, 201, "{enrolled}");
         let id = enrolled["id"].as_i64().unwrap();
         let a = &self.institution;
         let staff_post = |path: String, body: Value| async move { post(s, &path, a, body).await };
-        assert_eq!(
-            staff_post(
-                format!("/api/v1/staff/enrollments/{id}/status"),
-                json!({"status": "in_training"})
-            )
-            .await
-            .0,
-            200
-        );
-        assert_eq!(
-            staff_post(
-                format!("/api/v1/staff/enrollments/{id}/attendance"),
-                json!({"date": "2026-11-02", "hours": 8})
-            )
-            .await
-            .0,
-            200
-        );
-        assert_eq!(
-            staff_post(
-                format!("/api/v1/staff/enrollments/{id}/status"),
-                json!({"status": "completed"})
-            )
-            .await
-            .0,
-            200
-        );
+        s.travel_to_day(&start.to_string()).await;
+        let steps = [
+            ("status", json!({"status": "in_training"})),
+            ("attendance", json!({"date": start.to_string(), "hours": 8})),
+        ];
+        for (what, body) in steps {
+            let (status, answer) =
+                staff_post(format!("/api/v1/staff/enrollments/{id}/{what}"), body).await;
+            assert_eq!(status, 200, "{what}: {answer}");
+        }
+        s.travel_to_day(&end.to_string()).await;
+        let (status, answer) = staff_post(
+            format!("/api/v1/staff/enrollments/{id}/status"),
+            json!({"status": "completed"}),
+        )
+        .await;
+        assert_eq!(status, 200, "completed: {answer}");
+        let later = end + chrono::Days::new(15);
+        s.travel_to_day(&later.to_string()).await;
         if employed {
+            let since = end + chrono::Days::new(10);
             let (status, body) = staff_post(
                 format!("/api/v1/staff/enrollments/{id}/employment"),
-                json!({"employed": true, "employer": "某公司", "since": "2026-11-20"}),
+                json!({"employed": true, "employer": "某公司", "since": since.to_string(),
+                       "evidence_type": "contract", "evidence_ref": "HT-2030-0001"}),
             )
             .await;
             assert_eq!(status, 200, "{body}");

@@ -56,6 +56,8 @@ impl Server {
                 "--site-root",
             ])
             .arg(dir.path().join("site"))
+            .arg("--clock-file")
+            .arg(dir.path().join("clock"))
             .args(extra)
             .env("PEIXUN_LOG", "debug,sqlx=warn,hyper=warn,tower_http=debug")
             .env("NO_COLOR", "1")
@@ -105,6 +107,29 @@ impl Server {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("server never became healthy");
+    }
+
+    /// Moves the server's clock to `instant` (RFC 3339, e.g. `2030-03-01T09:00:00+08:00`):
+    /// every later request sees that time, as if the days had passed. Everyone signed in
+    /// stays signed in, as if they had just used the portal (their sessions would otherwise
+    /// have lapsed in the days between).
+    pub async fn travel_to(&self, instant: &str) {
+        let at = chrono::DateTime::parse_from_rfc3339(instant)
+            .expect("an RFC 3339 instant")
+            .timestamp();
+        std::fs::write(self.dir.path().join("clock"), instant).expect("write the clock file");
+        let pool = pool(&self.db).await;
+        sqlx::query("UPDATE sessions SET created_at = $1, last_seen_at = $1")
+            .bind(at)
+            .execute(&pool)
+            .await
+            .expect("keep the sessions");
+        pool.close().await;
+    }
+
+    /// Moves the server's clock to 10:00 in Beijing on `day` (`YYYY-MM-DD`).
+    pub async fn travel_to_day(&self, day: &str) {
+        self.travel_to(&format!("{day}T10:00:00+08:00")).await;
     }
 
     pub fn url(&self, path: &str) -> String {
