@@ -54,6 +54,20 @@ pub enum FieldProblem {
     NotJson,
     /// A value of the wrong type or format (a word where a number belongs, say).
     WrongType,
+    /// A date outside the days allowed (a class's dates, say), both ends included.
+    DateOutside {
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    },
+    /// Too early: not before `date`.
+    NotBefore {
+        date: chrono::NaiveDate,
+    },
+    /// Claims or disputes still open (an account cannot be deleted until they are settled).
+    OpenCases {
+        claims: u32,
+        disputes: u32,
+    },
 }
 
 /// Why an identity number was refused (mirrors `identity::IdProblem`, for the wire).
@@ -147,6 +161,19 @@ impl FieldProblem {
             FieldProblem::Disputed => td_string!(locale, error.disputed).to_string(),
             FieldProblem::NotJson => td_string!(locale, error.not_json).to_string(),
             FieldProblem::WrongType => td_string!(locale, error.wrong_type).to_string(),
+            FieldProblem::DateOutside { from, to } => {
+                td_string!(locale, error.date_outside, from = *from, to = *to).to_string()
+            }
+            FieldProblem::NotBefore { date } => {
+                td_string!(locale, error.not_before, date = *date).to_string()
+            }
+            FieldProblem::OpenCases { claims, disputes } => td_string!(
+                locale,
+                error.open_cases,
+                claims = *claims,
+                disputes = *disputes
+            )
+            .to_string(),
         }
     }
 }

@@ -35,6 +35,14 @@ impl Paging {
         }
     }
 
+    /// The first `n` items on one page, however many (a download).
+    pub fn first_of(n: u32) -> Paging {
+        Paging {
+            page: 1,
+            per_page: n.max(1),
+        }
+    }
+
     /// Every item on one page (a person's export of their own data).
     pub fn everything() -> Paging {
         Paging {

@@ -199,6 +199,10 @@ pub struct ServeArgs {
     /// Sign-in attempts allowed per client address per minute.
     #[arg(long, env = "PEIXUN_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..))]
     pub login_attempts_per_minute: u32,
+    /// Read the time from this file (an RFC 3339 instant) instead of the system's clock: for
+    /// tests and training drills that must see days pass, never for a real deployment.
+    #[arg(long, value_name = "FILE")]
+    pub clock_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -259,7 +263,11 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, ExitCode> {
     let settings = Settings {
         login_attempts_per_minute: args.login_attempts_per_minute,
     };
-    let portal = open_with(&args.database, settings).await?;
+    let mut portal = open_with(&args.database, settings).await?;
+    if let Some(file) = &args.clock_file {
+        portal = portal.with_clock(app::clock::Clock::from_file(file));
+        tracing::warn!(file = %file.display(), "the clock is read from a file, not the system");
+    }
     if args.demo {
         crate::demo::load_if_empty(&portal).await.map_err(|err| {
             eprintln!("peixun: cannot load the demo catalogue: {err}");
@@ -429,9 +437,14 @@ async fn set_policy(args: PolicyArgs) -> Result<ExitCode, ExitCode> {
             ..current
         })
     };
-    app::subsidy::service::set_policy(&portal, city, policy.as_ref())
-        .await
-        .map_err(|e| fail(&e.message(Locale::en), &e.message(Locale::zh_CN)))?;
+    app::subsidy::service::set_policy(
+        &portal,
+        &app::audit::store::Who::operator(),
+        city,
+        policy.as_ref(),
+    )
+    .await
+    .map_err(|e| fail(&e.message(Locale::en), &e.message(Locale::zh_CN)))?;
     let now = app::subsidy::service::policy(&portal, city)
         .await
         .map_err(|e| fail(&e.message(Locale::en), &e.message(Locale::zh_CN)))?;

@@ -127,6 +127,15 @@ impl Actor {
             _ => Err(AppError::Forbidden),
         }
     }
+
+    /// What of the write trail an actor may read: an admin all of it (`None`), an HR officer
+    /// their city's (403 for anyone else).
+    pub fn auditor(&self) -> AppResult<Option<City>> {
+        match self.role {
+            Role::Admin => Ok(None),
+            _ => self.city().map(Some),
+        }
+    }
 }
 
 /// The signed-in person, as pages need to know them.

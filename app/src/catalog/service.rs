@@ -116,7 +116,7 @@ pub async fn institution(portal: &Portal, code: &str) -> AppResult<Institution> 
 }
 
 /// How an import is to be run.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
     /// Check everything, write nothing.
     pub dry_run: bool,
@@ -124,6 +124,8 @@ pub struct ImportOptions {
     pub demo: bool,
     /// Refuse items of any other city (an HR officer imports only their own city's).
     pub only_city: Option<City>,
+    /// Who imports (kept in the write trail): the command line unless a person uploads.
+    pub by: crate::audit::store::Who,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -151,6 +153,7 @@ pub async fn import_for_city(
     let options = ImportOptions {
         dry_run,
         only_city: Some(city),
+        by: crate::audit::store::Who::of(&portal.vault, actor),
         ..Default::default()
     };
     import(portal, parsed, options).await
@@ -258,6 +261,17 @@ pub async fn import(
     }
     if report.created + report.updated > 0 {
         store::bump_version(&mut tx).await?;
+        let write = crate::audit::store::Write {
+            record: "catalog".into(),
+            action: "import",
+            city: options.only_city.map(|c| c.code()),
+            before: None,
+            after: Some(format!(
+                "created {}, updated {}, unchanged {}",
+                report.created, report.updated, report.unchanged
+            )),
+        };
+        crate::audit::store::record_write(&mut tx, &now, &options.by, &write).await?;
     }
     tx.commit().await?;
     portal.catalog.invalidate();

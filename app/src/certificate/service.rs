@@ -3,6 +3,7 @@
 use super::store::{self, NewCertificate};
 use super::{certificate_number, Candidate, Certificate, LadderStep, Verification};
 use crate::access::Actor;
+use crate::audit::store::{record_write, Who, Write};
 use crate::catalog::{CourseQuery, Sort};
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
 use crate::identity::{mask_name, same_name};
@@ -18,7 +19,8 @@ pub const VERIFICATIONS_PER_MINUTE: u32 = 30;
 
 /// An evaluator records the result of a completed enrolment of a class their organisation
 /// assesses. A pass issues the certificate the class leads to (returned); a fail is kept with
-/// its score. Another organisation's class is refused (403).
+/// its score. Another organisation's class is refused (403). The certificate is issued on a
+/// day from the class's end date to today (default today).
 pub async fn assess(
     portal: &Portal,
     actor: &Actor,
@@ -32,19 +34,24 @@ pub async fn assess(
     if score.is_some_and(|s| s > 100) {
         errors.add("score", FieldProblem::OutOfRange { min: 0, max: 100 });
     }
-    let today = portal.clock.today();
-    let issued_on = issued_on.unwrap_or(today);
-    if issued_on > today {
-        errors.add("issued_on", FieldProblem::NotADate);
-    }
     errors.into_result(())?;
-    let at = portal.clock.stamp();
+    let (at, today) = (portal.clock.stamp(), portal.clock.today());
+    let issued_on = issued_on.unwrap_or(today);
     let mut tx = portal.db.write_tx().await?;
     let row = store::assessed(&mut tx, enrollment_id)
         .await?
         .ok_or(AppError::NotFound)?;
     if row.evaluation_org.as_deref() != Some(org.as_str()) {
         return Err(AppError::Forbidden);
+    }
+    let end = NaiveDate::parse_from_str(&row.end_date, "%Y-%m-%d")
+        .map_err(|_| AppError::Internal("bad end date in the database".into()))?;
+    if passed && !(end..=today).contains(&issued_on) {
+        let outside = FieldProblem::DateOutside {
+            from: end,
+            to: today,
+        };
+        return Err(AppError::field("issued_on", outside));
     }
     if row.status != "completed" || store::certified(&mut tx, enrollment_id).await? {
         let mut fields = FieldErrors::default();
@@ -53,6 +60,21 @@ pub async fn assess(
     }
     let assessment =
         store::insert_assessment(&mut tx, &at, enrollment_id, passed, score, actor.id).await?;
+    let who = Who::of(&portal.vault, actor);
+    let result = match (passed, score) {
+        (true, Some(s)) => format!("passed {s}"),
+        (true, None) => "passed".into(),
+        (false, Some(s)) => format!("failed {s}"),
+        (false, None) => "failed".into(),
+    };
+    let write = Write {
+        record: format!("enrollment:{enrollment_id}"),
+        action: "assessment",
+        city: Some(&row.city),
+        before: None,
+        after: Some(result),
+    };
+    record_write(&mut tx, &at, &who, &write).await?;
     let title = {
         let level = Level::from_code(&row.level)
             .map(|l| l.label(crate::i18n::Locale::zh_CN).to_string())
@@ -86,6 +108,14 @@ pub async fn assess(
         issued_on,
     };
     let id = store::insert_certificate(&mut tx, &at, &new).await?;
+    let write = Write {
+        record: format!("certificate:{id}"),
+        action: "issued",
+        city: Some(&row.city),
+        before: None,
+        after: Some(format!("{number} {issued_on}")),
+    };
+    record_write(&mut tx, &at, &who, &write).await?;
     let notice = Notice {
         kind: Kind::Certificate,
         subject: id,
@@ -181,7 +211,7 @@ pub async fn to_assess(
     let (rows, total) = store::to_assess(&portal.db, org, paging).await?;
     let subjects: Vec<i64> = rows.iter().filter_map(|r| r.user_id).collect();
     let at = portal.clock.stamp();
-    crate::audit::record_reads(
+    crate::audit::store::record_reads(
         &portal.db,
         &at,
         actor.id,

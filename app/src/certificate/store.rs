@@ -17,12 +17,14 @@ pub struct Assessed {
     pub certificate_type: String,
     pub occupation: String,
     pub level: String,
+    pub end_date: String,
+    pub city: String,
 }
 
 pub async fn assessed(conn: &mut Conn, enrollment: i64) -> AppResult<Option<Assessed>> {
     Ok(sqlx::query_as(
         "SELECT e.status, e.user_id, u.name, c.evaluation_org, c.certificate_type, c.occupation, \
-         c.level FROM enrollments e JOIN courses c ON c.code = e.course_code \
+         c.level, c.end_date, c.city FROM enrollments e JOIN courses c ON c.code = e.course_code \
          LEFT JOIN users u ON u.id = e.user_id WHERE e.id = $1",
     )
     .bind(enrollment)
@@ -81,8 +83,9 @@ pub async fn insert_certificate(
 ) -> AppResult<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO certificates (number, enrollment_id, user_id, holder_name, certificate_type, \
-         occupation, level, issuer, issued_on, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+         occupation, level, issuer, issued_on, created_at, person_mac) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+         (SELECT id_mac FROM users WHERE id = $3)) RETURNING id",
     )
     .bind(c.number)
     .bind(c.enrollment)

@@ -4,6 +4,7 @@
 use super::store::{self, NewDispute, Row};
 use super::{Dispute, DisputeKind};
 use crate::access::Actor;
+use crate::audit::store::{record_write, Who, Write};
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
 use crate::identity::mask_name;
 use crate::inbox::{Kind, Notice};
@@ -77,6 +78,14 @@ pub async fn file(
         note: note.as_deref(),
     };
     let id = store::insert(&mut tx, &at, &new).await?;
+    let write = Write {
+        record: format!("dispute:{id}"),
+        action: "dispute",
+        city: Some(&city),
+        before: None,
+        after: Some(format!("open ({}:{subject_id})", kind.code())),
+    };
+    record_write(&mut tx, &at, &Who::of(&portal.vault, actor), &write).await?;
     tx.commit().await?;
     dispute_of(store::one(&portal.db, id).await?, false)
 }
@@ -105,7 +114,8 @@ pub async fn for_city(
     filers.dedup();
     let at = portal.clock.stamp();
     let detail = Some(city.code());
-    crate::audit::record_reads(&portal.db, &at, actor.id, "disputes_read", &filers, detail).await?;
+    crate::audit::store::record_reads(&portal.db, &at, actor.id, "disputes_read", &filers, detail)
+        .await?;
     let items = rows
         .into_iter()
         .map(|r| dispute_of(r, true))
@@ -136,6 +146,14 @@ pub async fn resolve(
         return Err(conflict("status", FieldProblem::BadTransition));
     }
     store::resolve(&mut tx, &at, id, &resolution, actor.id).await?;
+    let write = Write {
+        record: format!("dispute:{id}"),
+        action: "dispute",
+        city: Some(&dispute_city),
+        before: Some(status),
+        after: Some(format!("resolved ({resolution})")),
+    };
+    record_write(&mut tx, &at, &Who::of(&portal.vault, actor), &write).await?;
     let notice = Notice {
         kind: Kind::Dispute,
         subject: id,

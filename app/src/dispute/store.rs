@@ -179,3 +179,13 @@ pub async fn resolve(
     .await?;
     Ok(())
 }
+
+/// How many of a person's disputes are still open.
+pub async fn open_of(conn: &mut Conn, user: i64) -> AppResult<u32> {
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM disputes WHERE user_id = $1 AND status = 'open'")
+            .bind(user)
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}

@@ -63,6 +63,7 @@ pub fn assess(
     let target = OccupationLevel {
         occupation: course.occupation.clone(),
         level: course.level,
+        kind: Some(course.certificate_type),
     };
     let estimate = estimate(
         &target,
@@ -184,6 +185,7 @@ impl Question {
                 Some(level) => held.push(OccupationLevel {
                     occupation: occupation.to_string(),
                     level,
+                    kind: None,
                 }),
                 None => errors.add("certificates", FieldProblem::UnknownCode),
             }

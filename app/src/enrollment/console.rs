@@ -6,8 +6,9 @@
 use super::rules::{self, Seat};
 use super::service::{change, conflict, free_seat, parse_date, status_of};
 use super::store::{self, EnrollmentRow};
-use super::{ActorKind, ClassSummary, Roster, RosterEntry, Status};
+use super::{ActorKind, ClassSummary, Employment, JobEvidence, Roster, RosterEntry, Status};
 use crate::access::Actor;
+use crate::audit::store::{record_write, Who, Write};
 use crate::catalog::store::{self as courses, ClassRow};
 use crate::error::{AppError, AppResult, FieldProblem};
 use crate::identity::{mask_id, mask_phone};
@@ -16,6 +17,22 @@ use crate::portal::Portal;
 use crate::reference::Enumeration;
 use crate::text::{checked, MAX_TEXT_CHARS};
 use chrono::NaiveDate;
+
+/// A job as the write trail keeps it.
+fn describe_job(job: &Employment) -> String {
+    if !job.employed {
+        return "not employed".into();
+    }
+    let mut text = format!(
+        "employed by {} since {}",
+        job.employer.as_deref().unwrap_or("—"),
+        job.since.map(|d| d.to_string()).unwrap_or_default()
+    );
+    if let (Some(kind), Some(reference)) = (job.evidence, job.evidence_ref.as_deref()) {
+        text.push_str(&format!(" ({} {reference})", kind.code()));
+    }
+    text
+}
 
 /// Who may act on `row`: staff of its class's institution, and with `hr_too` the HR officer of
 /// its city.
@@ -127,10 +144,14 @@ pub async fn roster(portal: &Portal, actor: &Actor, code: &str) -> AppResult<Ros
             employed: r.employed.map(|e| e != 0),
             employer: r.employer,
             employed_since: r.employed_since.as_deref().map(parse_date).transpose()?,
+            employment_evidence: r
+                .employment_evidence
+                .as_deref()
+                .and_then(JobEvidence::from_code),
         });
     }
     let at = portal.clock.stamp();
-    crate::audit::record_reads(
+    crate::audit::store::record_reads(
         &portal.db,
         &at,
         actor.id,
@@ -160,6 +181,10 @@ pub async fn change_status(
     may_act_on(actor, &row, false)?;
     let from = status_of(&row.status)?;
     let seat = rules::staff_transition(from, to).ok_or(conflict(FieldProblem::BadTransition))?;
+    let (start, end) = (parse_date(&row.start_date)?, parse_date(&row.end_date)?);
+    if let Some(date) = rules::too_early(to, start, end, today) {
+        return Err(conflict(FieldProblem::NotBefore { date }));
+    }
     let holds = match seat {
         Seat::Takes => {
             if !courses::take_seat(&mut tx, &row.course_code).await? {
@@ -170,10 +195,10 @@ pub async fn change_status(
         Seat::Frees => false,
         Seat::Keeps => row.holds_seat == 1,
     };
-    let by = (ActorKind::Staff, actor.id);
+    let who = Who::of(&portal.vault, actor);
+    let by = (ActorKind::Staff, &who);
     change(&mut tx, &at, &row, to, holds, reason.as_deref(), by).await?;
     if seat == Seat::Frees && row.holds_seat == 1 {
-        let start = parse_date(&row.start_date)?;
         free_seat(&mut tx, &at, &row.course_code, &row.title, start, today).await?;
     }
     tx.commit().await?;
@@ -181,8 +206,9 @@ pub async fn change_status(
     Ok(())
 }
 
-/// Hours attended on one day (1–12, not in the future); a second record for the same day
-/// replaces the first. Only for an admitted enrolment.
+/// Hours attended on one day of the class (1–12; from its start date to its end date, not in
+/// the future); a second record for the same day replaces the first. Only for an admitted
+/// enrolment.
 pub async fn record_attendance(
     portal: &Portal,
     actor: &Actor,
@@ -197,41 +223,74 @@ pub async fn record_attendance(
             FieldProblem::OutOfRange { min: 1, max: 12 },
         ));
     }
-    if day > portal.clock.today() {
-        return Err(AppError::field("date", FieldProblem::NotADate));
-    }
-    let at = portal.clock.stamp();
+    let (at, today) = (portal.clock.stamp(), portal.clock.today());
     let mut tx = portal.db.write_tx().await?;
     let row = store::load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     may_act_on(actor, &row, false)?;
+    let (start, end) = (parse_date(&row.start_date)?, parse_date(&row.end_date)?);
+    if let Err((from, to)) = rules::attendance_day(day, start, end, today) {
+        return Err(AppError::field(
+            "date",
+            FieldProblem::DateOutside { from, to },
+        ));
+    }
     if !matches!(
         status_of(&row.status)?,
         Status::Approved | Status::InTraining | Status::Completed
     ) {
         return Err(conflict(FieldProblem::BadTransition));
     }
+    let before = store::attendance_on(&mut tx, id, day).await?;
     store::record_attendance(&mut tx, &at, id, day, hours, actor.id).await?;
+    let write = Write {
+        record: format!("enrollment:{id}"),
+        action: "attendance",
+        city: Some(&row.city),
+        before: before.map(|h| format!("{day} {h}h")),
+        after: Some(format!("{day} {hours}h")),
+    };
+    record_write(&mut tx, &at, &Who::of(&portal.vault, actor), &write).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// The employment outcome after training (institution staff, or the city's HR officer).
+/// The employment outcome after training (institution staff, or the city's HR officer): the
+/// employer and start date when employed (not in the future), and its evidence (type and
+/// reference together, or neither). Who recorded it and when are kept with it.
 pub async fn record_employment(
     portal: &Portal,
     actor: &Actor,
     id: i64,
-    employed: bool,
-    employer: Option<&str>,
-    since: Option<NaiveDate>,
+    job: &Employment,
 ) -> AppResult<()> {
     staff(actor, true)?;
-    let employer = checked("employer", employer, employed, MAX_TEXT_CHARS)?;
-    if employed && since.is_none() {
+    let employed = job.employed;
+    let employer = checked(
+        "employer",
+        job.employer.as_deref(),
+        employed,
+        MAX_TEXT_CHARS,
+    )?;
+    let evidence_ref = checked(
+        "evidence_ref",
+        job.evidence_ref.as_deref(),
+        employed && job.evidence.is_some(),
+        MAX_TEXT_CHARS,
+    )?;
+    if employed && job.since.is_none() {
         return Err(AppError::field("since", FieldProblem::Required));
     }
-    if since.is_some_and(|d| d > portal.clock.today()) {
+    if job.since.is_some_and(|d| d > portal.clock.today()) {
         return Err(AppError::field("since", FieldProblem::NotADate));
     }
+    if employed && evidence_ref.is_some() && job.evidence.is_none() {
+        return Err(AppError::field("evidence_type", FieldProblem::Required));
+    }
+    let job = Employment {
+        employer,
+        evidence_ref,
+        ..job.clone()
+    };
     let at = portal.clock.stamp();
     let mut tx = portal.db.write_tx().await?;
     let row = store::load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
@@ -242,7 +301,18 @@ pub async fn record_employment(
     ) {
         return Err(conflict(FieldProblem::BadTransition));
     }
-    store::record_employment(&mut tx, &at, id, employed, employer.as_deref(), since).await?;
+    let before = store::employment_of(&mut tx, id)
+        .await?
+        .map(|j| describe_job(&j));
+    store::record_employment(&mut tx, &at, id, &job, actor.id).await?;
+    let write = Write {
+        record: format!("enrollment:{id}"),
+        action: "employment",
+        city: Some(&row.city),
+        before,
+        after: Some(describe_job(&job)),
+    };
+    record_write(&mut tx, &at, &Who::of(&portal.vault, actor), &write).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! actions on each person (status, attendance by day, employment). Plain forms that post to
 //! the server, usable without JS.
 
-use super::{ClassSummary, Roster, RosterEntry, Status};
+use super::{ClassSummary, JobEvidence, Roster, RosterEntry, Status};
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::list::Page;
@@ -154,6 +154,15 @@ fn RosterRow(locale: Locale, code: String, e: RosterEntry) -> impl IntoView {
                         <input id=field("employer") name="employer" type="text" maxlength="200" required />
                         <label for=field("since")>{td_string!(locale, enrol.employment_since)}</label>
                         <input id=field("since") name="since" type="date" required />
+                        <label for=field("evidence_type")>{td_string!(locale, enrol.evidence_label)}</label>
+                        <select id=field("evidence_type") name="evidence_type">
+                            <option value="">{td_string!(locale, enrol.evidence_none)}</option>
+                            {JobEvidence::ALL.into_iter().map(|k| view! {
+                                <option value=k.code()>{k.label(locale)}</option>
+                            }).collect_view()}
+                        </select>
+                        <label for=field("evidence_ref")>{td_string!(locale, enrol.evidence_ref_label)}</label>
+                        <input id=field("evidence_ref") name="evidence_ref" type="text" maxlength="200" />
                         <button type="submit">{td_string!(locale, enrol.employment_submit)}</button>
                     </form>
                 })}

@@ -199,6 +199,54 @@ pub struct RosterEntry {
     pub employed: Option<bool>,
     pub employer: Option<String>,
     pub employed_since: Option<NaiveDate>,
+    /// What shows the job (a contract or a social-insurance record), when it is on file.
+    pub employment_evidence: Option<JobEvidence>,
+}
+
+/// What shows a job was found: a labour contract or a social-insurance record (kept by its
+/// reference). Without it a job does not raise the subsidy to the full share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum JobEvidence {
+    Contract,
+    SocialInsurance,
+}
+
+impl JobEvidence {
+    pub const ALL: [JobEvidence; 2] = [JobEvidence::Contract, JobEvidence::SocialInsurance];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            JobEvidence::Contract => "contract",
+            JobEvidence::SocialInsurance => "social_insurance",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<JobEvidence> {
+        JobEvidence::ALL.into_iter().find(|e| e.code() == code)
+    }
+
+    pub fn label(self, locale: Locale) -> String {
+        match self {
+            JobEvidence::Contract => td_string!(locale, enrol.evidence_contract).to_string(),
+            JobEvidence::SocialInsurance => {
+                td_string!(locale, enrol.evidence_social_insurance).to_string()
+            }
+        }
+    }
+}
+
+/// The employment outcome staff record after training.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Employment {
+    pub employed: bool,
+    pub employer: Option<String>,
+    /// The job's start date; required when employed.
+    pub since: Option<NaiveDate>,
+    pub evidence: Option<JobEvidence>,
+    /// The contract's number or the social-insurance record's reference.
+    pub evidence_ref: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

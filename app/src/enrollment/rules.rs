@@ -160,6 +160,39 @@ pub fn staff_transition(from: Status, to: Status) -> Option<Seat> {
     }
 }
 
+/// The class's days: training starts on the start date at the earliest and ends on the end
+/// date at the earliest. `Some(day)`: moving to `to` today is too early, not before `day`.
+pub fn too_early(
+    to: Status,
+    start: NaiveDate,
+    end: NaiveDate,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    let earliest = match to {
+        Status::InTraining => start,
+        Status::Completed => end,
+        _ => return None,
+    };
+    (today < earliest).then_some(earliest)
+}
+
+/// Attendance is recorded for a day of the class that has come: from the start date to the
+/// end date, and not after today. `Err((from, to))`: the days allowed (empty when the class
+/// has not started).
+pub fn attendance_day(
+    day: NaiveDate,
+    start: NaiveDate,
+    end: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), (NaiveDate, NaiveDate)> {
+    let last = end.min(today);
+    if day >= start && day <= last {
+        Ok(())
+    } else {
+        Err((start, last))
+    }
+}
+
 pub fn reason_required(to: Status) -> bool {
     to == Status::Rejected
 }
@@ -186,6 +219,45 @@ pub enum CancelRefusal {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn training_starts_on_the_start_date_and_completes_on_the_end_date() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2030, m, day).unwrap();
+        let (start, end) = (d(3, 1), d(4, 30));
+        assert_eq!(
+            too_early(Status::InTraining, start, end, d(2, 28)),
+            Some(start)
+        );
+        assert_eq!(too_early(Status::InTraining, start, end, start), None);
+        assert_eq!(
+            too_early(Status::Completed, start, end, d(4, 29)),
+            Some(end)
+        );
+        assert_eq!(too_early(Status::Completed, start, end, end), None);
+        assert_eq!(too_early(Status::Dropped, start, end, d(1, 1)), None);
+        assert_eq!(too_early(Status::Approved, start, end, d(1, 1)), None);
+    }
+
+    #[test]
+    fn attendance_is_for_a_day_of_the_class_that_has_come() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2030, m, day).unwrap();
+        let (start, end) = (d(3, 1), d(4, 30));
+        assert_eq!(attendance_day(d(3, 1), start, end, d(3, 5)), Ok(()));
+        assert_eq!(attendance_day(d(3, 5), start, end, d(3, 5)), Ok(()));
+        assert_eq!(
+            attendance_day(d(2, 28), start, end, d(3, 5)),
+            Err((start, d(3, 5)))
+        );
+        assert_eq!(
+            attendance_day(d(3, 6), start, end, d(3, 5)),
+            Err((start, d(3, 5)))
+        );
+        assert_eq!(attendance_day(d(4, 30), start, end, d(6, 1)), Ok(()));
+        assert_eq!(
+            attendance_day(d(5, 1), start, end, d(6, 1)),
+            Err((start, end))
+        );
+    }
+
     use super::*;
     use crate::catalog::testing::sample_course;
 

@@ -16,6 +16,7 @@ use super::rules::{self, Applicant, CancelRefusal, Seat};
 use super::store::{self, EnrollmentRow, Event};
 use super::{verdicts, ActorKind, Enrolled, Enrollment, Status, TimelineEvent};
 use crate::access::Actor;
+use crate::audit::store::{Who, Write};
 use crate::catalog::store as courses;
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
 use crate::inbox::{Kind, Notice};
@@ -56,7 +57,8 @@ pub async fn applicant(conn: &mut Conn, user_id: i64, course: &str) -> AppResult
     })
 }
 
-/// An enrolment's new status, its timeline step and the person's message, together.
+/// An enrolment's new status, its timeline step, the write trail's entry and the person's
+/// message, together.
 pub(super) async fn change(
     conn: &mut Conn,
     at: &str,
@@ -64,17 +66,18 @@ pub(super) async fn change(
     to: Status,
     holds_seat: bool,
     reason: Option<&str>,
-    by: (ActorKind, i64),
+    by: (ActorKind, &Who),
 ) -> AppResult<()> {
     store::set_status(conn, at, row.id, to, holds_seat, reason).await?;
     let event = Event {
         enrollment: row.id,
         status: to,
         actor: by.0,
-        actor_id: Some(by.1),
+        actor_id: by.1.id,
         reason,
     };
     store::record(conn, at, &event).await?;
+    status_written(conn, at, by.1, row, Some(&row.status), to).await?;
     let notice = Notice {
         kind: Kind::Enrollment,
         subject: row.id,
@@ -84,6 +87,25 @@ pub(super) async fn change(
         position: None,
     };
     crate::inbox::store::notify(conn, at, row.user_id, &notice).await
+}
+
+/// The write trail's entry for an enrolment's status.
+pub(super) async fn status_written(
+    conn: &mut Conn,
+    at: &str,
+    who: &Who,
+    row: &EnrollmentRow,
+    from: Option<&str>,
+    to: Status,
+) -> AppResult<()> {
+    let write = Write {
+        record: format!("enrollment:{}", row.id),
+        action: "status",
+        city: Some(&row.city),
+        before: from.map(str::to_string),
+        after: Some(to.code().to_string()),
+    };
+    crate::audit::store::record_write(conn, at, who, &write).await
 }
 
 /// Gives a seat of `course` back and, before the class starts, hands it to the head of the
@@ -113,6 +135,10 @@ pub(super) async fn free_seat(
             reason: None,
         };
         store::record(conn, at, &event).await?;
+        if let Some(row) = store::load(conn, id).await? {
+            let from = Some(Status::Waitlisted.code());
+            status_written(conn, at, &Who::portal(), &row, from, Status::Approved).await?;
+        }
         let notice = Notice {
             kind: Kind::Enrollment,
             subject: id,
@@ -159,6 +185,10 @@ pub async fn enroll(portal: &Portal, actor: &Actor, code: &str) -> AppResult<Enr
         reason: None,
     };
     store::record(&mut tx, &at, &event).await?;
+    if let Some(row) = store::load(&mut tx, id).await? {
+        let who = Who::of(&portal.vault, actor);
+        status_written(&mut tx, &at, &who, &row, None, status).await?;
+    }
     let position = if seated {
         None
     } else {
@@ -199,8 +229,17 @@ pub async fn cancel(portal: &Portal, actor: &Actor, id: i64) -> AppResult<Enroll
         Err(CancelRefusal::Started) => return Err(conflict(FieldProblem::ClassStarted)),
         Err(CancelRefusal::NotActive) => return Err(conflict(FieldProblem::BadTransition)),
     };
-    let by = (ActorKind::Trainee, actor.id);
-    change(&mut tx, &at, &row, Status::Cancelled, false, None, by).await?;
+    let who = Who::of(&portal.vault, actor);
+    change(
+        &mut tx,
+        &at,
+        &row,
+        Status::Cancelled,
+        false,
+        None,
+        (ActorKind::Trainee, &who),
+    )
+    .await?;
     if seat == Seat::Frees && row.holds_seat == 1 {
         free_seat(&mut tx, &at, &row.course_code, &row.title, start, today).await?;
     }
@@ -217,6 +256,7 @@ pub async fn cancel(portal: &Portal, actor: &Actor, id: i64) -> AppResult<Enroll
 /// deletion's transaction), giving their seats to the waiting lists.
 pub async fn withdraw_all(
     conn: &mut Conn,
+    who: &Who,
     user_id: i64,
     today: NaiveDate,
     at: &str,
@@ -231,16 +271,7 @@ pub async fn withdraw_all(
             Status::Cancelled
         };
         let keeps = to == Status::Dropped && row.holds_seat == 1;
-        change(
-            conn,
-            at,
-            &row,
-            to,
-            keeps,
-            None,
-            (ActorKind::Trainee, user_id),
-        )
-        .await?;
+        change(conn, at, &row, to, keeps, None, (ActorKind::Trainee, who)).await?;
         if to == Status::Cancelled && row.holds_seat == 1 {
             let start = parse_date(&row.start_date)?;
             free_seat(conn, at, &row.course_code, &row.title, start, today).await?;

@@ -2,7 +2,7 @@
 //! status and whether it holds a seat), `enrollment_events` (the timeline) and `attendance`.
 //! The seat counts themselves are the catalogue's (`catalog::store::take_seat`).
 
-use super::{ActorKind, Status};
+use super::{ActorKind, Employment, Status};
 use crate::error::AppResult;
 use crate::storage::{Conn, Db};
 use chrono::NaiveDate;
@@ -54,8 +54,9 @@ pub async fn insert(
     seated: bool,
 ) -> AppResult<Option<i64>> {
     let inserted = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO enrollments (user_id, course_code, status, holds_seat, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        "INSERT INTO enrollments (user_id, course_code, status, holds_seat, created_at, updated_at, \
+         person_mac) VALUES ($1, $2, $3, $4, $5, $5, (SELECT id_mac FROM users WHERE id = $1)) \
+         RETURNING id",
     )
     .bind(user)
     .bind(course)
@@ -108,12 +109,13 @@ pub struct EnrollmentRow {
     pub institution_code: String,
     pub city: String,
     pub start_date: String,
+    pub end_date: String,
 }
 
 pub async fn load(conn: &mut Conn, id: i64) -> AppResult<Option<EnrollmentRow>> {
     Ok(sqlx::query_as(
         "SELECT e.id, e.user_id, e.course_code, e.status, e.holds_seat, c.title, \
-         c.institution_code, c.city, c.start_date \
+         c.institution_code, c.city, c.start_date, c.end_date \
          FROM enrollments e JOIN courses c ON c.code = e.course_code WHERE e.id = $1",
     )
     .bind(id)
@@ -254,6 +256,7 @@ pub struct RosterRow {
     pub employed: Option<i64>,
     pub employer: Option<String>,
     pub employed_since: Option<String>,
+    pub employment_evidence: Option<String>,
 }
 
 /// Everyone who enrolled in a class: the admitted first, then the waiting list in order, then
@@ -262,7 +265,7 @@ pub async fn roster(db: &Db, course: &str) -> AppResult<Vec<RosterRow>> {
     Ok(sqlx::query_as(
         "SELECT e.id, e.user_id, u.name, u.id_sealed, u.phone_sealed, e.status, e.reason, \
          CAST(COALESCE((SELECT SUM(hours) FROM attendance a WHERE a.enrollment_id = e.id), 0) AS BIGINT) AS hours, \
-         e.employed, e.employer, e.employed_since \
+         e.employed, e.employer, e.employed_since, e.employment_evidence \
          FROM enrollments e LEFT JOIN users u ON u.id = e.user_id \
          WHERE e.course_code = $1 \
          ORDER BY CASE e.status WHEN 'waitlisted' THEN 1 WHEN 'cancelled' THEN 2 WHEN 'rejected' THEN 2 ELSE 0 END, e.id",
@@ -298,27 +301,72 @@ pub async fn record_attendance(
     Ok(())
 }
 
-/// The employment outcome after training (employer and start date only when employed).
+/// The hours recorded for one day, if any.
+pub async fn attendance_on(conn: &mut Conn, id: i64, day: NaiveDate) -> AppResult<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT hours FROM attendance WHERE enrollment_id = $1 AND day = $2")
+            .bind(id)
+            .bind(day.format("%Y-%m-%d").to_string())
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
+}
+
+/// The employment outcome recorded so far (`None` when none was recorded).
+pub async fn employment_of(conn: &mut Conn, id: i64) -> AppResult<Option<Employment>> {
+    type Row = (
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT employed, employer, employed_since, employment_evidence, \
+         employment_evidence_ref FROM enrollments WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(
+        row.and_then(|(employed, employer, since, kind, reference)| {
+            Some(Employment {
+                employed: employed? != 0,
+                employer,
+                since: since.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                evidence: kind.as_deref().and_then(super::JobEvidence::from_code),
+                evidence_ref: reference,
+            })
+        }),
+    )
+}
+
+/// The employment outcome after training, recorded by `by` at `at` (employer, start date and
+/// evidence only when employed).
 pub async fn record_employment(
     conn: &mut Conn,
     at: &str,
     id: i64,
-    employed: bool,
-    employer: Option<&str>,
-    since: Option<NaiveDate>,
+    job: &Employment,
+    by: i64,
 ) -> AppResult<()> {
+    let employed = job.employed;
     sqlx::query(
         "UPDATE enrollments SET employed = $2, employer = $3, employed_since = $4, \
-         updated_at = $5 WHERE id = $1",
+         employment_evidence = $5, employment_evidence_ref = $6, employment_recorded_by = $7, \
+         employment_recorded_at = $8, updated_at = $8 WHERE id = $1",
     )
     .bind(id)
     .bind(i64::from(employed))
-    .bind(employer.filter(|_| employed))
+    .bind(job.employer.as_deref().filter(|_| employed))
     .bind(
-        since
+        job.since
             .filter(|_| employed)
             .map(|d| d.format("%Y-%m-%d").to_string()),
     )
+    .bind(job.evidence.filter(|_| employed).map(|e| e.code()))
+    .bind(job.evidence_ref.as_deref().filter(|_| employed))
+    .bind(by)
     .bind(at)
     .execute(&mut *conn)
     .await?;

@@ -3,7 +3,7 @@
 use crate::access::{Actor, Role};
 use crate::accounts::store::SessionEntry;
 use crate::accounts::{split_groups, store as accounts};
-use crate::audit::AuditEntry;
+use crate::audit::store::AuditEntry;
 use crate::certificate::Certificate;
 use crate::dispute::Dispute;
 use crate::enrollment::Enrollment;
@@ -65,7 +65,7 @@ pub async fn export(portal: &Portal, actor: &Actor) -> AppResult<Export> {
             created_at: row.created_at.clone(),
         },
         sessions: accounts::sessions_of(&portal.db, actor.id).await?,
-        audit: crate::audit::of_person(&portal.db, actor.id).await?,
+        audit: crate::audit::store::of_person(&portal.db, actor.id).await?,
         enrollments: crate::enrollment::service::mine(portal, actor).await?,
         certificates: crate::certificate::service::wallet(portal, actor).await?,
         // Claims made (not the certificates that could still be claimed for).
@@ -78,13 +78,27 @@ pub async fn export(portal: &Portal, actor: &Actor) -> AppResult<Export> {
 /// Deletes the actor's account: the person's row and sessions go, their active enrolments end
 /// (seats go to the waiting lists). Records the law requires to keep (enrolments,
 /// certificates, subsidy claims, the audit log) are kept without the person's identity: their
-/// link to the account is cut. (The page asks for the password first; the API does not yet.)
+/// link to the account is cut, and the identity number's keyed hash stays with them (history
+/// follows the person). Not while a claim or a dispute of theirs is open (409, saying so).
+/// (The page asks for the password first; the API does not yet.)
 pub async fn delete_account(portal: &Portal, actor: &Actor) -> AppResult<()> {
     let at = portal.clock.stamp();
     // The write lock first: the deletion gives seats back (see `enrollment::service`).
     let mut tx = portal.db.write_tx().await?;
-    crate::enrollment::service::withdraw_all(&mut tx, actor.id, portal.clock.today(), &at).await?;
-    crate::audit::forget(&mut tx, &at, actor.id).await?;
+    let claims = crate::subsidy::store::open_claims(&mut tx, actor.id).await?;
+    let disputes = crate::dispute::store::open_of(&mut tx, actor.id).await?;
+    if claims + disputes > 0 {
+        let mut fields = crate::error::FieldErrors::default();
+        fields.add(
+            "account",
+            crate::error::FieldProblem::OpenCases { claims, disputes },
+        );
+        return Err(AppError::Conflict(fields));
+    }
+    let who = crate::audit::store::Who::of(&portal.vault, actor);
+    let today = portal.clock.today();
+    crate::enrollment::service::withdraw_all(&mut tx, &who, actor.id, today, &at).await?;
+    crate::audit::store::forget(&mut tx, &at, actor.id).await?;
     if !accounts::delete(&mut tx, actor.id).await? {
         return Err(AppError::NotFound);
     }

@@ -39,6 +39,9 @@ fn NavLinks(locale: Locale) -> impl IntoView {
             <li><a href="/staff/subsidies">{td_string!(locale, review.nav)}</a></li>
             <li><a href="/staff/catalog">{td_string!(locale, upload.nav)}</a></li>
         })}
+        {matches!(role, Role::HrOfficer | Role::Admin).then(|| view! {
+            <li><a href="/staff/audit">{td_string!(locale, audit.nav)}</a></li>
+        })}
         {(role == Role::Evaluator).then(|| view! {
             <li><a href="/staff/assessments">{td_string!(locale, assess.nav)}</a></li>
         })}

@@ -8,6 +8,7 @@ mod document;
 pub use document::{page_policy, shell, Assets};
 
 use crate::accounts::pages::{LoginPage, ProfilePage, RegisterPage};
+use crate::audit::pages::AuditPage;
 use crate::catalog::course_page::{CoursePage, InstitutionPage};
 use crate::catalog::pages::{CoursesPage, HomePage};
 use crate::catalog::upload_page::UploadPage;
@@ -50,6 +51,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/me/subsidies") view=MyClaimsPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/subsidies") view=ReviewPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/assessments") view=AssessPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/audit") view=AuditPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

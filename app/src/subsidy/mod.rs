@@ -31,8 +31,33 @@ pub struct Claim {
     pub reasons: Vec<crate::error::RuleVerdict>,
     /// The HR officer's words on a rejection.
     pub note: Option<String>,
+    /// How the amount was made.
+    pub breakdown: Option<Breakdown>,
     pub created_at: String,
     pub timeline: Vec<ClaimEvent>,
+}
+
+/// How a claim's amount was made, kept with the claim when it was decided (claims made before
+/// this was kept have none).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Breakdown {
+    /// The item's subsidy standard.
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "1200.00"))]
+    pub standard_yuan: crate::money::Yuan,
+    /// The share of the standard the outcome earns.
+    pub share_percent: u32,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "960.00"))]
+    pub training_subsidy_yuan: crate::money::Yuan,
+    /// Days attended for at least half of the day's scheduled hours.
+    pub attended_days: u32,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "0.00"))]
+    pub living_allowance_yuan: crate::money::Yuan,
+    /// The groups the amount rests on (free training, living allowance).
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<String>))]
+    pub groups: Vec<crate::reference::Group>,
+    /// A job that counts (with evidence, within six months after the class).
+    pub employed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -40,7 +65,10 @@ pub struct Claim {
 pub struct ClaimEvent {
     pub at: String,
     pub status: String,
+    /// The role of who took the step (`trainee`, `hr_officer`).
     pub actor: String,
+    /// Their name, masked (none once their account is deleted).
+    pub actor_name: Option<String>,
     pub reason: Option<String>,
 }
 
@@ -136,6 +164,8 @@ pub struct StaffClaim {
     pub reasons: Vec<crate::error::RuleVerdict>,
     /// The HR officer's words on a rejection.
     pub note: Option<String>,
+    /// How the amount was made, and the groups it rests on.
+    pub breakdown: Option<Breakdown>,
     pub created_at: String,
     /// The claimant disputes it ("这不是我"): it cannot be approved or paid until resolved.
     pub disputed: bool,

@@ -88,10 +88,32 @@ fn ClaimCard(locale: Locale, c: Claim) -> impl IntoView {
                 <span class=format!("status status-{}", c.status)>{status_label(&c.status, locale)}</span>
                 " · " {td_string!(locale, claim.amount, amount = c.amount_yuan.to_string(), percent = c.percent).to_string()}
             </p>
+            {c.breakdown.clone().map(|b| view! { <p class="hint">{breakdown_text(&b, locale)}</p> })}
             {c.note.clone().map(|r| view! { <p>{td_string!(locale, enrol.reason, reason = r).to_string()}</p> })}
             {action}
         </li>
     }
+}
+
+/// How a claim's amount was made, in one line.
+fn breakdown_text(b: &super::Breakdown, locale: Locale) -> String {
+    let mut text = td_string!(
+        locale,
+        claim.breakdown,
+        standard = b.standard_yuan.to_string(),
+        share = b.share_percent,
+        training = b.training_subsidy_yuan.to_string(),
+        days = b.attended_days,
+        allowance = b.living_allowance_yuan.to_string()
+    )
+    .to_string();
+    if !b.groups.is_empty() {
+        let groups: Vec<&str> = b.groups.iter().map(|g| g.label(locale)).collect();
+        text.push_str(
+            &td_string!(locale, claim.breakdown_groups, groups = groups.join("、")).to_string(),
+        );
+    }
+    text
 }
 
 #[component]
@@ -253,7 +275,8 @@ pub fn ReviewPage() -> impl IntoView {
                                                         <td>{c.claimant.clone()} <br /> <span class="hint">{c.id_number.clone()}</span></td>
                                                         <td>{c.occupation.clone()} " · " {level_label(&c.level, locale)} <br />
                                                             <span class="hint">{c.certificate_number.clone()} " · " {c.course_title.clone()} " · " {c.institution.clone()}</span></td>
-                                                        <td>{format!("¥{}", c.amount_yuan)} " (" {c.percent} "%" {c.employed.then(|| format!(" · {}", td_string!(locale, review.employed)))} ")"</td>
+                                                        <td>{format!("¥{}", c.amount_yuan)} " (" {c.percent} "%" {c.employed.then(|| format!(" · {}", td_string!(locale, review.employed)))} ")"
+                                                            {c.breakdown.clone().map(|b| view! { <br /><span class="hint">{breakdown_text(&b, locale)}</span> })}</td>
                                                         <td>{status_label(&c.status, locale)}
                                                             {c.disputed.then(|| view! { <br /><strong class="status-rejected">{td_string!(locale, review.disputed)}</strong> })}
                                                             {c.note.clone().map(|r| view! { <br /><span class="hint">{r}</span> })}</td>

@@ -3,9 +3,10 @@
 //! claim is "not found", never shown.
 
 use super::rules::{self, ClaimStatus, Review, ReviewRefusal};
-use super::service::{kept_verdicts, step, timelines};
+use super::service::{kept_breakdown, kept_verdicts, step, timelines, Step};
 use super::{store, StaffClaim};
 use crate::access::Actor;
+use crate::audit::store::Who;
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
 use crate::identity::{mask_id, mask_name};
 use crate::list::{Page, Paging};
@@ -53,6 +54,7 @@ pub async fn queue(
             amount_yuan: Yuan::from_fen(r.amount_fen),
             reasons: kept_verdicts(&r.verdicts),
             note: r.reason,
+            breakdown: kept_breakdown(r.breakdown.as_deref()),
             created_at: r.created_at,
             disputed: r.disputed != 0,
             timeline: timelines.remove(&r.id).unwrap_or_default(),
@@ -60,7 +62,8 @@ pub async fn queue(
     }
     let at = portal.clock.stamp();
     let detail = Some(city.code());
-    crate::audit::record_reads(&portal.db, &at, actor.id, "claims_read", &subjects, detail).await?;
+    crate::audit::store::record_reads(&portal.db, &at, actor.id, "claims_read", &subjects, detail)
+        .await?;
     Ok(paging.of(list, total))
 }
 
@@ -103,7 +106,14 @@ pub async fn review(
         .then_some(reason.as_deref())
         .flatten();
     store::set_status(&mut tx, &at, claim, to, note).await?;
-    step(&mut tx, &at, claim, claimant, to, "hr_officer", note).await?;
+    let taken = Step {
+        claim,
+        claimant,
+        city: &claim_city,
+        from: Some(from),
+        to,
+    };
+    step(&mut tx, &at, &taken, &Who::of(&portal.vault, actor), note).await?;
     tx.commit().await?;
     metrics::counter!("peixun_subsidy_claims_total", "status" => to.code()).increment(1);
     Ok(to)

@@ -56,11 +56,14 @@ pub fn rank(level: Level) -> Option<u8> {
     }
 }
 
-/// An occupation at a level: what a certificate or a subsidy was for.
+/// An occupation at a level: what a certificate or a subsidy was for. Without a level (a
+/// special-ability certificate, say) the certificate's type tells two apart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OccupationLevel {
     pub occupation: String,
     pub level: Level,
+    /// `None` when not known (a certificate someone says they hold).
+    pub kind: Option<CertificateType>,
 }
 
 /// What the rules need to know of a person's past.
@@ -108,8 +111,12 @@ pub fn history_checks(
     policy: &Policy,
 ) -> Vec<Verdict> {
     let cap_ok = history.claims_this_year < policy.yearly_cap;
+    // With a level, the occupation at that level once; without one, the occupation and the
+    // certificate's type once.
     let same = history.subsidised.iter().any(|s| {
-        s.occupation == target.occupation && s.level == target.level && rank(target.level).is_some()
+        s.occupation == target.occupation
+            && s.level == target.level
+            && (rank(target.level).is_some() || s.kind == target.kind)
     });
     let higher =
         rank(target.level).is_some_and(|mine| {
@@ -140,6 +147,17 @@ pub fn history_checks(
     ]
 }
 
+/// A job counts when it starts within this many months after the class ended.
+pub const JOB_WINDOW_MONTHS: u32 = 6;
+
+/// Whether a recorded job raises the subsidy to the full share: it started on a day from the
+/// class's end date to six months after it, and its evidence (a labour contract or a
+/// social-insurance record) is on file. Otherwise the certificate alone counts.
+pub fn job_counts(since: Option<NaiveDate>, class_end: NaiveDate, evidence: bool) -> bool {
+    let last = class_end.checked_add_months(Months::new(JOB_WINDOW_MONTHS));
+    evidence && since.is_some_and(|day| day >= class_end && last.is_some_and(|l| day <= l))
+}
+
 /// The share of the standard paid for an outcome, in percent.
 pub fn payout_percent(
     certificate: Option<CertificateType>,
@@ -167,6 +185,30 @@ pub fn within_claim_window(issued_on: NaiveDate, today: NaiveDate, policy: &Poli
 }
 
 /// Training days of a class, for the living allowance: one per 8 hours, at least one.
+/// The hours a class schedules on each of its days: its hours spread evenly over the days
+/// from its start date to its end date (at least one hour a day).
+pub fn scheduled_hours_per_day(hours: u32, start: NaiveDate, end: NaiveDate) -> u32 {
+    let days = u32::try_from((end - start).num_days() + 1)
+        .unwrap_or(1)
+        .max(1);
+    hours.div_ceil(days).max(1)
+}
+
+/// The days that count for the living allowance: those the trainee attended for at least
+/// half of the day's scheduled hours (`attended`: the hours of each day recorded).
+pub fn attended_days(attended: &[u32], scheduled_per_day: u32) -> u32 {
+    let counted = attended
+        .iter()
+        .filter(|&&h| h * 2 >= scheduled_per_day)
+        .count();
+    u32::try_from(counted).unwrap_or(u32::MAX)
+}
+
+/// The living allowance for `days` attended.
+pub fn living_allowance(days: u32, policy: &Policy) -> Yuan {
+    Yuan::from_fen(policy.living_allowance_per_day.fen() * i64::from(days))
+}
+
 pub fn training_days(hours: u32) -> u32 {
     hours.div_ceil(8).max(1)
 }
@@ -348,14 +390,76 @@ mod tests {
     use super::*;
 
     fn ol(occupation: &str, level: Level) -> OccupationLevel {
+        let kind = if level == Level::None {
+            CertificateType::SpecialAbility
+        } else {
+            CertificateType::SkillLevel
+        };
         OccupationLevel {
             occupation: occupation.into(),
             level,
+            kind: Some(kind),
         }
+    }
+
+    #[test]
+    fn without_a_level_the_same_occupation_and_type_is_subsidised_once() {
+        let p = Policy::default();
+        let chili = ol("火锅底料炒制工", Level::None);
+        let history = History {
+            subsidised: vec![chili.clone()],
+            ..History::default()
+        };
+        let verdicts = history_checks(&chili, &history, &p);
+        assert!(!verdicts[1].ok, "the same special ability again");
+        let completion = OccupationLevel {
+            kind: Some(CertificateType::Completion),
+            ..chili.clone()
+        };
+        assert!(
+            history_checks(&completion, &history, &p)[1].ok,
+            "another type"
+        );
+        let other = ol("川菜烹饪", Level::None);
+        assert!(
+            history_checks(&other, &history, &p)[1].ok,
+            "another occupation"
+        );
     }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_day_counts_when_half_its_scheduled_hours_were_attended() {
+        // 120 hours over 2030-03-01..04-30 (61 days): 2 hours a day, 1 hour is half.
+        let per_day = scheduled_hours_per_day(120, date(2030, 3, 1), date(2030, 4, 30));
+        assert_eq!(per_day, 2);
+        assert_eq!(attended_days(&[2, 1, 0, 3], per_day), 3);
+        // 40 hours over 5 days: 8 a day; 4 hours count, 3 do not.
+        let per_day = scheduled_hours_per_day(40, date(2030, 3, 1), date(2030, 3, 5));
+        assert_eq!(per_day, 8);
+        assert_eq!(attended_days(&[8, 4, 3], per_day), 2);
+        assert_eq!(attended_days(&[], per_day), 0);
+        // A one-day class of 6 hours.
+        assert_eq!(
+            scheduled_hours_per_day(6, date(2030, 3, 1), date(2030, 3, 1)),
+            6
+        );
+        let p = Policy::default();
+        assert_eq!(living_allowance(3, &p), Yuan::from_fen(15_000));
+    }
+
+    #[test]
+    fn a_job_counts_from_the_end_of_the_class_to_six_months_after_with_evidence() {
+        let end = date(2030, 4, 30);
+        assert!(job_counts(Some(end), end, true));
+        assert!(job_counts(Some(date(2030, 10, 30)), end, true));
+        assert!(!job_counts(Some(date(2030, 10, 31)), end, true));
+        assert!(!job_counts(Some(date(2030, 4, 29)), end, true));
+        assert!(!job_counts(Some(date(2030, 5, 10)), end, false));
+        assert!(!job_counts(None, end, true));
     }
 
     #[test]

@@ -4,8 +4,9 @@
 
 use super::rules::{self, ClaimStatus, History, OccupationLevel, Policy};
 use super::store::{self, ClaimRow, EventRow, NewClaim};
-use super::{verdicts, Claim, ClaimEvent, Policies};
+use super::{verdicts, Breakdown, Claim, ClaimEvent, Policies};
 use crate::access::Actor;
+use crate::audit::store::{Who, Write};
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem, RuleVerdict};
 use crate::inbox::{Kind, Notice};
 use crate::money::Yuan;
@@ -35,7 +36,12 @@ pub async fn policy(portal: &Portal, city: City) -> AppResult<Policy> {
 
 /// A city sets its own shares (percent, 0–100) and living allowance per day (the command
 /// line); `None` puts the city back on the province's defaults.
-pub async fn set_policy(portal: &Portal, city: City, policy: Option<&Policy>) -> AppResult<()> {
+pub async fn set_policy(
+    portal: &Portal,
+    by: &Who,
+    city: City,
+    policy: Option<&Policy>,
+) -> AppResult<()> {
     let mut errors = FieldErrors::default();
     if let Some(p) = policy {
         for (field, value) in [
@@ -55,7 +61,22 @@ pub async fn set_policy(portal: &Portal, city: City, policy: Option<&Policy>) ->
         }
     }
     errors.into_result(())?;
-    store::set_policy(&portal.db, &portal.clock.stamp(), city, policy).await
+    let at = portal.clock.stamp();
+    let mut tx = portal.db.write_tx().await?;
+    let before = store::policy(&mut tx, city).await?;
+    store::set_policy(&mut tx, &at, city, policy).await?;
+    let after = store::policy(&mut tx, city).await?;
+    let text = |p: &Policy| serde_json::to_string(p).unwrap_or_default();
+    let write = Write {
+        record: format!("policy:{}", city.code()),
+        action: "policy",
+        city: Some(city.code()),
+        before: Some(text(&before)),
+        after: Some(text(&after)),
+    };
+    crate::audit::store::record_write(&mut tx, &at, by, &write).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// What a claim for a certificate would be, once every rule allows it.
@@ -67,6 +88,7 @@ struct Decided {
     amount: Yuan,
     /// Every rule's verdict (all met).
     verdicts: Vec<rules::Verdict>,
+    breakdown: Breakdown,
 }
 
 /// Decides a claim of `user_id` for `certificate_id` by the rules: refused (422, every rule)
@@ -94,6 +116,7 @@ async fn decide(
     let target = OccupationLevel {
         occupation: row.occupation.clone(),
         level,
+        kind: Some(kind),
     };
     let past = store::history(conn, user_id, today.year(), Some(certificate_id)).await?;
     let standard = Yuan::from_fen(row.subsidy_fen);
@@ -114,30 +137,88 @@ async fn decide(
     if all.iter().any(|v| !v.ok) {
         return Err(AppError::NotEligible(verdicts(&all)));
     }
-    let percent = rules::payout_percent(Some(kind), row.employed == Some(1), &policy);
+    let date = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+    let class_end = date(&row.end_date).ok_or_else(|| bad("end date"))?;
+    let job = row.employed == Some(1)
+        && rules::job_counts(
+            row.employed_since.as_deref().and_then(date),
+            class_end,
+            row.employment_evidence.is_some(),
+        );
+    let percent = rules::payout_percent(Some(kind), job, &policy);
+    let training = rules::share(standard, percent);
+    // The living allowance follows the days attended, not the class's hours.
+    let allowance_groups = groups.contains(&Group::PovertyMonitored);
+    let start = date(&row.start_date).ok_or_else(|| bad("start date"))?;
+    let per_day = rules::scheduled_hours_per_day(hours, start, class_end);
+    let attended: Vec<u32> = store::attendance_hours(conn, row.enrollment_id)
+        .await?
+        .into_iter()
+        .map(|h| u32::try_from(h).unwrap_or(0))
+        .collect();
+    let days = rules::attended_days(&attended, per_day);
+    let allowance = if allowance_groups {
+        rules::living_allowance(days, &policy)
+    } else {
+        Yuan::ZERO
+    };
+    // The pre-check's verdict counted the class's days; the claim counts those attended.
+    for v in &mut all {
+        if let rules::Rule::LivingAllowance { days: counted, .. } = &mut v.rule {
+            *counted = days;
+        }
+    }
+    let breakdown = Breakdown {
+        standard_yuan: standard,
+        share_percent: percent,
+        training_subsidy_yuan: training,
+        attended_days: days,
+        living_allowance_yuan: allowance,
+        groups,
+        employed: job,
+    };
     Ok(Decided {
         city,
         occupation: row.occupation,
         level,
         percent,
-        amount: Yuan::from_fen(
-            rules::share(standard, percent).fen() + estimate.living_allowance.fen(),
-        ),
+        amount: Yuan::from_fen(training.fen() + allowance.fen()),
         verdicts: all,
+        breakdown,
     })
 }
 
-/// A step of a claim: its timeline and the claimant's inbox, in the step's transaction.
+/// What a claim's step is: the claim, whose it is, its city, and the status before and after.
+pub(super) struct Step<'a> {
+    pub claim: i64,
+    pub claimant: Option<i64>,
+    pub city: &'a str,
+    pub from: Option<ClaimStatus>,
+    pub to: ClaimStatus,
+}
+
+/// A step of a claim: its timeline (naming who took it), the write trail and the claimant's
+/// inbox, in the step's transaction.
 pub(super) async fn step(
     conn: &mut Conn,
     at: &str,
-    claim: i64,
-    claimant: Option<i64>,
-    status: ClaimStatus,
-    actor: &str,
+    s: &Step<'_>,
+    who: &Who,
     reason: Option<&str>,
 ) -> AppResult<()> {
-    store::record_step(conn, at, claim, status, actor, reason).await?;
+    let (claim, claimant, status) = (s.claim, s.claimant, s.to);
+    store::record_step(conn, at, claim, status, (&who.role, who.id), reason).await?;
+    let write = Write {
+        record: format!("claim:{claim}"),
+        action: "claim",
+        city: Some(s.city),
+        before: s.from.map(|f| f.code().to_string()),
+        after: Some(match reason {
+            Some(r) => format!("{} ({r})", status.code()),
+            None => status.code().to_string(),
+        }),
+    };
+    crate::audit::store::record_write(conn, at, who, &write).await?;
     let (occupation, level) = store::claim_subject(conn, claim).await?;
     let level = Level::from_code(&level)
         .map(|l| l.label(crate::i18n::Locale::zh_CN).to_string())
@@ -174,6 +255,8 @@ pub async fn claim(portal: &Portal, actor: &Actor, certificate_id: i64) -> AppRe
     }
     let d = decide(&mut tx, user_id, certificate_id, today).await?;
     let kept = serde_json::to_string(&d.verdicts).map_err(|e| AppError::Internal(e.to_string()))?;
+    let made_of =
+        serde_json::to_string(&d.breakdown).map_err(|e| AppError::Internal(e.to_string()))?;
     let new = NewClaim {
         user: user_id,
         certificate: certificate_id,
@@ -184,15 +267,21 @@ pub async fn claim(portal: &Portal, actor: &Actor, certificate_id: i64) -> AppRe
         percent: d.percent,
         amount: d.amount,
         verdicts: &kept,
+        breakdown: &made_of,
     };
     let id = store::insert_claim(&mut tx, &at, &new).await?;
+    let submitted = Step {
+        claim: id,
+        claimant: Some(user_id),
+        city: d.city.code(),
+        from: None,
+        to: ClaimStatus::Submitted,
+    };
     step(
         &mut tx,
         &at,
-        id,
-        Some(user_id),
-        ClaimStatus::Submitted,
-        "trainee",
+        &submitted,
+        &Who::of(&portal.vault, actor),
         None,
     )
     .await?;
@@ -211,13 +300,19 @@ pub(super) fn kept_verdicts(text: &str) -> Vec<RuleVerdict> {
     verdicts(&list)
 }
 
+/// The breakdown kept with a claim (none for claims made before it was kept).
+pub(super) fn kept_breakdown(text: Option<&str>) -> Option<Breakdown> {
+    text.and_then(|t| serde_json::from_str(t).ok())
+}
+
 pub(super) fn timelines(events: Vec<EventRow>) -> HashMap<i64, Vec<ClaimEvent>> {
     let mut timelines: HashMap<i64, Vec<ClaimEvent>> = HashMap::new();
-    for (id, at, status, actor, reason) in events {
+    for (id, at, status, actor, reason, name) in events {
         timelines.entry(id).or_default().push(ClaimEvent {
             at,
             status,
             actor,
+            actor_name: name.as_deref().map(crate::identity::mask_name),
             reason,
         });
     }
@@ -249,6 +344,7 @@ pub async fn made(portal: &Portal, actor: &Actor) -> AppResult<Vec<Claim>> {
             status: r.status,
             reasons: kept_verdicts(&r.verdicts),
             note: r.reason,
+            breakdown: kept_breakdown(r.breakdown.as_deref()),
             created_at: r.created_at,
             timeline: timelines.remove(&r.id).unwrap_or_default(),
         })
@@ -274,6 +370,7 @@ async fn claimable(portal: &Portal, actor: &Actor) -> AppResult<Vec<Claim>> {
                 status: "eligible".into(),
                 reasons: verdicts(&d.verdicts),
                 note: None,
+                breakdown: Some(d.breakdown),
                 created_at: String::new(),
                 timeline: Vec::new(),
             }),

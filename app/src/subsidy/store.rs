@@ -6,11 +6,17 @@ use super::rules::{ClaimStatus, History, OccupationLevel, Policy};
 use crate::error::AppResult;
 use crate::list::Paging;
 use crate::money::Yuan;
-use crate::reference::{City, Enumeration, Level};
+use crate::reference::{CertificateType, City, Enumeration, Level};
 use crate::storage::{Conn, Db};
 
 /// Claims that count: every status but rejected.
 const COUNTING: &str = "('submitted', 'under_review', 'approved', 'paid')";
+
+/// The rows of the person whose account is `$1`: theirs, and those kept under their identity
+/// number's keyed hash from an account they deleted before (history follows the person).
+const PERSON: &str = "(user_id = $1 OR person_mac = (SELECT id_mac FROM users WHERE id = $1))";
+const PERSON_S: &str =
+    "(s.user_id = $1 OR s.person_mac = (SELECT id_mac FROM users WHERE id = $1))";
 
 /// A person's history as the rules need it: claims counted in `year`, occupations and levels
 /// claimed, and the certificates held (but `except`, the one being claimed).
@@ -21,28 +27,35 @@ pub async fn history(
     except: Option<i64>,
 ) -> AppResult<History> {
     let used: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM subsidy_claims WHERE user_id = $1 AND year = $2 AND status IN {COUNTING}"
+        "SELECT COUNT(*) FROM subsidy_claims WHERE {PERSON} AND year = $2 AND status IN {COUNTING}"
     ))
     .bind(user)
     .bind(year)
     .fetch_one(&mut *conn)
     .await?;
-    let pairs = |rows: Vec<(String, String)>| -> Vec<OccupationLevel> {
+    let pairs = |rows: Vec<(String, String, String)>| -> Vec<OccupationLevel> {
         rows.into_iter()
-            .filter_map(|(occupation, level)| {
-                Level::from_code(&level).map(|level| OccupationLevel { occupation, level })
+            .filter_map(|(occupation, level, kind)| {
+                Level::from_code(&level).map(|level| OccupationLevel {
+                    occupation,
+                    level,
+                    kind: CertificateType::from_code(&kind),
+                })
             })
             .collect()
     };
-    let subsidised: Vec<(String, String)> = sqlx::query_as(&format!(
-        "SELECT occupation, level FROM subsidy_claims WHERE user_id = $1 AND status IN {COUNTING}"
+    let subsidised: Vec<(String, String, String)> = sqlx::query_as(&format!(
+        "SELECT s.occupation, s.level, c.certificate_type FROM subsidy_claims s \
+         JOIN certificates c ON c.id = s.certificate_id \
+         WHERE {PERSON_S} AND s.status IN {COUNTING}"
     ))
     .bind(user)
     .fetch_all(&mut *conn)
     .await?;
-    let held: Vec<(String, String)> = sqlx::query_as(
-        "SELECT occupation, level FROM certificates WHERE user_id = $1 AND id != COALESCE($2, -1)",
-    )
+    let held: Vec<(String, String, String)> = sqlx::query_as(&format!(
+        "SELECT occupation, level, certificate_type FROM certificates \
+         WHERE {PERSON} AND id != COALESCE($2, -1)"
+    ))
     .bind(user)
     .bind(except)
     .fetch_all(&mut *conn)
@@ -97,8 +110,13 @@ pub async fn policy(conn: &mut Conn, city: City) -> AppResult<Policy> {
 }
 
 /// A city's own numbers, or with `None` the province's defaults again.
-pub async fn set_policy(db: &Db, at: &str, city: City, policy: Option<&Policy>) -> AppResult<()> {
-    let mut tx = db.write_tx().await?;
+pub async fn set_policy(
+    conn: &mut Conn,
+    at: &str,
+    city: City,
+    policy: Option<&Policy>,
+) -> AppResult<()> {
+    let tx = conn;
     sqlx::query("DELETE FROM subsidy_policies WHERE city = $1")
         .bind(city.code())
         .execute(&mut *tx)
@@ -118,7 +136,6 @@ pub async fn set_policy(db: &Db, at: &str, city: City, policy: Option<&Policy>) 
         .execute(&mut *tx)
         .await?;
     }
-    tx.commit().await?;
     Ok(())
 }
 
@@ -134,14 +151,21 @@ pub struct ClaimedCertificate {
     pub city: String,
     pub subsidy_fen: i64,
     pub hours: i64,
+    pub enrollment_id: i64,
+    pub start_date: String,
+    pub end_date: String,
     pub employed: Option<i64>,
+    pub employed_since: Option<String>,
+    pub employment_evidence: Option<String>,
     pub groups: Option<String>,
 }
 
 pub async fn certificate(conn: &mut Conn, id: i64) -> AppResult<Option<ClaimedCertificate>> {
     Ok(sqlx::query_as(
         "SELECT c.user_id, c.certificate_type, c.occupation, c.level, c.issued_on, k.city, \
-         k.subsidy_fen, k.hours, e.employed, u.groups \
+         k.subsidy_fen, k.hours, e.id AS enrollment_id, k.start_date, k.end_date, e.employed, \
+         e.employed_since, \
+         e.employment_evidence, u.groups \
          FROM certificates c JOIN enrollments e ON e.id = c.enrollment_id \
          JOIN courses k ON k.code = e.course_code LEFT JOIN users u ON u.id = c.user_id \
          WHERE c.id = $1",
@@ -149,6 +173,16 @@ pub async fn certificate(conn: &mut Conn, id: i64) -> AppResult<Option<ClaimedCe
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?)
+}
+
+/// The hours recorded for each day an enrolment attended.
+pub async fn attendance_hours(conn: &mut Conn, enrollment: i64) -> AppResult<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT hours FROM attendance WHERE enrollment_id = $1 ORDER BY day")
+            .bind(enrollment)
+            .fetch_all(&mut *conn)
+            .await?,
+    )
 }
 
 /// Whom a certificate belongs to (`None` inside when the account was deleted).
@@ -159,6 +193,18 @@ pub async fn certificate_owner(conn: &mut Conn, id: i64) -> AppResult<Option<Opt
             .fetch_optional(&mut *conn)
             .await?,
     )
+}
+
+/// How many of a person's claims are still open (submitted, under review, approved).
+pub async fn open_claims(conn: &mut Conn, user: i64) -> AppResult<u32> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM subsidy_claims WHERE user_id = $1 \
+         AND status IN ('submitted', 'under_review', 'approved')",
+    )
+    .bind(user)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 /// Whether a certificate has a claim that counts (any but a rejected one).
@@ -184,13 +230,16 @@ pub struct NewClaim<'a> {
     pub amount: Yuan,
     /// The rule verdicts it was decided by, as JSON.
     pub verdicts: &'a str,
+    /// How its amount was made (`super::Breakdown`), as JSON.
+    pub breakdown: &'a str,
 }
 
 pub async fn insert_claim(conn: &mut Conn, at: &str, c: &NewClaim<'_>) -> AppResult<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO subsidy_claims (user_id, certificate_id, city, occupation, level, year, \
-         percent, amount_fen, status, created_at, updated_at, verdicts) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'submitted', $9, $9, $10) RETURNING id",
+         percent, amount_fen, status, created_at, updated_at, verdicts, person_mac, breakdown) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'submitted', $9, $9, $10, \
+         (SELECT id_mac FROM users WHERE id = $1), $11) RETURNING id",
     )
     .bind(c.user)
     .bind(c.certificate)
@@ -202,6 +251,7 @@ pub async fn insert_claim(conn: &mut Conn, at: &str, c: &NewClaim<'_>) -> AppRes
     .bind(c.amount.fen())
     .bind(at)
     .bind(c.verdicts)
+    .bind(c.breakdown)
     .fetch_one(&mut *conn)
     .await?)
 }
@@ -212,17 +262,18 @@ pub async fn record_step(
     at: &str,
     claim: i64,
     status: ClaimStatus,
-    actor: &str,
+    actor: (&str, Option<i64>),
     reason: Option<&str>,
 ) -> AppResult<()> {
     sqlx::query(
-        "INSERT INTO subsidy_claim_events (claim_id, at, status, actor, reason) \
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO subsidy_claim_events (claim_id, at, status, actor, actor_id, reason) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(claim)
     .bind(at)
     .bind(status.code())
-    .bind(actor)
+    .bind(actor.0)
+    .bind(actor.1)
     .bind(reason)
     .execute(&mut *conn)
     .await?;
@@ -253,26 +304,29 @@ pub struct ClaimRow {
     pub reason: Option<String>,
     pub created_at: String,
     pub verdicts: String,
+    pub breakdown: Option<String>,
 }
 
 /// A person's claims, newest first.
 pub async fn of_person(db: &Db, user: i64) -> AppResult<Vec<ClaimRow>> {
     Ok(sqlx::query_as(
         "SELECT id, certificate_id, occupation, level, year, percent, amount_fen, status, reason, \
-         created_at, verdicts FROM subsidy_claims WHERE user_id = $1 ORDER BY id DESC",
+         created_at, verdicts, breakdown FROM subsidy_claims WHERE user_id = $1 ORDER BY id DESC",
     )
     .bind(user)
     .fetch_all(db.pool())
     .await?)
 }
 
-/// A timeline step: (claim, at, status, actor, reason).
-pub type EventRow = (i64, String, String, String, Option<String>);
+/// A timeline step: (claim, at, status, actor's role, reason, actor's name while their
+/// account exists).
+pub type EventRow = (i64, String, String, String, Option<String>, Option<String>);
 
 pub async fn events_of_person(db: &Db, user: i64) -> AppResult<Vec<EventRow>> {
     Ok(sqlx::query_as(
-        "SELECT v.claim_id, v.at, v.status, v.actor, v.reason FROM subsidy_claim_events v \
-         JOIN subsidy_claims c ON c.id = v.claim_id WHERE c.user_id = $1 ORDER BY v.id",
+        "SELECT v.claim_id, v.at, v.status, v.actor, v.reason, u.name \
+         FROM subsidy_claim_events v JOIN subsidy_claims c ON c.id = v.claim_id \
+         LEFT JOIN users u ON u.id = v.actor_id WHERE c.user_id = $1 ORDER BY v.id",
     )
     .bind(user)
     .fetch_all(db.pool())
@@ -311,6 +365,7 @@ pub struct QueueRow {
     pub reason: Option<String>,
     pub created_at: String,
     pub verdicts: String,
+    pub breakdown: Option<String>,
     /// 1 while the claimant's dispute of the claim is open.
     pub disputed: i64,
 }
@@ -340,7 +395,7 @@ pub async fn queue(
     let rows = sqlx::query_as(&format!(
         "SELECT s.id, s.user_id, s.status, u.name, u.id_sealed, k.code AS course_code, k.title, \
          k.institution, c.number, s.occupation, s.level, e.employed, s.percent, s.amount_fen, \
-         s.reason, s.created_at, s.verdicts, CASE WHEN EXISTS (SELECT 1 FROM disputes d \
+         s.reason, s.created_at, s.verdicts, s.breakdown, CASE WHEN EXISTS (SELECT 1 FROM disputes d \
          WHERE d.kind = 'subsidy' AND d.subject_id = s.id AND d.status = 'open') THEN 1 ELSE 0 END \
          AS disputed FROM subsidy_claims s JOIN certificates c ON c.id = s.certificate_id \
          JOIN enrollments e ON e.id = c.enrollment_id JOIN courses k ON k.code = e.course_code \
@@ -355,7 +410,8 @@ pub async fn queue(
     .await?;
     // The timelines of just those claims.
     let events = sqlx::query_as(&format!(
-        "SELECT v.claim_id, v.at, v.status, v.actor, v.reason FROM subsidy_claim_events v \
+        "SELECT v.claim_id, v.at, v.status, v.actor, v.reason, u.name \
+         FROM subsidy_claim_events v LEFT JOIN users u ON u.id = v.actor_id \
          WHERE v.claim_id IN (SELECT s.id FROM subsidy_claims s WHERE {QUEUE_FILTER} \
          ORDER BY {QUEUE_ORDER}, s.id LIMIT $3 OFFSET $4) ORDER BY v.id"
     ))

@@ -5,7 +5,7 @@ use super::{ApiError, ApiJson};
 use crate::session::Signed;
 use crate::state::AppState;
 use app::enrollment::console;
-use app::enrollment::{ClassSummary, Roster, Status};
+use app::enrollment::{ClassSummary, Employment, JobEvidence, Roster, Status};
 use app::error::{AppError, FieldProblem};
 use app::list::{Page, PageParams};
 use axum::extract::{Path, RawQuery, State};
@@ -151,6 +151,11 @@ pub struct EmploymentBody {
     employer: Option<String>,
     /// YYYY-MM-DD; required when employed.
     since: Option<String>,
+    /// What shows the job: `contract` or `social_insurance`. A job pays the full share only
+    /// with evidence and a start date within 6 months after the class ended.
+    evidence_type: Option<String>,
+    /// The contract's number or the social-insurance record's reference (with `evidence_type`).
+    evidence_ref: Option<String>,
 }
 
 /// Record the employment outcome after training.
@@ -177,15 +182,25 @@ pub async fn employment(
         Some(text) => Some(super::parse_date("since", text)?),
         None => None,
     };
-    console::record_employment(
-        &state.portal,
-        &user.actor,
-        id,
-        body.employed,
-        body.employer.as_deref(),
+    let evidence = match body
+        .evidence_type
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+    {
+        Some(code) => Some(
+            JobEvidence::from_code(code.trim())
+                .ok_or(AppError::field("evidence_type", FieldProblem::UnknownCode))?,
+        ),
+        None => None,
+    };
+    let job = Employment {
+        employed: body.employed,
+        employer: body.employer,
         since,
-    )
-    .await?;
+        evidence,
+        evidence_ref: body.evidence_ref,
+    };
+    console::record_employment(&state.portal, &user.actor, id, &job).await?;
     Ok(Json(EmploymentRecorded {
         id,
         employed: body.employed,

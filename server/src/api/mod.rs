@@ -4,6 +4,7 @@
 //! and writes the answer. Who may do what is the services' to decide.
 
 mod accounts;
+mod audit;
 mod catalog;
 mod certificate;
 mod console;
@@ -93,6 +94,7 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .routes(routes!(dispute::file, dispute::mine))
         .routes(routes!(dispute::for_city))
         .routes(routes!(dispute::resolve))
+        .routes(routes!(audit::trail))
         .split_for_parts();
     let mut private_doc = private_doc;
     document_common_answers(&mut private_doc, true);

@@ -75,6 +75,8 @@ pub struct StaffForm {
     employed: Option<String>,
     employer: Option<String>,
     since: Option<String>,
+    evidence_type: Option<String>,
+    evidence_ref: Option<String>,
 }
 
 async fn staff_action(
@@ -111,15 +113,21 @@ async fn staff_action(
         _ => {
             let employed = form.employed.as_deref() != Some("false");
             let since = date_field("since", form.since.as_deref())?;
-            svc::record_employment(
-                &app.portal,
-                me,
-                id,
+            let evidence = match form.evidence_type.as_deref().filter(|s| !s.is_empty()) {
+                Some(code) => Some(
+                    app::enrollment::JobEvidence::from_code(code)
+                        .ok_or(AppError::field("evidence_type", FieldProblem::UnknownCode))?,
+                ),
+                None => None,
+            };
+            let job = app::enrollment::Employment {
                 employed,
-                form.employer.as_deref(),
+                employer: form.employer.clone(),
                 since,
-            )
-            .await
+                evidence,
+                evidence_ref: form.evidence_ref.clone(),
+            };
+            svc::record_employment(&app.portal, me, id, &job).await
         }
     }
 }
