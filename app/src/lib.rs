@@ -12,7 +12,6 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod access;
 pub mod accounts;
-#[cfg(feature = "ssr")]
 pub mod audit;
 pub mod catalog;
 pub mod certificate;
