@@ -299,14 +299,8 @@ async fn import_catalog(args: ImportArgs) -> Result<ExitCode, ExitCode> {
         }
     };
     let portal = open(&args.database).await?;
-    let name = args.file.to_string_lossy();
-    run_import(
-        &portal,
-        &bytes,
-        FileKind::detect(&name, &bytes),
-        args.dry_run,
-    )
-    .await
+    let kind = FileKind::detect(&args.file.to_string_lossy(), &bytes);
+    run_import(&portal, &bytes, kind, args.dry_run).await
 }
 
 async fn sync_catalog(args: SyncArgs) -> Result<ExitCode, ExitCode> {
@@ -383,11 +377,8 @@ async fn create_user(args: CreateUserArgs) -> Result<ExitCode, ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Err(err) => {
-            eprintln!(
-                "peixun: {} / {}",
-                err.message(Locale::en),
-                err.message(Locale::zh_CN)
-            );
+            let (en, zh) = (err.message(Locale::en), err.message(Locale::zh_CN));
+            eprintln!("peixun: {en} / {zh}");
             if let Some(fields) = err.fields() {
                 for (field, problem) in &fields.0 {
                     eprintln!(
@@ -411,10 +402,11 @@ async fn set_policy(args: PolicyArgs) -> Result<ExitCode, ExitCode> {
     };
     let city =
         City::parse_lenient(&args.city).ok_or_else(|| fail("unknown city", "没有这个市州"))?;
+    let refused = |e: app::error::AppError| fail(&e.message(Locale::en), &e.message(Locale::zh_CN));
     let portal = open(&args.database).await?;
     let current = app::subsidy::service::policy(&portal, city)
         .await
-        .map_err(|e| fail(&e.message(Locale::en), &e.message(Locale::zh_CN)))?;
+        .map_err(refused)?;
     let policy = if args.reset {
         None
     } else {
@@ -437,30 +429,24 @@ async fn set_policy(args: PolicyArgs) -> Result<ExitCode, ExitCode> {
             ..current
         })
     };
-    app::subsidy::service::set_policy(
-        &portal,
-        &app::audit::store::Who::operator(),
-        city,
-        policy.as_ref(),
-    )
-    .await
-    .map_err(|e| fail(&e.message(Locale::en), &e.message(Locale::zh_CN)))?;
+    let operator = app::audit::store::Who::operator();
+    app::subsidy::service::set_policy(&portal, &operator, city, policy.as_ref())
+        .await
+        .map_err(refused)?;
     let now = app::subsidy::service::policy(&portal, city)
         .await
-        .map_err(|e| fail(&e.message(Locale::en), &e.message(Locale::zh_CN)))?;
+        .map_err(refused)?;
+    let (e, c, s, a) = (
+        now.employed_percent,
+        now.certified_percent,
+        now.special_ability_percent,
+        now.living_allowance_per_day,
+    );
     println!(
-        "{}: {} % with a job, {} % certificate only, {} % special ability, ¥{} a day / \
-         {}：就业 {}%，仅取证 {}%，专项能力 {}%，生活费每天 {} 元",
+        "{}: {e} % with a job, {c} % certificate only, {s} % special ability, ¥{a} a day / \
+         {}：就业 {e}%，仅取证 {c}%，专项能力 {s}%，生活费每天 {a} 元",
         city.code(),
-        now.employed_percent,
-        now.certified_percent,
-        now.special_ability_percent,
-        now.living_allowance_per_day,
         city.label(Locale::zh_CN),
-        now.employed_percent,
-        now.certified_percent,
-        now.special_ability_percent,
-        now.living_allowance_per_day,
     );
     Ok(ExitCode::SUCCESS)
 }
