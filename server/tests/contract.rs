@@ -69,9 +69,11 @@ async fn paged(s: &common::Server, path: &str, session: &str) -> Value {
 
 /// Takes `me` through class `code` to "completed" without an assessment.
 async fn completed(f: &Flow, me: &str, code: &str) {
+    f.s.travel_to_day("2030-02-01").await;
     let (status, enrolled) = enroll(&f.s, code, me).await;
     assert_eq!(status, 201, "{enrolled}");
     let id = enrolled["id"].as_i64().unwrap();
+    f.s.travel_to_day("2030-05-05").await;
     for to in ["in_training", "completed"] {
         let path = format!("/api/v1/staff/enrollments/{id}/status");
         let (status, body) = post(&f.s, &path, &f.institution, json!({"status": to})).await;

@@ -1090,8 +1090,10 @@ async fn a_certificate_is_claimed_once_for_what_its_outcome_earns() {
 
     // The same occupation and level is subsidised once, ever: a second 电工 level-5 certificate
     // (from another class) is refused with the rule that says why.
+    s.travel_to_day("2030-02-01").await;
     let id = enroll(&s, "E-B", &me).await.1["id"].as_i64().unwrap();
     let b = staff(&s, "13100000002", "INST-B").await;
+    s.travel_to_day("2030-05-05").await;
     for to in ["in_training", "completed"] {
         post(
             &s,
@@ -1678,6 +1680,7 @@ async fn outcomes_show_only_from_ten_people() {
             .0
         }
     };
+    s.travel_to_day("2030-05-05").await;
     for &id in &ids[..9] {
         assert_eq!(set(id, "in_training").await, 200);
         assert_eq!(set(id, "completed").await, 200);

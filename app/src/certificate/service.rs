@@ -44,6 +44,11 @@ pub async fn assess(
     if row.evaluation_org.as_deref() != Some(org.as_str()) {
         return Err(AppError::Forbidden);
     }
+    if row.status != "completed" || store::certified(&mut tx, enrollment_id).await? {
+        let mut fields = FieldErrors::default();
+        fields.add("enrollment_id", FieldProblem::BadTransition);
+        return Err(AppError::Conflict(fields));
+    }
     let end = NaiveDate::parse_from_str(&row.end_date, "%Y-%m-%d")
         .map_err(|_| AppError::Internal("bad end date in the database".into()))?;
     if passed && !(end..=today).contains(&issued_on) {
@@ -52,11 +57,6 @@ pub async fn assess(
             to: today,
         };
         return Err(AppError::field("issued_on", outside));
-    }
-    if row.status != "completed" || store::certified(&mut tx, enrollment_id).await? {
-        let mut fields = FieldErrors::default();
-        fields.add("enrollment_id", FieldProblem::BadTransition);
-        return Err(AppError::Conflict(fields));
     }
     let assessment =
         store::insert_assessment(&mut tx, &at, enrollment_id, passed, score, actor.id).await?;
