@@ -21,7 +21,7 @@ async function signOut(page) {
 // steps once it has ended.
 travelling('from enrolment to a paid subsidy, every step seen by the trainee', async ({ page, consoleErrors, clock }, testInfo) => {
   clock.travelTo('2027-02-01');
-  test.setTimeout(180_000);
+  travelling.setTimeout(180_000);
   const name = `${PREFIX[testInfo.project.name] ?? '丁'}流程学员`;
   const masked = `${name.slice(0, 2)}***`;
   const phone = phoneFor(testInfo, '137');
