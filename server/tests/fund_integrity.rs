@@ -498,4 +498,56 @@ async fn the_living_allowance_follows_the_days_attended_and_the_claim_says_how()
     // The HR officer sees the same breakdown.
     let (_, queue) = get(&f.s, "/api/v1/staff/subsidies", &f.hr).await;
     assert_eq!(queue["items"][0]["breakdown"], claim["breakdown"]);
+    assert_eq!(
+        queue["items"][0]["signals"],
+        json!([]),
+        "nothing to look at twice"
+    );
+}
+
+#[tokio::test]
+async fn the_hr_queue_flags_what_to_look_at_twice_without_refusing() {
+    let f = flow().await;
+    let me = trainee(&f.s, 51).await;
+    // The institution trained them and records the job itself.
+    let certificate = f.certificate(&me, "S-WELD", true, None).await;
+    let (_, mine) = get(&f.s, "/api/v1/me/enrollments", &me).await;
+    let id = mine["items"][0]["id"].as_i64().unwrap();
+    // Two more days of attendance entered two weeks after the class ended.
+    for day in ["2030-03-02", "2030-03-03"] {
+        let (status, body) =
+            staff_step(&f, id, "attendance", json!({"date": day, "hours": 2})).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    // Groups changed the day of the claim.
+    let r =
+        f.s.client
+            .put(f.s.url("/api/v1/me/groups"))
+            .header("cookie", &me)
+            .json(&json!({"groups": ["graduate"]}))
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(r.status(), 200);
+    let (status, claim) = f.claim(&me, certificate).await;
+    assert_eq!(status, 201, "signals never refuse: {claim}");
+    let (_, queue) = get(&f.s, "/api/v1/staff/subsidies", &f.hr).await;
+    assert_eq!(
+        queue["items"][0]["signals"],
+        json!([
+            "groups_changed_recently",
+            "attendance_after_the_end",
+            "job_recorded_by_the_institution"
+        ])
+    );
+    let page =
+        f.s.get_as("/staff/subsidies", &f.hr)
+            .await
+            .text()
+            .await
+            .unwrap();
+    assert!(
+        page.contains("多数考勤在结业后补录"),
+        "the page says it too"
+    );
 }

@@ -218,7 +218,8 @@ pub async fn set_groups(portal: &Portal, actor: &Actor, groups: &[Group]) -> App
             unique.push(*g);
         }
     }
-    store::set_groups(&portal.db, actor.id, &join_groups(&unique)).await?;
+    let at = portal.clock.stamp();
+    store::set_groups(&portal.db, &at, actor.id, &join_groups(&unique)).await?;
     profile(portal, actor).await
 }
 

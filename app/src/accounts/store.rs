@@ -150,12 +150,17 @@ pub async fn groups_and_birth(
     )
 }
 
-pub async fn set_groups(db: &Db, id: i64, groups: &str) -> AppResult<()> {
-    sqlx::query("UPDATE users SET groups = $2 WHERE id = $1")
-        .bind(id)
-        .bind(groups)
-        .execute(db.pool())
-        .await?;
+pub async fn set_groups(db: &Db, at: &str, id: i64, groups: &str) -> AppResult<()> {
+    // The old value is read on the right-hand side: the time moves only when the groups do.
+    sqlx::query(
+        "UPDATE users SET groups = $2, groups_changed_at = \
+         CASE WHEN groups = $2 THEN groups_changed_at ELSE $3 END WHERE id = $1",
+    )
+    .bind(id)
+    .bind(groups)
+    .bind(at)
+    .execute(db.pool())
+    .await?;
     Ok(())
 }
 

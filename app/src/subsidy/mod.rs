@@ -166,6 +166,8 @@ pub struct StaffClaim {
     pub note: Option<String>,
     /// How the amount was made, and the groups it rests on.
     pub breakdown: Option<Breakdown>,
+    /// What to look at twice (never a refusal).
+    pub signals: Vec<rules::Signal>,
     pub created_at: String,
     /// The claimant disputes it ("这不是我"): it cannot be approved or paid until resolved.
     pub disputed: bool,
@@ -194,6 +196,16 @@ pub fn review_step(decision: &str) -> Result<rules::Review, crate::error::AppErr
         "review" => Ok(Review::Start),
         "paid" => Ok(Review::Pay),
         _ => Err(AppError::field("decision", FieldProblem::UnknownCode)),
+    }
+}
+
+/// A signal beside a claim, in words.
+pub fn signal_label(signal: rules::Signal, locale: Locale) -> String {
+    use rules::Signal;
+    match signal {
+        Signal::GroupsChangedRecently => td_string!(locale, review.signal_groups).to_string(),
+        Signal::AttendanceAfterTheEnd => td_string!(locale, review.signal_attendance).to_string(),
+        Signal::JobRecordedByTheInstitution => td_string!(locale, review.signal_job).to_string(),
     }
 }
 

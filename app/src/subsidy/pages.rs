@@ -279,6 +279,7 @@ pub fn ReviewPage() -> impl IntoView {
                                                             {c.breakdown.clone().map(|b| view! { <br /><span class="hint">{breakdown_text(&b, locale)}</span> })}</td>
                                                         <td>{status_label(&c.status, locale)}
                                                             {c.disputed.then(|| view! { <br /><strong class="status-rejected">{td_string!(locale, review.disputed)}</strong> })}
+                                                            {c.signals.iter().map(|sig| view! { <br /><span class="signal">{td_string!(locale, review.signal_prefix)} {super::signal_label(*sig, locale)}</span> }).collect_view()}
                                                             {c.note.clone().map(|r| view! { <br /><span class="hint">{r}</span> })}</td>
                                                         <td><ClaimActions locale=locale c=c.clone() /></td>
                                                     </tr>

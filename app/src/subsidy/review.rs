@@ -29,6 +29,8 @@ pub async fn queue(
     let mut subjects = Vec::with_capacity(rows.len());
     let mut list = Vec::with_capacity(rows.len());
     for r in rows {
+        let breakdown = kept_breakdown(r.breakdown.as_deref());
+        let signals = signals_of(portal, &r, breakdown.as_ref()).await?;
         let id_number = match &r.id_sealed {
             Some(sealed) => mask_id(&portal.vault.reveal(sealed)?),
             None => String::new(),
@@ -54,7 +56,8 @@ pub async fn queue(
             amount_yuan: Yuan::from_fen(r.amount_fen),
             reasons: kept_verdicts(&r.verdicts),
             note: r.reason,
-            breakdown: kept_breakdown(r.breakdown.as_deref()),
+            breakdown,
+            signals,
             created_at: r.created_at,
             disputed: r.disputed != 0,
             timeline: timelines.remove(&r.id).unwrap_or_default(),
@@ -65,6 +68,35 @@ pub async fn queue(
     crate::audit::store::record_reads(&portal.db, &at, actor.id, "claims_read", &subjects, detail)
         .await?;
     Ok(paging.of(list, total))
+}
+
+/// The signals beside one claim of the queue.
+async fn signals_of(
+    portal: &Portal,
+    r: &store::QueueRow,
+    breakdown: Option<&super::Breakdown>,
+) -> AppResult<Vec<rules::Signal>> {
+    let day = |stamp: &str| {
+        chrono::DateTime::parse_from_rfc3339(stamp)
+            .ok()
+            .map(|at| crate::clock::beijing_date(at.with_timezone(&chrono::Utc)))
+    };
+    let (Some(claimed_on), Ok(class_end)) = (
+        day(&r.created_at),
+        chrono::NaiveDate::parse_from_str(&r.end_date, "%Y-%m-%d"),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let entered = store::attendance_entered(&portal.db, r.enrollment_id).await?;
+    let facts = rules::SignalFacts {
+        claimed_on,
+        groups_changed_on: r.groups_changed_at.as_deref().and_then(day),
+        class_end,
+        attendance_entered_on: entered.iter().filter_map(|s| day(s)).collect(),
+        job_by_institution: breakdown.is_some_and(|b| b.employed)
+            && r.job_recorder_role.as_deref() == Some("institution_staff"),
+    };
+    Ok(rules::signals(&facts))
 }
 
 /// An HR officer's step on a claim of their city (see `rules::review`): the claim's status,

@@ -297,6 +297,59 @@ pub fn estimate(
 }
 
 /// Where a claim stands. Only `Rejected` frees the certificate for a new claim.
+/// What the HR officer should look at twice beside a claim: signals, never refusals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Signal {
+    /// The claimant's groups changed within 30 days before the claim.
+    GroupsChangedRecently,
+    /// Most of the days attended (two or more) were entered after the class had ended.
+    AttendanceAfterTheEnd,
+    /// The job that raised the share was recorded by the institution that trained.
+    JobRecordedByTheInstitution,
+}
+
+/// Days before a claim within which a change of groups is flagged.
+pub const GROUPS_CHANGED_DAYS: u64 = 30;
+
+/// The facts the signals are read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignalFacts {
+    pub claimed_on: NaiveDate,
+    pub groups_changed_on: Option<NaiveDate>,
+    pub class_end: NaiveDate,
+    /// The (Beijing) date each attended day was entered.
+    pub attendance_entered_on: Vec<NaiveDate>,
+    /// A job that counts was recorded by the training institution's staff.
+    pub job_by_institution: bool,
+}
+
+/// The signals beside a claim, in a fixed order.
+pub fn signals(f: &SignalFacts) -> Vec<Signal> {
+    let mut found = Vec::new();
+    let recent = f
+        .claimed_on
+        .checked_sub_days(chrono::Days::new(GROUPS_CHANGED_DAYS));
+    if f.groups_changed_on
+        .is_some_and(|d| d <= f.claimed_on && recent.is_some_and(|r| d >= r))
+    {
+        found.push(Signal::GroupsChangedRecently);
+    }
+    let late = f
+        .attendance_entered_on
+        .iter()
+        .filter(|&&d| d > f.class_end)
+        .count();
+    if late >= 2 && late * 2 > f.attendance_entered_on.len() {
+        found.push(Signal::AttendanceAfterTheEnd);
+    }
+    if f.job_by_institution {
+        found.push(Signal::JobRecordedByTheInstitution);
+    }
+    found
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -449,6 +502,56 @@ mod tests {
         );
         let p = Policy::default();
         assert_eq!(living_allowance(3, &p), Yuan::from_fen(15_000));
+    }
+
+    #[test]
+    fn signals_are_read_from_the_facts() {
+        let facts = SignalFacts {
+            claimed_on: date(2030, 5, 20),
+            groups_changed_on: None,
+            class_end: date(2030, 4, 30),
+            attendance_entered_on: vec![date(2030, 3, 1), date(2030, 3, 2)],
+            job_by_institution: false,
+        };
+        assert_eq!(signals(&facts), []);
+        let changed = |d| SignalFacts {
+            groups_changed_on: Some(d),
+            ..facts.clone()
+        };
+        assert_eq!(
+            signals(&changed(date(2030, 4, 20))),
+            [Signal::GroupsChangedRecently]
+        );
+        assert_eq!(signals(&changed(date(2030, 4, 19))), []);
+        let late = SignalFacts {
+            attendance_entered_on: vec![date(2030, 3, 1), date(2030, 5, 2), date(2030, 5, 2)],
+            ..facts.clone()
+        };
+        assert_eq!(signals(&late), [Signal::AttendanceAfterTheEnd]);
+        let one_late = SignalFacts {
+            attendance_entered_on: vec![date(2030, 5, 2)],
+            ..facts.clone()
+        };
+        assert_eq!(
+            signals(&one_late),
+            [],
+            "one day entered late is not a bulk entry"
+        );
+        let half = SignalFacts {
+            attendance_entered_on: vec![
+                date(2030, 3, 1),
+                date(2030, 3, 2),
+                date(2030, 5, 2),
+                date(2030, 5, 2),
+            ],
+            ..facts.clone()
+        };
+        assert_eq!(signals(&half), [], "not most of them");
+        let job = SignalFacts {
+            job_by_institution: true,
+            ..facts.clone()
+        };
+        assert_eq!(signals(&job), [Signal::JobRecordedByTheInstitution]);
     }
 
     #[test]

@@ -185,6 +185,16 @@ pub async fn attendance_hours(conn: &mut Conn, enrollment: i64) -> AppResult<Vec
     )
 }
 
+/// When each attended day of an enrolment was entered (stamps, oldest first).
+pub async fn attendance_entered(db: &Db, enrollment: i64) -> AppResult<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT recorded_at FROM attendance WHERE enrollment_id = $1 ORDER BY day",
+    )
+    .bind(enrollment)
+    .fetch_all(db.pool())
+    .await?)
+}
+
 /// Whom a certificate belongs to (`None` inside when the account was deleted).
 pub async fn certificate_owner(conn: &mut Conn, id: i64) -> AppResult<Option<Option<i64>>> {
     Ok(
@@ -366,6 +376,11 @@ pub struct QueueRow {
     pub created_at: String,
     pub verdicts: String,
     pub breakdown: Option<String>,
+    pub enrollment_id: i64,
+    pub end_date: String,
+    pub groups_changed_at: Option<String>,
+    /// The role of whoever recorded the job (none once their account is deleted).
+    pub job_recorder_role: Option<String>,
     /// 1 while the claimant's dispute of the claim is open.
     pub disputed: i64,
 }
@@ -395,7 +410,9 @@ pub async fn queue(
     let rows = sqlx::query_as(&format!(
         "SELECT s.id, s.user_id, s.status, u.name, u.id_sealed, k.code AS course_code, k.title, \
          k.institution, c.number, s.occupation, s.level, e.employed, s.percent, s.amount_fen, \
-         s.reason, s.created_at, s.verdicts, s.breakdown, CASE WHEN EXISTS (SELECT 1 FROM disputes d \
+         s.reason, s.created_at, s.verdicts, s.breakdown, e.id AS enrollment_id, k.end_date, \
+         u.groups_changed_at, (SELECT r.role FROM users r WHERE r.id = e.employment_recorded_by) \
+         AS job_recorder_role, CASE WHEN EXISTS (SELECT 1 FROM disputes d \
          WHERE d.kind = 'subsidy' AND d.subject_id = s.id AND d.status = 'open') THEN 1 ELSE 0 END \
          AS disputed FROM subsidy_claims s JOIN certificates c ON c.id = s.certificate_id \
          JOIN enrollments e ON e.id = c.enrollment_id JOIN courses k ON k.code = e.course_code \
