@@ -551,3 +551,73 @@ async fn the_hr_queue_flags_what_to_look_at_twice_without_refusing() {
         "the page says it too"
     );
 }
+
+#[tokio::test]
+async fn a_job_recorded_after_the_claim_tops_it_up_once_through_the_same_review() {
+    let f = flow().await;
+    let me = trainee(&f.s, 61).await;
+    // Certified on 2030-05-15 without a job: 80 % of 1 200.
+    let certificate = f.certificate(&me, "S-WELD", false, None).await;
+    let (status, first) = f.claim(&me, certificate).await;
+    assert_eq!(status, 201, "{first}");
+    assert_eq!(first["amount_yuan"], "960.00");
+    let first_id = first["id"].as_i64().unwrap();
+    for step in ["approve", "paid"] {
+        assert_eq!(
+            f.decide(&f.hr, first_id, json!({"decision": step})).await.0,
+            200
+        );
+    }
+    // Nothing more is due until a job that counts is recorded.
+    let (status, _) = f.claim(&me, certificate).await;
+    assert_eq!(status, 409);
+    let (_, mine) = get(&f.s, "/api/v1/me/enrollments", &me).await;
+    let id = mine["items"][0]["id"].as_i64().unwrap();
+    f.s.travel_to_day("2030-06-20").await;
+    let job = json!({"employed": true, "employer": "某公司", "since": "2030-06-01",
+                     "evidence_type": "contract", "evidence_ref": "HT-61"});
+    assert_eq!(staff_step(&f, id, "employment", job).await.0, 200);
+
+    // The trainee is offered the difference, and claims it.
+    let (_, offers) = get(&f.s, "/api/v1/me/subsidies", &me).await;
+    let offer = offers["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["status"] == "eligible")
+        .cloned()
+        .unwrap_or_else(|| panic!("a top-up offered: {offers}"));
+    assert_eq!(offer["amount_yuan"], "240.00");
+    assert_eq!(offer["top_up_of"], first_id);
+    let (status, top_up) = f.claim(&me, certificate).await;
+    assert_eq!(status, 201, "{top_up}");
+    assert_eq!(
+        (top_up["percent"].as_u64(), top_up["amount_yuan"].as_str()),
+        (Some(100), Some("240.00"))
+    );
+    assert_eq!(top_up["top_up_of"], first_id);
+    assert_eq!(top_up["status"], "submitted");
+    // Once.
+    let (status, body) = f.claim(&me, certificate).await;
+    assert_eq!(status, 409, "{body}");
+    // The same review: the HR officer approves it like any claim.
+    let top_up_id = top_up["id"].as_i64().unwrap();
+    let (status, body) = f
+        .decide(&f.hr, top_up_id, json!({"decision": "approve"}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    // It is not another subsidy: the yearly cap still counts one.
+    let other = f.certificate(&me, "S-COOK", false, None).await;
+    let (status, claim) = f.claim(&me, other).await;
+    assert_eq!(status, 201, "{claim}");
+    let cap = claim["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "yearly_cap")
+        .unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(cap.contains("今年已申领 1 次"), "{cap}");
+}

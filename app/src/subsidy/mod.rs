@@ -3,12 +3,16 @@
 
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod policy_store;
+#[cfg(feature = "ssr")]
 pub mod review;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod top_up;
 
 /// A subsidy claim as the claimant sees it; with `status` `eligible`, a certificate the person
 /// may claim for (no `id` yet; the amount is what the claim would pay).
@@ -33,6 +37,8 @@ pub struct Claim {
     pub note: Option<String>,
     /// How the amount was made.
     pub breakdown: Option<Breakdown>,
+    /// The claim this one tops up to the employed share (a job recorded after it).
+    pub top_up_of: Option<i64>,
     pub created_at: String,
     pub timeline: Vec<ClaimEvent>,
 }
@@ -166,6 +172,8 @@ pub struct StaffClaim {
     pub note: Option<String>,
     /// How the amount was made, and the groups it rests on.
     pub breakdown: Option<Breakdown>,
+    /// The claim this one tops up to the employed share.
+    pub top_up_of: Option<i64>,
     /// What to look at twice (never a refusal).
     pub signals: Vec<rules::Signal>,
     pub created_at: String,

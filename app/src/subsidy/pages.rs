@@ -63,7 +63,10 @@ fn ClaimTimeline(locale: Locale, events: Vec<ClaimEvent>) -> impl IntoView {
 #[component]
 fn ClaimCard(locale: Locale, c: Claim) -> impl IntoView {
     let heading_id = format!("claim-{}-{}", c.certificate_id, c.id.unwrap_or(0));
-    let title = format!("{} · {}", c.occupation, level_label(&c.level, locale));
+    let mut title = format!("{} · {}", c.occupation, level_label(&c.level, locale));
+    if c.top_up_of.is_some() {
+        title.push_str(&format!(" · {}", td_string!(locale, claim.top_up)));
+    }
     let action = match c.id {
         None => view! {
             <form method="post" action="/me/subsidies">

@@ -57,6 +57,7 @@ pub async fn queue(
             reasons: kept_verdicts(&r.verdicts),
             note: r.reason,
             breakdown,
+            top_up_of: r.top_up_of,
             signals,
             created_at: r.created_at,
             disputed: r.disputed != 0,

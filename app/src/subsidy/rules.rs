@@ -158,6 +158,14 @@ pub fn job_counts(since: Option<NaiveDate>, class_end: NaiveDate, evidence: bool
     evidence && since.is_some_and(|day| day >= class_end && last.is_some_and(|l| day <= l))
 }
 
+/// What a claim paid at `paid_percent` still owes when the outcome now earns `now_percent`
+/// (a job recorded after the claim): the difference of the two shares, or nothing.
+pub fn top_up(standard: Yuan, paid_percent: u32, now_percent: u32) -> Option<Yuan> {
+    (now_percent > paid_percent).then(|| {
+        Yuan::from_fen(share(standard, now_percent).fen() - share(standard, paid_percent).fen())
+    })
+}
+
 /// The share of the standard paid for an outcome, in percent.
 pub fn payout_percent(
     certificate: Option<CertificateType>,
@@ -552,6 +560,18 @@ mod tests {
             ..facts.clone()
         };
         assert_eq!(signals(&job), [Signal::JobRecordedByTheInstitution]);
+    }
+
+    #[test]
+    fn a_top_up_pays_the_difference_of_the_shares() {
+        let standard = Yuan::from_fen(120_000);
+        assert_eq!(top_up(standard, 80, 100), Some(Yuan::from_fen(24_000)));
+        assert_eq!(top_up(standard, 100, 100), None);
+        assert_eq!(top_up(standard, 60, 60), None);
+        assert_eq!(
+            top_up(Yuan::from_fen(100_001), 80, 100),
+            Some(Yuan::from_fen(20_001))
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! the same rules as the course page's pre-check, and the cities' own numbers. The HR
 //! officer's side is `review`.
 
+use super::policy_store;
 use super::rules::{self, ClaimStatus, History, OccupationLevel, Policy};
 use super::store::{self, ClaimRow, EventRow, NewClaim};
 use super::{verdicts, Breakdown, Claim, ClaimEvent, Policies};
@@ -25,13 +26,16 @@ pub async fn history_of(portal: &Portal, actor: &Actor) -> AppResult<History> {
 /// Every city's numbers (a city without its own pays the province's defaults).
 pub async fn policies(portal: &Portal) -> AppResult<Policies> {
     Ok(Policies {
-        overrides: store::policies(&portal.db).await?.into_iter().collect(),
+        overrides: policy_store::policies(&portal.db)
+            .await?
+            .into_iter()
+            .collect(),
     })
 }
 
 /// One city's numbers.
 pub async fn policy(portal: &Portal, city: City) -> AppResult<Policy> {
-    store::policy(&mut *portal.db.pool().acquire().await?, city).await
+    policy_store::policy(&mut *portal.db.pool().acquire().await?, city).await
 }
 
 /// A city sets its own shares (percent, 0–100) and living allowance per day (the command
@@ -63,9 +67,9 @@ pub async fn set_policy(
     errors.into_result(())?;
     let at = portal.clock.stamp();
     let mut tx = portal.db.write_tx().await?;
-    let before = store::policy(&mut tx, city).await?;
-    store::set_policy(&mut tx, &at, city, policy).await?;
-    let after = store::policy(&mut tx, city).await?;
+    let before = policy_store::policy(&mut tx, city).await?;
+    policy_store::set_policy(&mut tx, &at, city, policy).await?;
+    let after = policy_store::policy(&mut tx, city).await?;
     let text = |p: &Policy| serde_json::to_string(p).unwrap_or_default();
     let write = Write {
         record: format!("policy:{}", city.code()),
@@ -112,7 +116,7 @@ async fn decide(
     let city = City::from_code(&row.city).ok_or_else(|| bad("city"))?;
     let issued_on =
         NaiveDate::parse_from_str(&row.issued_on, "%Y-%m-%d").map_err(|_| bad("date"))?;
-    let policy = store::policy(conn, city).await?;
+    let policy = policy_store::policy(conn, city).await?;
     let target = OccupationLevel {
         occupation: row.occupation.clone(),
         level,
@@ -139,12 +143,7 @@ async fn decide(
     }
     let date = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
     let class_end = date(&row.end_date).ok_or_else(|| bad("end date"))?;
-    let job = row.employed == Some(1)
-        && rules::job_counts(
-            row.employed_since.as_deref().and_then(date),
-            class_end,
-            row.employment_evidence.is_some(),
-        );
+    let job = job_of(&row)?;
     let percent = rules::payout_percent(Some(kind), job, &policy);
     let training = rules::share(standard, percent);
     // The living allowance follows the days attended, not the class's hours.
@@ -186,6 +185,19 @@ async fn decide(
         verdicts: all,
         breakdown,
     })
+}
+
+/// Whether the job recorded for a certificate's enrolment counts (see `rules::job_counts`).
+pub(super) fn job_of(row: &store::ClaimedCertificate) -> AppResult<bool> {
+    let date = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+    let class_end = date(&row.end_date)
+        .ok_or_else(|| AppError::Internal("bad end date in the database".into()))?;
+    Ok(row.employed == Some(1)
+        && rules::job_counts(
+            row.employed_since.as_deref().and_then(date),
+            class_end,
+            row.employment_evidence.is_some(),
+        ))
 }
 
 /// What a claim's step is: the claim, whose it is, its city, and the status before and after.
@@ -249,9 +261,19 @@ pub async fn claim(portal: &Portal, actor: &Actor, certificate_id: i64) -> AppRe
         return Err(AppError::NotFound);
     }
     if store::claimed(&mut tx, certificate_id).await? {
-        let mut fields = FieldErrors::default();
-        fields.add("certificate_id", FieldProblem::AlreadyClaimed);
-        return Err(AppError::Conflict(fields));
+        // A job recorded since may top the claim up, once; otherwise it is claimed already.
+        let Some(due) = super::top_up::due(&mut tx, user_id, certificate_id, today).await? else {
+            let mut fields = FieldErrors::default();
+            fields.add("certificate_id", FieldProblem::AlreadyClaimed);
+            return Err(AppError::Conflict(fields));
+        };
+        let id = super::top_up::claim(&mut tx, &at, &due, &Who::of(&portal.vault, actor)).await?;
+        tx.commit().await?;
+        return made(portal, actor)
+            .await?
+            .into_iter()
+            .find(|c| c.id == Some(id))
+            .ok_or(AppError::NotFound);
     }
     let d = decide(&mut tx, user_id, certificate_id, today).await?;
     let kept = serde_json::to_string(&d.verdicts).map_err(|e| AppError::Internal(e.to_string()))?;
@@ -268,6 +290,7 @@ pub async fn claim(portal: &Portal, actor: &Actor, certificate_id: i64) -> AppRe
         amount: d.amount,
         verdicts: &kept,
         breakdown: &made_of,
+        top_up_of: None,
     };
     let id = store::insert_claim(&mut tx, &at, &new).await?;
     let submitted = Step {
@@ -345,6 +368,7 @@ pub async fn made(portal: &Portal, actor: &Actor) -> AppResult<Vec<Claim>> {
             reasons: kept_verdicts(&r.verdicts),
             note: r.reason,
             breakdown: kept_breakdown(r.breakdown.as_deref()),
+            top_up_of: r.top_up_of,
             created_at: r.created_at,
             timeline: timelines.remove(&r.id).unwrap_or_default(),
         })
@@ -371,12 +395,18 @@ async fn claimable(portal: &Portal, actor: &Actor) -> AppResult<Vec<Claim>> {
                 reasons: verdicts(&d.verdicts),
                 note: None,
                 breakdown: Some(d.breakdown),
+                top_up_of: None,
                 created_at: String::new(),
                 timeline: Vec::new(),
             }),
             Err(AppError::NotEligible(_)) => {}
             // One unreadable record must not hide the person's other claims.
             Err(err) => tracing::error!(%err, certificate_id, "cannot decide a claim"),
+        }
+    }
+    for certificate_id in store::claimed_certificates(&portal.db, actor.id).await? {
+        if let Some(due) = super::top_up::due(&mut conn, actor.id, certificate_id, today).await? {
+            list.push(due.offer(certificate_id, today.year()));
         }
     }
     Ok(list)

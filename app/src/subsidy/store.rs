@@ -1,8 +1,8 @@
 //! Subsidy claims in the database: tables `subsidy_claims` (one row per claim, with the rule
-//! verdicts it was decided by), `subsidy_claim_events` (each claim's timeline) and
-//! `subsidy_policies` (a city's own numbers).
+//! verdicts and the breakdown it was decided by; a top-up points at the claim it completes)
+//! and `subsidy_claim_events` (each claim's timeline). A city's numbers: `policy_store`.
 
-use super::rules::{ClaimStatus, History, OccupationLevel, Policy};
+use super::rules::{ClaimStatus, History, OccupationLevel};
 use crate::error::AppResult;
 use crate::list::Paging;
 use crate::money::Yuan;
@@ -27,7 +27,8 @@ pub async fn history(
     except: Option<i64>,
 ) -> AppResult<History> {
     let used: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM subsidy_claims WHERE {PERSON} AND year = $2 AND status IN {COUNTING}"
+        "SELECT COUNT(*) FROM subsidy_claims WHERE {PERSON} AND year = $2 \
+         AND status IN {COUNTING} AND top_up_of IS NULL"
     ))
     .bind(user)
     .bind(year)
@@ -47,7 +48,7 @@ pub async fn history(
     let subsidised: Vec<(String, String, String)> = sqlx::query_as(&format!(
         "SELECT s.occupation, s.level, c.certificate_type FROM subsidy_claims s \
          JOIN certificates c ON c.id = s.certificate_id \
-         WHERE {PERSON_S} AND s.status IN {COUNTING}"
+         WHERE {PERSON_S} AND s.status IN {COUNTING} AND s.top_up_of IS NULL"
     ))
     .bind(user)
     .fetch_all(&mut *conn)
@@ -65,78 +66,6 @@ pub async fn history(
         subsidised: pairs(subsidised),
         held: pairs(held),
     })
-}
-
-#[derive(Debug, sqlx::FromRow)]
-struct PolicyRow {
-    city: String,
-    employed_percent: i64,
-    certified_percent: i64,
-    special_ability_percent: i64,
-    living_allowance_fen: i64,
-}
-
-impl PolicyRow {
-    fn policy(&self) -> Policy {
-        let percent = |p: i64| u32::try_from(p.clamp(0, 100)).unwrap_or(0);
-        Policy {
-            employed_percent: percent(self.employed_percent),
-            certified_percent: percent(self.certified_percent),
-            special_ability_percent: percent(self.special_ability_percent),
-            living_allowance_per_day: Yuan::from_fen(self.living_allowance_fen.max(0)),
-            ..Policy::default()
-        }
-    }
-}
-
-/// The cities that set their own numbers, with them.
-pub async fn policies(db: &Db) -> AppResult<Vec<(City, Policy)>> {
-    let rows: Vec<PolicyRow> = sqlx::query_as("SELECT * FROM subsidy_policies")
-        .fetch_all(db.pool())
-        .await?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| City::from_code(&r.city).map(|c| (c, r.policy())))
-        .collect())
-}
-
-/// A city's numbers (the province's defaults when it set none).
-pub async fn policy(conn: &mut Conn, city: City) -> AppResult<Policy> {
-    let row: Option<PolicyRow> = sqlx::query_as("SELECT * FROM subsidy_policies WHERE city = $1")
-        .bind(city.code())
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(row.map(|r| r.policy()).unwrap_or_default())
-}
-
-/// A city's own numbers, or with `None` the province's defaults again.
-pub async fn set_policy(
-    conn: &mut Conn,
-    at: &str,
-    city: City,
-    policy: Option<&Policy>,
-) -> AppResult<()> {
-    let tx = conn;
-    sqlx::query("DELETE FROM subsidy_policies WHERE city = $1")
-        .bind(city.code())
-        .execute(&mut *tx)
-        .await?;
-    if let Some(p) = policy {
-        sqlx::query(
-            "INSERT INTO subsidy_policies (city, employed_percent, certified_percent, \
-             special_ability_percent, living_allowance_fen, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(city.code())
-        .bind(i64::from(p.employed_percent))
-        .bind(i64::from(p.certified_percent))
-        .bind(i64::from(p.special_ability_percent))
-        .bind(p.living_allowance_per_day.fen())
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
-    }
-    Ok(())
 }
 
 /// A certificate with what a claim for it needs: its class's city, subsidy standard and hours,
@@ -220,12 +149,46 @@ pub async fn open_claims(conn: &mut Conn, user: i64) -> AppResult<u32> {
 /// Whether a certificate has a claim that counts (any but a rejected one).
 pub async fn claimed(conn: &mut Conn, certificate: i64) -> AppResult<bool> {
     let open: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM subsidy_claims WHERE certificate_id = $1 AND status IN {COUNTING}"
+        "SELECT COUNT(*) FROM subsidy_claims WHERE certificate_id = $1 AND status IN {COUNTING} \
+         AND top_up_of IS NULL"
     ))
     .bind(certificate)
     .fetch_one(&mut *conn)
     .await?;
     Ok(open > 0)
+}
+
+/// The claim that counts for a certificate, not a top-up: (id, percent).
+pub async fn original_claim(conn: &mut Conn, certificate: i64) -> AppResult<Option<(i64, i64)>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT id, percent FROM subsidy_claims WHERE certificate_id = $1 \
+         AND top_up_of IS NULL AND status IN {COUNTING}"
+    ))
+    .bind(certificate)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// Whether a claim has a top-up that counts.
+pub async fn topped_up(conn: &mut Conn, claim: i64) -> AppResult<bool> {
+    let n: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM subsidy_claims WHERE top_up_of = $1 AND status IN {COUNTING}"
+    ))
+    .bind(claim)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(n > 0)
+}
+
+/// A person's certificates with a claim that counts (a top-up may be due on them).
+pub async fn claimed_certificates(db: &Db, user: i64) -> AppResult<Vec<i64>> {
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT DISTINCT certificate_id FROM subsidy_claims WHERE user_id = $1 \
+         AND top_up_of IS NULL AND status IN {COUNTING} ORDER BY certificate_id"
+    ))
+    .bind(user)
+    .fetch_all(db.pool())
+    .await?)
 }
 
 /// A claim to store.
@@ -242,14 +205,16 @@ pub struct NewClaim<'a> {
     pub verdicts: &'a str,
     /// How its amount was made (`super::Breakdown`), as JSON.
     pub breakdown: &'a str,
+    /// The claim a top-up completes.
+    pub top_up_of: Option<i64>,
 }
 
 pub async fn insert_claim(conn: &mut Conn, at: &str, c: &NewClaim<'_>) -> AppResult<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO subsidy_claims (user_id, certificate_id, city, occupation, level, year, \
-         percent, amount_fen, status, created_at, updated_at, verdicts, person_mac, breakdown) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'submitted', $9, $9, $10, \
-         (SELECT id_mac FROM users WHERE id = $1), $11) RETURNING id",
+         percent, amount_fen, status, created_at, updated_at, verdicts, person_mac, breakdown, \
+         top_up_of) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'submitted', $9, $9, $10, \
+         (SELECT id_mac FROM users WHERE id = $1), $11, $12) RETURNING id",
     )
     .bind(c.user)
     .bind(c.certificate)
@@ -262,6 +227,7 @@ pub async fn insert_claim(conn: &mut Conn, at: &str, c: &NewClaim<'_>) -> AppRes
     .bind(at)
     .bind(c.verdicts)
     .bind(c.breakdown)
+    .bind(c.top_up_of)
     .fetch_one(&mut *conn)
     .await?)
 }
@@ -315,13 +281,15 @@ pub struct ClaimRow {
     pub created_at: String,
     pub verdicts: String,
     pub breakdown: Option<String>,
+    pub top_up_of: Option<i64>,
 }
 
 /// A person's claims, newest first.
 pub async fn of_person(db: &Db, user: i64) -> AppResult<Vec<ClaimRow>> {
     Ok(sqlx::query_as(
         "SELECT id, certificate_id, occupation, level, year, percent, amount_fen, status, reason, \
-         created_at, verdicts, breakdown FROM subsidy_claims WHERE user_id = $1 ORDER BY id DESC",
+         created_at, verdicts, breakdown, top_up_of FROM subsidy_claims WHERE user_id = $1 \
+         ORDER BY id DESC",
     )
     .bind(user)
     .fetch_all(db.pool())
@@ -347,7 +315,8 @@ pub async fn events_of_person(db: &Db, user: i64) -> AppResult<Vec<EventRow>> {
 pub async fn unclaimed_certificates(db: &Db, user: i64) -> AppResult<Vec<i64>> {
     Ok(sqlx::query_scalar(&format!(
         "SELECT id FROM certificates c WHERE user_id = $1 AND NOT EXISTS \
-         (SELECT 1 FROM subsidy_claims s WHERE s.certificate_id = c.id AND s.status IN {COUNTING}) \
+         (SELECT 1 FROM subsidy_claims s WHERE s.certificate_id = c.id AND s.status IN {COUNTING} \
+         AND s.top_up_of IS NULL) \
          ORDER BY id"
     ))
     .bind(user)
@@ -376,6 +345,7 @@ pub struct QueueRow {
     pub created_at: String,
     pub verdicts: String,
     pub breakdown: Option<String>,
+    pub top_up_of: Option<i64>,
     pub enrollment_id: i64,
     pub end_date: String,
     pub groups_changed_at: Option<String>,
@@ -410,7 +380,8 @@ pub async fn queue(
     let rows = sqlx::query_as(&format!(
         "SELECT s.id, s.user_id, s.status, u.name, u.id_sealed, k.code AS course_code, k.title, \
          k.institution, c.number, s.occupation, s.level, e.employed, s.percent, s.amount_fen, \
-         s.reason, s.created_at, s.verdicts, s.breakdown, e.id AS enrollment_id, k.end_date, \
+         s.reason, s.created_at, s.verdicts, s.breakdown, s.top_up_of, e.id AS enrollment_id, \
+         k.end_date, \
          u.groups_changed_at, (SELECT r.role FROM users r WHERE r.id = e.employment_recorded_by) \
          AS job_recorder_role, CASE WHEN EXISTS (SELECT 1 FROM disputes d \
          WHERE d.kind = 'subsidy' AND d.subject_id = s.id AND d.status = 'open') THEN 1 ELSE 0 END \
