@@ -103,6 +103,17 @@ travelling('from enrolment to a paid subsidy, every step seen by the trainee', a
   await expect(page.getByRole('status')).toHaveText('已保存。');
   await expect(row()).toContainText('已发放');
   await expectAccessible(page);
+  // Each of those decisions is in the city's audit trail, with who took it.
+  await page.getByRole('link', { name: '审计记录' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('审计记录');
+  await hydrated(page, testInfo);
+  await expect(page.getByRole('main')).toContainText('人社部门');
+  await expect(page.getByRole('main')).toContainText('补贴申领');
+  await expect(page.getByRole('main')).toContainText('approved → paid');
+  await page.getByLabel('记录', { exact: true }).fill('claim:0');
+  await page.getByRole('button', { name: '筛选' }).click();
+  await expect(page.getByRole('main')).toContainText('没有符合条件的记录。');
+  await expectAccessible(page);
   await signOut(page);
 
   // The trainee sees it paid, with each step; the inbox told them too.

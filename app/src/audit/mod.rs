@@ -13,7 +13,9 @@ pub mod service;
 pub mod store;
 
 use crate::error::{AppError, FieldErrors, FieldProblem};
+use crate::i18n::Locale;
 use chrono::NaiveDate;
+use leptos_i18n::td_string;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -92,6 +94,36 @@ impl TrailFilter {
             to: date("to", &mut errors),
         };
         errors.into_result(filter)
+    }
+}
+
+/// The role an entry names, in words (the code itself when unknown).
+pub fn role_label(code: &str, locale: Locale) -> String {
+    match code {
+        "trainee" => td_string!(locale, audit.role_trainee).to_string(),
+        "institution_staff" => td_string!(locale, audit.role_institution_staff).to_string(),
+        "evaluator" => td_string!(locale, audit.role_evaluator).to_string(),
+        "hr_officer" => td_string!(locale, audit.role_hr_officer).to_string(),
+        "admin" => td_string!(locale, audit.role_admin).to_string(),
+        "operator" => td_string!(locale, audit.role_operator).to_string(),
+        "system" => td_string!(locale, audit.role_system).to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// What an entry did, in words (the code itself when unknown).
+pub fn action_label(code: &str, locale: Locale) -> String {
+    match code {
+        "status" => td_string!(locale, audit.action_status).to_string(),
+        "attendance" => td_string!(locale, audit.action_attendance).to_string(),
+        "employment" => td_string!(locale, audit.action_employment).to_string(),
+        "assessment" => td_string!(locale, audit.action_assessment).to_string(),
+        "issued" => td_string!(locale, audit.action_issued).to_string(),
+        "claim" => td_string!(locale, audit.action_claim).to_string(),
+        "dispute" => td_string!(locale, audit.action_dispute).to_string(),
+        "import" => td_string!(locale, audit.action_import).to_string(),
+        "policy" => td_string!(locale, audit.action_policy).to_string(),
+        other => other.to_string(),
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::TrailEntry;
 use crate::error::AppError;
+use crate::i18n::Locale;
 use crate::list::Page;
 use crate::prefs::use_locale;
 use crate::shell::{page_asked, Loaded, Pager};
@@ -95,7 +96,7 @@ pub fn AuditPage() -> impl IntoView {
                             <th scope="col">{td_string!(locale, audit.col_change)}</th>
                         </tr></thead>
                         <tbody>
-                            {list.items.into_iter().map(|e| view! { <TrailRow e=e /> }).collect_view()}
+                            {list.items.into_iter().map(|e| view! { <TrailRow locale=locale e=e /> }).collect_view()}
                         </tbody>
                     </table>
                 </div>
@@ -113,10 +114,11 @@ pub fn AuditPage() -> impl IntoView {
 }
 
 #[component]
-fn TrailRow(e: TrailEntry) -> impl IntoView {
+fn TrailRow(locale: Locale, e: TrailEntry) -> impl IntoView {
+    let role = super::role_label(&e.actor_role, locale);
     let who = match &e.actor_name {
-        Some(name) => format!("{} · {} · {}", e.actor_role, name, e.actor_ref),
-        None => format!("{} · {}", e.actor_role, e.actor_ref),
+        Some(name) => format!("{role} · {name} · {}", e.actor_ref),
+        None => format!("{role} · {}", e.actor_ref),
     };
     let change = format!(
         "{} → {}",
@@ -128,7 +130,7 @@ fn TrailRow(e: TrailEntry) -> impl IntoView {
             <td>{e.at}</td>
             <td>{who}</td>
             <th scope="row">{e.record}</th>
-            <td>{e.action}</td>
+            <td>{super::action_label(&e.action, locale)}</td>
             <td>{change}</td>
         </tr>
     }

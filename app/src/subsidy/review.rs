@@ -14,6 +14,7 @@ use crate::money::Yuan;
 use crate::portal::Portal;
 use crate::reference::Enumeration;
 use crate::text::{clipped, MAX_TEXT_CHARS};
+use std::collections::HashMap;
 
 /// One page of the actor's city's claims, those waiting for a step first and oldest first
 /// among them, optionally of one status. The people shown are written to the audit log.
@@ -24,13 +25,25 @@ pub async fn queue(
     paging: Paging,
 ) -> AppResult<Page<StaffClaim>> {
     let city = actor.city()?;
-    let (rows, events, total) = store::queue(&portal.db, city, status, paging).await?;
+    let store::Queue {
+        rows,
+        events,
+        entered,
+        total,
+    } = store::queue(&portal.db, city, status, paging).await?;
+    let mut entered_by: HashMap<i64, Vec<String>> = HashMap::new();
+    for (enrollment, at) in entered {
+        entered_by.entry(enrollment).or_default().push(at);
+    }
     let mut timelines = timelines(events);
     let mut subjects = Vec::with_capacity(rows.len());
     let mut list = Vec::with_capacity(rows.len());
     for r in rows {
         let breakdown = kept_breakdown(r.breakdown.as_deref());
-        let signals = signals_of(portal, &r, breakdown.as_ref()).await?;
+        let entered = entered_by
+            .get(&r.enrollment_id)
+            .map_or(&[][..], Vec::as_slice);
+        let signals = signals_of(&r, breakdown.as_ref(), entered);
         let id_number = match &r.id_sealed {
             Some(sealed) => mask_id(&portal.vault.reveal(sealed)?),
             None => String::new(),
@@ -72,11 +85,11 @@ pub async fn queue(
 }
 
 /// The signals beside one claim of the queue.
-async fn signals_of(
-    portal: &Portal,
+fn signals_of(
     r: &store::QueueRow,
     breakdown: Option<&super::Breakdown>,
-) -> AppResult<Vec<rules::Signal>> {
+    entered: &[String],
+) -> Vec<rules::Signal> {
     let day = |stamp: &str| {
         chrono::DateTime::parse_from_rfc3339(stamp)
             .ok()
@@ -86,9 +99,8 @@ async fn signals_of(
         day(&r.created_at),
         chrono::NaiveDate::parse_from_str(&r.end_date, "%Y-%m-%d"),
     ) else {
-        return Ok(Vec::new());
+        return Vec::new();
     };
-    let entered = store::attendance_entered(&portal.db, r.enrollment_id).await?;
     let facts = rules::SignalFacts {
         claimed_on,
         groups_changed_on: r.groups_changed_at.as_deref().and_then(day),
@@ -97,7 +109,7 @@ async fn signals_of(
         job_by_institution: breakdown.is_some_and(|b| b.employed)
             && r.job_recorder_role.as_deref() == Some("institution_staff"),
     };
-    Ok(rules::signals(&facts))
+    rules::signals(&facts)
 }
 
 /// An HR officer's step on a claim of their city (see `rules::review`): the claim's status,

@@ -114,16 +114,6 @@ pub async fn attendance_hours(conn: &mut Conn, enrollment: i64) -> AppResult<Vec
     )
 }
 
-/// When each attended day of an enrolment was entered (stamps, oldest first).
-pub async fn attendance_entered(db: &Db, enrollment: i64) -> AppResult<Vec<String>> {
-    Ok(sqlx::query_scalar(
-        "SELECT recorded_at FROM attendance WHERE enrollment_id = $1 ORDER BY day",
-    )
-    .bind(enrollment)
-    .fetch_all(db.pool())
-    .await?)
-}
-
 /// Whom a certificate belongs to (`None` inside when the account was deleted).
 pub async fn certificate_owner(conn: &mut Conn, id: i64) -> AppResult<Option<Option<i64>>> {
     Ok(
@@ -355,6 +345,15 @@ pub struct QueueRow {
     pub disputed: i64,
 }
 
+/// One page of a city's claims with what is shown beside them.
+pub struct Queue {
+    pub rows: Vec<QueueRow>,
+    pub events: Vec<EventRow>,
+    /// (enrolment, when an attended day was entered) for the page's claims.
+    pub entered: Vec<(i64, String)>,
+    pub total: u64,
+}
+
 /// The city's claims, and the status asked for (if any).
 const QUEUE_FILTER: &str = "s.city = $1 AND ($2 IS NULL OR s.status = $2)";
 /// Claims waiting for a step first (submitted, under review, approved to pay), then the rest.
@@ -368,7 +367,7 @@ pub async fn queue(
     city: City,
     status: Option<ClaimStatus>,
     paging: Paging,
-) -> AppResult<(Vec<QueueRow>, Vec<EventRow>, u64)> {
+) -> AppResult<Queue> {
     let status = status.map(ClaimStatus::code);
     let total: i64 = sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM subsidy_claims s WHERE {QUEUE_FILTER}"
@@ -409,7 +408,25 @@ pub async fn queue(
     .bind(paging.offset())
     .fetch_all(db.pool())
     .await?;
-    Ok((rows, events, u64::try_from(total).unwrap_or(0)))
+    // When each attended day of those claims' enrolments was entered (for the signals).
+    let entered = sqlx::query_as(&format!(
+        "SELECT a.enrollment_id, a.recorded_at FROM attendance a \
+         JOIN certificates c ON c.enrollment_id = a.enrollment_id \
+         WHERE c.id IN (SELECT s.certificate_id FROM subsidy_claims s WHERE {QUEUE_FILTER} \
+         ORDER BY {QUEUE_ORDER}, s.id LIMIT $3 OFFSET $4) ORDER BY a.day"
+    ))
+    .bind(city.code())
+    .bind(status)
+    .bind(paging.limit())
+    .bind(paging.offset())
+    .fetch_all(db.pool())
+    .await?;
+    Ok(Queue {
+        rows,
+        events,
+        entered,
+        total: u64::try_from(total).unwrap_or(0),
+    })
 }
 
 /// A claim's status, claimant and city, read in the review's transaction.
