@@ -63,6 +63,17 @@ pub enum FieldProblem {
     NotBefore {
         date: chrono::NaiveDate,
     },
+    /// A document number of the wrong length.
+    DocumentNumberLength {
+        min: usize,
+        max: usize,
+    },
+    /// Not the kind of document this group is proven by.
+    WrongEvidence,
+    /// This document was rejected for this group before.
+    EvidenceRejected,
+    /// The separate consent to processing sensitive personal information was not given.
+    ConsentRequired,
     /// Claims or disputes still open (an account cannot be deleted until they are settled).
     OpenCases {
         claims: u32,
@@ -167,6 +178,14 @@ impl FieldProblem {
             FieldProblem::NotBefore { date } => {
                 td_string!(locale, error.not_before, date = *date).to_string()
             }
+            FieldProblem::DocumentNumberLength { min, max } => {
+                td_string!(locale, error.document_number_length, min = *min, max = *max).to_string()
+            }
+            FieldProblem::WrongEvidence => td_string!(locale, error.wrong_evidence).to_string(),
+            FieldProblem::EvidenceRejected => {
+                td_string!(locale, error.evidence_rejected).to_string()
+            }
+            FieldProblem::ConsentRequired => td_string!(locale, error.consent_required).to_string(),
             FieldProblem::OpenCases { claims, disputes } => td_string!(
                 locale,
                 error.open_cases,

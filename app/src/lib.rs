@@ -20,6 +20,7 @@ pub mod dispute;
 pub mod eligibility;
 pub mod enrollment;
 pub mod error;
+pub mod groups;
 pub mod identity;
 pub mod inbox;
 pub mod list;

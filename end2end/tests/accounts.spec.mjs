@@ -44,11 +44,13 @@ test('sign up, sign out, sign in and set my groups', async ({ page, consoleError
   await page.getByRole('button', { name: '登录' }).click();
   await expect(page).toHaveURL(/\/me$/);
 
-  await page.getByLabel('退役军人').check();
-  await expect(page.getByText('需要：退役证')).toBeVisible();
+  // A group that needs no document counts as declared (groups.spec.mjs: one that needs one).
+  await expect(page.getByText('退役证编号')).toBeVisible();
+  await page.getByLabel('青年', { exact: true }).check();
   await page.getByRole('button', { name: '保存' }).click();
   await expect(page.getByRole('status')).toHaveText('已保存');
-  await expect(page.getByLabel('退役军人')).toBeChecked();
+  await expect(page.getByLabel('青年', { exact: true })).toBeChecked();
+  await expect(page.locator('.group-choice').filter({ hasText: '青年' })).toContainText('已申报（无需核验）');
   await expectAccessible(page);
 
   await page.getByRole('link', { name: /我的数据/ }).click();

@@ -235,16 +235,16 @@ async fn open(database: &DatabaseArgs) -> Result<Portal, ExitCode> {
 }
 
 async fn open_with(database: &DatabaseArgs, settings: Settings) -> Result<Portal, ExitCode> {
-    let vault = database.vault().map_err(|err| {
+    let fail = |err: &dyn std::fmt::Display| {
         eprintln!("peixun: {err}");
         ExitCode::FAILURE
-    })?;
-    Portal::open(&database.database_url, vault, settings)
-        .await
-        .map_err(|err| {
-            eprintln!("peixun: {err}");
-            ExitCode::FAILURE
-        })
+    };
+    let vault = database.vault().map_err(|e| fail(&e))?;
+    let portal =
+        (Portal::open(&database.database_url, vault, settings).await).map_err(|e| fail(&e))?;
+    let sealed = app::privacy::service::seal_what_was_clear(&portal).await;
+    sealed.map_err(|e| fail(&e))?;
+    Ok(portal)
 }
 
 pub async fn run(cli: Cli) -> ExitCode {

@@ -90,7 +90,7 @@ pub fn router(portal: Portal, site_root: &Path, exposure: Exposure) -> Router {
         .route("/register", post(forms::register))
         .route("/login", post(forms::login))
         .route("/logout", post(forms::logout))
-        .route("/me/groups", post(forms::set_groups))
+        .route("/me/groups", post(forms::declare_groups))
         .route("/me/delete", post(forms::delete_account))
         .route("/courses/{code}/enroll", post(forms::enroll))
         .route("/verify", post(forms::verify))
@@ -101,6 +101,10 @@ pub fn router(portal: Portal, site_root: &Path, exposure: Exposure) -> Router {
         .route("/me/disputes", post(forms::dispute))
         .route("/staff/subsidies/{id}/decision", post(forms::decide_claim))
         .route("/staff/disputes/{id}/resolve", post(forms::resolve_dispute))
+        .route(
+            "/staff/group-claims/{id}/decision",
+            post(forms::decide_group),
+        )
         .route("/staff/assessments", post(forms::assess))
         .route(
             "/staff/catalog",

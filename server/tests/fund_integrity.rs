@@ -466,15 +466,8 @@ fn reason_ok<'a>(body: &'a Value, rule: &str) -> &'a Value {
 async fn the_living_allowance_follows_the_days_attended_and_the_claim_says_how() {
     let f = flow().await;
     let me = trainee(&f.s, 41).await;
-    let r =
-        f.s.client
-            .put(f.s.url("/api/v1/me/groups"))
-            .header("cookie", &me)
-            .json(&json!({"groups": ["poverty_monitored"]}))
-            .send()
-            .await
-            .unwrap();
-    assert_eq!(r.status(), 200);
+    f.verified_group(&me, "poverty_monitored", "JC-5101-2026-0041")
+        .await;
     // S-WELD: 120 hours over 61 days, 2 a day; the flow records one day of 8 hours.
     let certificate = f.certificate(&me, "S-WELD", false, None).await;
     let (status, claim) = f.claim(&me, certificate).await;
@@ -520,14 +513,18 @@ async fn the_hr_queue_flags_what_to_look_at_twice_without_refusing() {
         assert_eq!(status, 200, "{body}");
     }
     // Groups changed the day of the claim.
-    let r =
-        f.s.client
-            .put(f.s.url("/api/v1/me/groups"))
-            .header("cookie", &me)
-            .json(&json!({"groups": ["graduate"]}))
-            .send()
-            .await
-            .unwrap();
+    let r = f
+        .s
+        .client
+        .put(f.s.url("/api/v1/me/groups"))
+        .header("cookie", &me)
+        .json(
+            &json!({"groups": ["graduate"], "evidence": {"graduate": {"number": "BY-2024-0051"}},
+                          "city": "510100", "consent": true}),
+        )
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let (status, claim) = f.claim(&me, certificate).await;
     assert_eq!(status, 201, "signals never refuse: {claim}");

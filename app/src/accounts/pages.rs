@@ -4,11 +4,11 @@
 
 use super::Profile;
 use crate::error::AppError;
+use crate::groups::pages::MyGroups;
 use crate::i18n::Locale;
 use crate::identity::Sex;
 use crate::prefs::use_locale;
-use crate::reference::{Enumeration, Group};
-use crate::shell::{form_outcome, ErrorSummary, Field, FormState, Loaded};
+use crate::shell::{form_outcome, ErrorSummary, Field, Loaded};
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use leptos_meta::Title;
@@ -118,8 +118,6 @@ fn sex_label(locale: Locale, sex: Option<Sex>) -> &'static str {
 
 #[component]
 fn ProfileDetails(locale: Locale, profile: Profile) -> impl IntoView {
-    let state = use_context::<FormState>().unwrap_or_default();
-    let saved = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("saved").is_some());
     let none = td_string!(locale, none).to_string();
     let rows: Vec<(&'static str, String)> = vec![
         (td_string!(locale, account.name), profile.name.clone()),
@@ -147,31 +145,6 @@ fn ProfileDetails(locale: Locale, profile: Profile) -> impl IntoView {
             sex_label(locale, profile.sex).to_string(),
         ),
     ];
-    let mine: Vec<Group> = profile.groups.iter().map(|g| g.group).collect();
-    let checkboxes = super::choosable_groups()
-        .iter()
-        .map(|g| {
-            let id = format!("group-{}", g.code());
-            let evidence = super::evidence_for(*g).map(|e| {
-                td_string!(locale, account.evidence_needed, evidence = e.label(locale)).to_string()
-            });
-            let hint_id = format!("{id}-hint");
-            view! {
-                <div class="checks">
-                    <input
-                        id=id.clone()
-                        type="checkbox"
-                        name="groups"
-                        value=g.code()
-                        checked=mine.contains(g)
-                        aria-describedby=evidence.as_ref().map(|_| hint_id.clone())
-                    />
-                    <label for=id>{g.label(locale)}</label>
-                    {evidence.map(|e| view! { <span class="hint" id=hint_id>{e}</span> })}
-                </div>
-            }
-        })
-        .collect_view();
     view! {
         <section aria-labelledby="me-details">
             <h2 id="me-details">{td_string!(locale, account.details_heading)}</h2>
@@ -180,18 +153,7 @@ fn ProfileDetails(locale: Locale, profile: Profile) -> impl IntoView {
             </dl>
             <p class="hint">{td_string!(locale, account.masked_note)}</p>
         </section>
-        <section aria-labelledby="me-groups">
-            <h2 id="me-groups">{td_string!(locale, account.groups_heading)}</h2>
-            {state.message.clone().map(|m| view! { <p class="notice-error" role="alert">{m}</p> })}
-            {saved.then(|| view! { <p class="notice-ok" role="status">{td_string!(locale, account.groups_saved)}</p> })}
-            <form method="post" action="/me/groups">
-                <fieldset>
-                    <legend>{td_string!(locale, account.groups_legend)}</legend>
-                    {checkboxes}
-                </fieldset>
-                <button type="submit">{td_string!(locale, account.save_groups)}</button>
-            </form>
-        </section>
+        <MyGroups locale=locale groups=profile.groups.clone() residence_city=profile.residence_city.clone() />
         <section aria-labelledby="me-more">
             <h2 id="me-more">{td_string!(locale, account.more_heading)}</h2>
             <ul>

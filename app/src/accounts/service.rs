@@ -3,14 +3,12 @@
 
 use super::sessions::{self, SessionToken, PHONE_DOMAIN};
 use super::store::{self, MacColumn, NewUser, Sealed};
-use super::{
-    hashing, join_groups, split_groups, GroupMembership, NewAccount, Profile, Registration,
-};
+use super::{hashing, NewAccount, Profile, Registration};
 use crate::access::{Actor, Role};
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
 use crate::identity::{check_password, mask_id, mask_phone, parse_mobile, ResidentId, Sex};
 use crate::portal::Portal;
-use crate::reference::{City, Enumeration, Group};
+use crate::reference::{City, Enumeration};
 use chrono::NaiveDate;
 
 const ID_DOMAIN: &str = "resident-id";
@@ -180,6 +178,10 @@ pub async fn profile(portal: &Portal, actor: &Actor) -> AppResult<Profile> {
 /// A person's profile (just signed up or in, before a session is theirs).
 pub async fn profile_of(portal: &Portal, id: i64) -> AppResult<Profile> {
     let row = store::user(&portal.db, id).await?;
+    let mut conn = portal.db.pool().acquire().await?;
+    let claims = crate::groups::store::of_person(&mut conn, id).await?;
+    drop(conn);
+    let groups = crate::groups::service::memberships(&portal.vault, &claims)?;
     let birth_date = row
         .birth_date
         .as_deref()
@@ -203,24 +205,9 @@ pub async fn profile_of(portal: &Portal, id: i64) -> AppResult<Profile> {
             Some("female") => Some(Sex::Female),
             _ => None,
         },
-        groups: split_groups(&row.groups)
-            .into_iter()
-            .map(GroupMembership::of)
-            .collect(),
+        groups,
+        residence_city: row.residence_city.clone(),
     })
-}
-
-/// The groups the actor says they belong to (each once, in the order given).
-pub async fn set_groups(portal: &Portal, actor: &Actor, groups: &[Group]) -> AppResult<Profile> {
-    let mut unique: Vec<Group> = Vec::new();
-    for g in groups {
-        if !unique.contains(g) {
-            unique.push(*g);
-        }
-    }
-    let at = portal.clock.stamp();
-    store::set_groups(&portal.db, &at, actor.id, &join_groups(&unique)).await?;
-    profile(portal, actor).await
 }
 
 /// Changes the actor's password after checking the current one; every session of theirs ends,

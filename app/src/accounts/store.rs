@@ -102,14 +102,14 @@ pub struct UserRow {
     pub id_sealed: Option<Vec<u8>>,
     pub birth_date: Option<String>,
     pub sex: Option<String>,
-    pub groups: String,
+    pub residence_city: Option<String>,
     pub created_at: String,
 }
 
 pub async fn user(db: &Db, id: i64) -> AppResult<UserRow> {
     sqlx::query_as(
-        "SELECT id, role, scope, name, phone_sealed, id_sealed, birth_date, sex, groups, \
-         created_at FROM users WHERE id = $1",
+        "SELECT id, role, scope, name, phone_sealed, id_sealed, birth_date, sex, \
+         residence_city, created_at FROM users WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(db.pool())
@@ -136,32 +136,15 @@ pub async fn password_hash(db: &Db, id: i64) -> AppResult<Option<String>> {
     )
 }
 
-/// A person's groups and birth date (what the eligibility rules need of them), read in the
-/// caller's transaction.
-pub async fn groups_and_birth(
-    conn: &mut Conn,
-    id: i64,
-) -> AppResult<Option<(String, Option<String>)>> {
+/// A person's birth date (`Some(None)` when none is known; `None` when there is no such
+/// account), read in the caller's transaction.
+pub async fn birth_date(conn: &mut Conn, id: i64) -> AppResult<Option<Option<String>>> {
     Ok(
-        sqlx::query_as("SELECT groups, birth_date FROM users WHERE id = $1")
+        sqlx::query_scalar::<_, Option<String>>("SELECT birth_date FROM users WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?,
     )
-}
-
-pub async fn set_groups(db: &Db, at: &str, id: i64, groups: &str) -> AppResult<()> {
-    // The old value is read on the right-hand side: the time moves only when the groups do.
-    sqlx::query(
-        "UPDATE users SET groups = $2, groups_changed_at = \
-         CASE WHEN groups = $2 THEN groups_changed_at ELSE $3 END WHERE id = $1",
-    )
-    .bind(id)
-    .bind(groups)
-    .bind(at)
-    .execute(db.pool())
-    .await?;
-    Ok(())
 }
 
 /// A new password hash; every session of the account ends with it.

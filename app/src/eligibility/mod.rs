@@ -22,6 +22,9 @@ pub struct Assessment {
     pub course: String,
     pub title: String,
     pub eligible: bool,
+    /// Not eligible yet only because a group of the person's for the class awaits
+    /// verification: an application may be sent, and waits (holding no seat).
+    pub awaits_verification: bool,
     pub seats_left: u32,
     pub reasons: Vec<RuleVerdict>,
     /// The most the person would be paid (certificate and a job); "0.00" when refused.
@@ -78,12 +81,19 @@ pub fn assess(
         course: course.code.clone(),
         title: course.title.clone(),
         eligible: all_ok(&findings),
+        awaits_verification: crate::enrollment::rules::awaits_verification(&findings),
         seats_left: course.seats_left,
         reasons: verdicts(&findings),
         subsidy_yuan: estimate.subsidy,
         living_allowance_yuan: estimate.living_allowance,
         free_training: estimate.free,
-        subsidy_reasons: crate::subsidy::verdicts(&estimate.verdicts),
+        subsidy_reasons: crate::subsidy::verdicts(
+            &[
+                estimate.verdicts,
+                crate::subsidy::rules::awaiting(&applicant.pending_groups),
+            ]
+            .concat(),
+        ),
         subsidy_percent_employed: estimate.employed_percent,
         subsidy_percent_certified: estimate.certified_percent,
     }

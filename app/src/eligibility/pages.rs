@@ -62,10 +62,16 @@ fn SubsidyEstimate(locale: Locale, a: Assessment) -> impl IntoView {
         }
         .into_any()
     } else {
+        // Groups awaiting verification are said even when a subsidy is estimated.
+        let waiting: Vec<RuleVerdict> = refused
+            .into_iter()
+            .filter(|v| v.rule == "group_awaiting_verification")
+            .collect();
         view! {
             <p class="subsidy-estimate">
                 {td_string!(locale, enrol.subsidy_estimate, amount = a.subsidy_yuan, percent = a.subsidy_percent_certified).to_string()}
             </p>
+            {(!waiting.is_empty()).then(|| view! { <Verdicts locale=locale list=waiting /> })}
         }
         .into_any()
     };
@@ -119,6 +125,12 @@ pub fn EnrolPanel(code: String) -> impl IntoView {
                                         <button type="submit" class="button-primary">
                                             {if full { td_string!(locale, enrol.waitlist_button) } else { td_string!(locale, enrol.enrol_button) }}
                                         </button>
+                                    </form>
+                                }.into_any()
+                            } else if assessment.awaits_verification && enrolled_view.is_none() {
+                                view! {
+                                    <form method="post" action=action>
+                                        <button type="submit" class="button-primary">{td_string!(locale, enrol.apply_button)}</button>
                                     </form>
                                 }.into_any()
                             } else if enrolled_view.is_some() {

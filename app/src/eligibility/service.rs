@@ -38,7 +38,8 @@ async fn each_candidate(
 pub async fn assess_for(portal: &Portal, actor: &Actor, course: &Course) -> AppResult<Assessment> {
     let user = actor.trainee()?;
     let mut conn = portal.db.pool().acquire().await?;
-    let applicant = crate::enrollment::service::applicant(&mut conn, user, &course.code).await?;
+    let applicant =
+        crate::enrollment::service::applicant(&mut conn, &portal.vault, user, &course.code).await?;
     drop(conn);
     let history = crate::subsidy::service::history_of(portal, actor).await?;
     let policy = crate::subsidy::service::policy(portal, course.city).await?;
@@ -121,7 +122,8 @@ pub async fn search(
         return crate::catalog::service::search(portal, query).await;
     };
     let mut conn = portal.db.pool().acquire().await?;
-    let applicant = crate::enrollment::service::applicant(&mut conn, user, "").await?;
+    let applicant =
+        crate::enrollment::service::applicant(&mut conn, &portal.vault, user, "").await?;
     let enrolled = crate::enrollment::store::active_courses(&mut conn, user).await?;
     drop(conn);
     let today = portal.clock.today();

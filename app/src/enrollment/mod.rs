@@ -264,6 +264,10 @@ pub fn describe(check: &Check, ok: bool, locale: Locale) -> String {
             let names: Vec<&str> = matched.iter().map(|g| g.label(locale)).collect();
             td_string!(locale, elig.groups_ok, groups = names.join("、")).to_string()
         }
+        (Check::Groups { pending, .. }, false) if !pending.is_empty() => {
+            let names: Vec<&str> = pending.iter().map(|g| g.label(locale)).collect();
+            td_string!(locale, elig.groups_pending, groups = names.join("、")).to_string()
+        }
         (Check::Groups { wanted, .. }, false) => {
             let names: Vec<&str> = wanted.iter().map(|g| g.label(locale)).collect();
             td_string!(locale, elig.groups_no, groups = names.join("、")).to_string()
@@ -312,6 +316,11 @@ pub fn describe(check: &Check, ok: bool, locale: Locale) -> String {
             td_string!(locale, elig.active_no, active = *active, max = *max).to_string()
         }
     }
+}
+
+/// Why an application that waited for a group's verification is refused.
+pub fn group_not_verified(locale: Locale) -> &'static str {
+    td_string!(locale, elig.group_not_verified)
 }
 
 /// The machine name of an enrolment check, as the API reports it.

@@ -85,6 +85,7 @@ pub fn MyEnrollmentsPage() -> impl IntoView {
                 (Some("approved"), _) => {
                     Some(td_string!(locale, enrol.enrolled_approved).to_string())
                 }
+                (Some("applied"), _) => Some(td_string!(locale, groups.saved_applied).to_string()),
                 (Some("waitlisted"), Some(p)) => Some(
                     td_string!(
                         locale,

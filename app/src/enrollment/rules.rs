@@ -1,7 +1,9 @@
 //! Who may join a class, as pure functions: every rule checked, each with its verdict, so a
 //! person sees exactly why ("退役军人适应性培训: 您是退役军人 ✓").
 //!
-//! - The class is open to everyone, or to one of the person's groups.
+//! - The class is open to everyone, or to one of the person's groups that counts (verified,
+//!   where a document is needed). A person whose group awaits verification may apply: the
+//!   application waits, holding no seat, and is decided when the group is (`awaits_verification`).
 //! - The person's age on the class's start date is within its limits.
 //! - Enrolment is open: not past the deadline, the class has not started.
 //! - The person is not enrolled in this class already, and holds fewer than 3 active
@@ -20,7 +22,10 @@ pub const MAX_ACTIVE_ENROLMENTS: u32 = 3;
 /// What the rules know of a person. An anonymous visitor has no enrolments.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Applicant {
+    /// The groups that count (verified, or needing no document).
     pub groups: Vec<Group>,
+    /// Groups declared that await the city's verification.
+    pub pending_groups: Vec<Group>,
     pub birth_date: Option<NaiveDate>,
     pub active_enrolments: u32,
     pub enrolled_here: bool,
@@ -30,10 +35,13 @@ pub struct Applicant {
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum Check {
     OpenToAll,
-    /// The class is for `wanted`; `matched` are the person's groups among them.
+    /// The class is for `wanted`; `matched` are the person's groups among them, `pending`
+    /// those among them that await verification.
     Groups {
         wanted: Vec<Group>,
         matched: Vec<Group>,
+        #[serde(default)]
+        pending: Vec<Group>,
     },
     Age {
         min: Option<u8>,
@@ -76,11 +84,17 @@ pub fn check(course: &Course, applicant: &Applicant, today: NaiveDate) -> Vec<Fi
                 .copied()
                 .filter(|g| applicant.groups.contains(g))
                 .collect();
+            let pending: Vec<Group> = wanted
+                .iter()
+                .copied()
+                .filter(|g| applicant.pending_groups.contains(g))
+                .collect();
             out.push(Finding {
                 ok: !matched.is_empty(),
                 check: Check::Groups {
                     wanted: wanted.clone(),
                     matched,
+                    pending,
                 },
             });
         }
@@ -136,6 +150,14 @@ pub fn all_ok(findings: &[Finding]) -> bool {
     findings.iter().all(|f| f.ok)
 }
 
+/// Whether the only rule not met is the class's group, and one of the person's groups for it
+/// awaits verification: the application may wait for it.
+pub fn awaits_verification(findings: &[Finding]) -> bool {
+    let mut refused = findings.iter().filter(|f| !f.ok).peekable();
+    refused.peek().is_some()
+        && refused.all(|f| matches!(&f.check, Check::Groups { pending, .. } if !pending.is_empty()))
+}
+
 /// What a change of status does to the class's seats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Seat {
@@ -147,11 +169,12 @@ pub enum Seat {
 }
 
 /// The changes an institution may make, and their effect on seats. Anything else is refused.
-/// A rejection needs a reason (`reason_required`).
+/// A rejection needs a reason (`reason_required`). An application waiting for a group's
+/// verification is decided by the verification, never approved by the institution.
 pub fn staff_transition(from: Status, to: Status) -> Option<Seat> {
     use Status::*;
     match (from, to) {
-        (Applied | Waitlisted, Approved) => Some(Seat::Takes),
+        (Waitlisted, Approved) => Some(Seat::Takes),
         (Applied | Waitlisted, Rejected) => Some(Seat::Keeps),
         (Approved, Rejected) => Some(Seat::Frees),
         (Approved, InTraining) => Some(Seat::Keeps),
@@ -296,16 +319,61 @@ mod tests {
             Finding {
                 check: Check::Groups {
                     wanted: vec![Group::Veteran, Group::Disabled],
-                    matched: vec![]
+                    matched: vec![],
+                    pending: vec![]
                 },
                 ok: false
             }
         );
+        assert!(!awaits_verification(&findings));
         let veteran = Applicant {
             groups: vec![Group::Veteran],
             ..adult()
         };
         assert!(check(&course, &veteran, date(2027, 1, 1))[0].ok);
+    }
+
+    #[test]
+    fn a_group_awaiting_verification_lets_the_application_wait_and_nothing_else() {
+        let mut course = sample_course();
+        course.groups = OpenTo::Groups(vec![Group::Veteran]);
+        let waiting = Applicant {
+            pending_groups: vec![Group::Veteran, Group::PovertyMonitored],
+            ..adult()
+        };
+        let findings = check(&course, &waiting, date(2027, 1, 1));
+        assert_eq!(
+            findings[0].check,
+            Check::Groups {
+                wanted: vec![Group::Veteran],
+                matched: vec![],
+                pending: vec![Group::Veteran]
+            }
+        );
+        assert!(awaits_verification(&findings));
+        // Past the deadline as well: refused, not waiting.
+        let late = check(&course, &waiting, date(2027, 3, 2));
+        assert!(!awaits_verification(&late));
+        // Nothing refused: nothing to wait for.
+        course.groups = OpenTo::All;
+        assert!(!awaits_verification(&check(
+            &course,
+            &waiting,
+            date(2027, 1, 1)
+        )));
+    }
+
+    #[test]
+    fn an_institution_never_approves_an_application_waiting_for_verification() {
+        assert_eq!(staff_transition(Status::Applied, Status::Approved), None);
+        assert_eq!(
+            staff_transition(Status::Applied, Status::Rejected),
+            Some(Seat::Keeps)
+        );
+        assert_eq!(
+            staff_transition(Status::Waitlisted, Status::Approved),
+            Some(Seat::Takes)
+        );
     }
 
     #[test]

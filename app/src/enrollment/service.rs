@@ -16,6 +16,7 @@ use super::rules::{self, Applicant, CancelRefusal, Seat};
 use super::store::{self, EnrollmentRow, Event};
 use super::{verdicts, ActorKind, Enrolled, Enrollment, Status, TimelineEvent};
 use crate::access::Actor;
+use crate::accounts::vault::Vault;
 use crate::audit::store::{Who, Write};
 use crate::catalog::store as courses;
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
@@ -42,15 +43,23 @@ pub(super) fn status_of(code: &str) -> AppResult<Status> {
         .ok_or_else(|| AppError::Internal(format!("unknown status in the database: {code}")))
 }
 
-/// What the rules need to know of a signed-in person about `course` (their groups, birth
-/// date and active enrolments), read inside `conn`'s transaction.
-pub async fn applicant(conn: &mut Conn, user_id: i64, course: &str) -> AppResult<Applicant> {
-    let (groups, birth) = crate::accounts::store::groups_and_birth(conn, user_id)
+/// What the rules need to know of a signed-in person about `course` (their groups that count
+/// and those awaiting verification, birth date and active enrolments), read inside `conn`'s
+/// transaction.
+pub async fn applicant(
+    conn: &mut Conn,
+    vault: &Vault,
+    user_id: i64,
+    course: &str,
+) -> AppResult<Applicant> {
+    let birth = crate::accounts::store::birth_date(conn, user_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
+    let groups = crate::groups::store::held(conn, vault, user_id).await?;
     let (active, here) = store::active_counts(conn, user_id, course).await?;
     Ok(Applicant {
-        groups: crate::accounts::split_groups(&groups),
+        groups: groups.counting,
+        pending_groups: groups.pending,
         birth_date: birth.as_deref().map(parse_date).transpose()?,
         active_enrolments: u32::try_from(active).unwrap_or(u32::MAX),
         enrolled_here: here > 0,
@@ -160,19 +169,21 @@ pub async fn enroll(portal: &Portal, actor: &Actor, code: &str) -> AppResult<Enr
     let course = crate::catalog::service::get(portal, code).await?;
     let at = portal.clock.stamp();
     let mut tx = portal.db.write_tx().await?;
-    let applicant = applicant(&mut tx, user_id, code).await?;
+    let applicant = applicant(&mut tx, &portal.vault, user_id, code).await?;
     if applicant.enrolled_here {
         return Err(conflict(FieldProblem::AlreadyEnrolled));
     }
     let findings = rules::check(&course, &applicant, portal.clock.today());
-    if !rules::all_ok(&findings) {
+    // A group awaiting verification: the application waits, holding no seat (`decide_waiting`).
+    let waits = rules::awaits_verification(&findings);
+    if !rules::all_ok(&findings) && !waits {
         return Err(AppError::NotEligible(verdicts(&findings)));
     }
-    let seated = courses::take_seat(&mut tx, code).await?;
-    let status = if seated {
-        Status::Approved
-    } else {
-        Status::Waitlisted
+    let seated = !waits && courses::take_seat(&mut tx, code).await?;
+    let status = match (waits, seated) {
+        (true, _) => Status::Applied,
+        (false, true) => Status::Approved,
+        (false, false) => Status::Waitlisted,
     };
     let id = store::insert(&mut tx, &at, user_id, code, status, seated)
         .await?
@@ -189,10 +200,10 @@ pub async fn enroll(portal: &Portal, actor: &Actor, code: &str) -> AppResult<Enr
         let who = Who::of(&portal.vault, actor);
         status_written(&mut tx, &at, &who, &row, None, status).await?;
     }
-    let position = if seated {
-        None
-    } else {
+    let position = if status == Status::Waitlisted {
         Some(store::waitlist_position(&mut tx, code, id).await?)
+    } else {
+        None
     };
     let notice = Notice {
         kind: Kind::Enrollment,
@@ -211,6 +222,93 @@ pub async fn enroll(portal: &Portal, actor: &Actor, code: &str) -> AppResult<Enr
         status,
         waitlist_position: position,
     })
+}
+
+/// Decides every application of `user` that waited for a group's verification, as a new
+/// enrolment would be decided now (inside the caller's transaction, after the group's
+/// decision or the person's change of groups): a seat while seats last, else the waiting
+/// list; refused with the rule's words when a rule refuses; still waiting while another of
+/// the person's groups for the class awaits verification. True when a seat was taken.
+pub async fn decide_waiting(
+    conn: &mut Conn,
+    vault: &Vault,
+    at: &str,
+    today: NaiveDate,
+    user: i64,
+    who: &Who,
+) -> AppResult<bool> {
+    let mut seats = false;
+    for id in store::applied_ids(conn, user).await? {
+        let Some(row) = store::load(conn, id).await? else {
+            continue;
+        };
+        let Some(course) = courses::one(conn, &row.course_code).await? else {
+            continue;
+        };
+        let mut person = applicant(conn, vault, user, &row.course_code).await?;
+        // Judged as if it were new: this application is not one held already.
+        person.enrolled_here = false;
+        person.active_enrolments = person.active_enrolments.saturating_sub(1);
+        let findings = rules::check(&course, &person, today);
+        if rules::awaits_verification(&findings) {
+            continue;
+        }
+        if !rules::all_ok(&findings) {
+            let reason = refusal_words(&findings);
+            let by = (ActorKind::System, who);
+            change(conn, at, &row, Status::Rejected, false, Some(&reason), by).await?;
+            continue;
+        }
+        let seated = courses::take_seat(conn, &row.course_code).await?;
+        seats |= seated;
+        let to = if seated {
+            Status::Approved
+        } else {
+            Status::Waitlisted
+        };
+        store::set_status(conn, at, id, to, seated, None).await?;
+        let event = Event {
+            enrollment: id,
+            status: to,
+            actor: ActorKind::System,
+            actor_id: None,
+            reason: None,
+        };
+        store::record(conn, at, &event).await?;
+        status_written(conn, at, who, &row, Some(&row.status), to).await?;
+        let position = if seated {
+            None
+        } else {
+            Some(store::waitlist_position(conn, &row.course_code, id).await?)
+        };
+        let notice = Notice {
+            kind: Kind::Enrollment,
+            subject: id,
+            status: to.code(),
+            title: &row.title,
+            reason: None,
+            position,
+        };
+        crate::inbox::store::notify(conn, at, Some(user), &notice).await?;
+    }
+    Ok(seats)
+}
+
+/// Why a waiting application is refused, in both languages (kept as the enrolment's reason).
+fn refusal_words(findings: &[rules::Finding]) -> String {
+    use crate::i18n::Locale;
+    let words = |locale| {
+        findings
+            .iter()
+            .filter(|f| !f.ok)
+            .map(|f| match &f.check {
+                rules::Check::Groups { .. } => super::group_not_verified(locale).to_string(),
+                other => super::describe(other, false, locale),
+            })
+            .collect::<Vec<_>>()
+            .join("；")
+    };
+    format!("{} / {}", words(Locale::zh_CN), words(Locale::en))
 }
 
 /// The actor cancels one of their enrolments before the class starts; a seat they held goes

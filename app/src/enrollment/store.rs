@@ -33,6 +33,16 @@ pub async fn active_courses(conn: &mut Conn, user: i64) -> AppResult<Vec<String>
     .await?)
 }
 
+/// A person's applications waiting for a group's verification, oldest first.
+pub async fn applied_ids(conn: &mut Conn, user: i64) -> AppResult<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM enrollments WHERE user_id = $1 AND status = 'applied' ORDER BY id",
+    )
+    .bind(user)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
 /// A person's active enrolments.
 pub async fn active_ids(conn: &mut Conn, user: i64) -> AppResult<Vec<i64>> {
     Ok(sqlx::query_scalar(&format!(

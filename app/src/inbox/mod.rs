@@ -10,6 +10,7 @@ pub mod store;
 
 use crate::enrollment::Status;
 use crate::i18n::Locale;
+use crate::reference::Enumeration;
 use leptos_i18n::td_string;
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +23,8 @@ pub enum Kind {
     /// A subsidy claim.
     Subsidy,
     Dispute,
+    /// A group claim verified or rejected (the message never names the group).
+    Group,
 }
 
 impl Kind {
@@ -31,6 +34,7 @@ impl Kind {
             Kind::Certificate => "certificate",
             Kind::Subsidy => "subsidy",
             Kind::Dispute => "dispute",
+            Kind::Group => "group",
         }
     }
 
@@ -39,6 +43,7 @@ impl Kind {
             "certificate" => Kind::Certificate,
             "subsidy" => Kind::Subsidy,
             "dispute" => Kind::Dispute,
+            "group" => Kind::Group,
             _ => Kind::Enrollment,
         }
     }
@@ -99,6 +104,7 @@ impl Notification {
             Kind::Certificate => "/me/certificates",
             Kind::Subsidy | Kind::Dispute => "/me/subsidies",
             Kind::Enrollment => "/me/enrollments",
+            Kind::Group => "/me",
         }
     }
 }
@@ -117,6 +123,9 @@ pub fn notification_text(
         Kind::Certificate if status == "issued" => td_string!(locale, assess.issued).to_string(),
         Kind::Certificate => td_string!(locale, assess.failed).to_string(),
         Kind::Dispute => td_string!(locale, dispute.resolved).to_string(),
+        Kind::Group => crate::groups::GroupStatus::from_code(status)
+            .map(|s| s.label(locale).to_string())
+            .unwrap_or_else(|| status.to_string()),
         Kind::Enrollment => Status::from_code(status)
             .map(|s| s.label(locale).to_string())
             .unwrap_or_else(|| status.to_string()),
@@ -134,6 +143,7 @@ pub fn notification_text(
         Kind::Enrollment => {
             td_string!(locale, enrol.notice, title = title, status = status_words).to_string()
         }
+        Kind::Group => td_string!(locale, groups.notice, status = status_words).to_string(),
     };
     if let (Some(Status::Waitlisted), Some(p)) = (Status::from_code(status), position) {
         text.push_str(&td_string!(locale, enrol.notice_position, position = p).to_string());

@@ -1,8 +1,8 @@
 //! Export and deletion of a person's data.
 
 use crate::access::{Actor, Role};
+use crate::accounts::store as accounts;
 use crate::accounts::store::SessionEntry;
-use crate::accounts::{split_groups, store as accounts};
 use crate::audit::store::AuditEntry;
 use crate::certificate::Certificate;
 use crate::dispute::Dispute;
@@ -11,7 +11,6 @@ use crate::error::{AppError, AppResult};
 use crate::inbox::Notification;
 use crate::list::Paging;
 use crate::portal::Portal;
-use crate::reference::Group;
 use crate::subsidy::Claim;
 use serde::Serialize;
 
@@ -39,7 +38,10 @@ pub struct ExportedAccount {
     pub id_number: Option<String>,
     pub birth_date: Option<String>,
     pub sex: Option<String>,
-    pub groups: Vec<Group>,
+    /// The city they live in (its HR officer verifies their groups).
+    pub residence_city: Option<String>,
+    /// Their group claims, each with its document and consent.
+    pub groups: Vec<crate::groups::ExportedGroup>,
     pub created_at: String,
 }
 
@@ -61,7 +63,8 @@ pub async fn export(portal: &Portal, actor: &Actor) -> AppResult<Export> {
             id_number,
             birth_date: row.birth_date.clone(),
             sex: row.sex.clone(),
-            groups: split_groups(&row.groups),
+            residence_city: row.residence_city.clone(),
+            groups: crate::groups::service::exported(portal, actor).await?,
             created_at: row.created_at.clone(),
         },
         sessions: accounts::sessions_of(&portal.db, actor.id).await?,
@@ -104,5 +107,21 @@ pub async fn delete_account(portal: &Portal, actor: &Actor) -> AppResult<()> {
     }
     tx.commit().await?;
     portal.catalog.seats_changed();
+    Ok(())
+}
+
+/// Seals what older versions kept in clear: groups become claims awaiting verification, and
+/// the facts claims keep (which groups their amount rests on) are sealed. Run at start; each
+/// step finds nothing once done.
+pub async fn seal_what_was_clear(portal: &Portal) -> AppResult<()> {
+    let accounts = crate::groups::service::seal_legacy(portal).await?;
+    let claims = crate::subsidy::store::seal_kept_facts(&portal.db, &portal.vault).await?;
+    if accounts + claims > 0 {
+        tracing::info!(
+            accounts,
+            claims,
+            "sealed personal data kept in clear by an older version"
+        );
+    }
     Ok(())
 }

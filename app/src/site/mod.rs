@@ -16,6 +16,7 @@ use crate::certificate::pages::{AssessPage, VerifyPage, WalletPage};
 use crate::eligibility::pages::CheckPage;
 use crate::enrollment::console_pages::{ConsolePage, RosterPage};
 use crate::enrollment::pages::MyEnrollmentsPage;
+use crate::groups::pages::GroupReviewPage;
 use crate::inbox::pages::InboxPage;
 use crate::privacy::pages::MyDataPage;
 use crate::shell::{Layout, NotFound};
@@ -52,6 +53,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/subsidies") view=ReviewPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/assessments") view=AssessPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/audit") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/groups") view=GroupReviewPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -1,6 +1,8 @@
 //! Training subsidies: the rules (pure, `rules`) and how their verdicts read; a trainee's
 //! claims (`service`), the HR officer's review (`review`), their pages and storage.
 
+#[cfg(feature = "ssr")]
+pub mod kept;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod policy_store;
@@ -121,6 +123,12 @@ pub fn describe(rule: &Rule, ok: bool, locale: Locale) -> String {
         )
         .to_string(),
         (Rule::NoStandard, _) => td_string!(locale, rule.no_standard).to_string(),
+        (Rule::AwaitingVerification { group }, _) => td_string!(
+            locale,
+            rule.awaiting_verification,
+            group = group.label(locale)
+        )
+        .to_string(),
     }
 }
 
@@ -134,6 +142,7 @@ pub fn rule_code(rule: &Rule) -> &'static str {
         Rule::FreeTraining { .. } => "free_training",
         Rule::LivingAllowance { .. } => "living_allowance",
         Rule::NoStandard => "no_subsidy_standard",
+        Rule::AwaitingVerification { .. } => "group_awaiting_verification",
     }
 }
 

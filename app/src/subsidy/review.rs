@@ -2,8 +2,9 @@
 //! audited) and each step (take up, approve, reject with a reason, paid). Another city's
 //! claim is "not found", never shown.
 
+use super::kept::{kept_breakdown, kept_verdicts};
 use super::rules::{self, ClaimStatus, Review, ReviewRefusal};
-use super::service::{kept_breakdown, kept_verdicts, step, timelines, Step};
+use super::service::{step, timelines, Step};
 use super::{store, StaffClaim};
 use crate::access::Actor;
 use crate::audit::store::Who;
@@ -39,7 +40,7 @@ pub async fn queue(
     let mut subjects = Vec::with_capacity(rows.len());
     let mut list = Vec::with_capacity(rows.len());
     for r in rows {
-        let breakdown = kept_breakdown(r.breakdown.as_deref());
+        let breakdown = kept_breakdown(&portal.vault, r.breakdown.as_deref());
         let entered = entered_by
             .get(&r.enrollment_id)
             .map_or(&[][..], Vec::as_slice);
@@ -67,7 +68,7 @@ pub async fn queue(
             employed: r.employed == Some(1),
             percent: u32::try_from(r.percent).unwrap_or(0),
             amount_yuan: Yuan::from_fen(r.amount_fen),
-            reasons: kept_verdicts(&r.verdicts),
+            reasons: kept_verdicts(&portal.vault, &r.verdicts),
             note: r.reason,
             breakdown,
             top_up_of: r.top_up_of,

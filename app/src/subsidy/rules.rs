@@ -101,6 +101,9 @@ pub enum Rule {
     LivingAllowance { per_day: Yuan, days: u32 },
     /// The item has no subsidy standard.
     NoStandard,
+    /// A group that would bring money (free training, the living allowance) awaits the
+    /// city's verification: it counts once verified.
+    AwaitingVerification { group: Group },
 }
 
 /// Whether a subsidy for `target` is allowed by the person's history (cap, same level, higher
@@ -219,6 +222,29 @@ pub fn living_allowance(days: u32, policy: &Policy) -> Yuan {
 
 pub fn training_days(hours: u32) -> u32 {
     hours.div_ceil(8).max(1)
+}
+
+/// The groups that bring money beyond the subsidy: free training, the living allowance.
+pub const MONEY_GROUPS: [Group; 3] = [Group::Veteran, Group::Disabled, Group::PovertyMonitored];
+
+/// Of a person's groups, those the amount rests on.
+pub fn money_groups(groups: &[Group]) -> Vec<Group> {
+    MONEY_GROUPS
+        .into_iter()
+        .filter(|g| groups.contains(g))
+        .collect()
+}
+
+/// For the pre-check: each money group the person declared that awaits verification (not
+/// met, and not a refusal: the estimate leaves it out until it is verified).
+pub fn awaiting(pending: &[Group]) -> Vec<Verdict> {
+    money_groups(pending)
+        .into_iter()
+        .map(|group| Verdict {
+            rule: Rule::AwaitingVerification { group },
+            ok: false,
+        })
+        .collect()
 }
 
 /// The group that makes a training free for the person, if any.
@@ -461,6 +487,33 @@ mod tests {
             level,
             kind: Some(kind),
         }
+    }
+
+    #[test]
+    fn only_groups_that_bring_money_are_said_to_await_verification() {
+        let v = awaiting(&[
+            Group::Youth,
+            Group::PovertyMonitored,
+            Group::Graduate,
+            Group::Veteran,
+        ]);
+        let groups: Vec<Rule> = v.iter().map(|v| v.rule.clone()).collect();
+        assert_eq!(
+            groups,
+            [
+                Rule::AwaitingVerification {
+                    group: Group::Veteran
+                },
+                Rule::AwaitingVerification {
+                    group: Group::PovertyMonitored
+                }
+            ]
+        );
+        assert!(v.iter().all(|v| !v.ok));
+        assert_eq!(
+            money_groups(&[Group::Youth, Group::Disabled]),
+            [Group::Disabled]
+        );
     }
 
     #[test]

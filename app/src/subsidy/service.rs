@@ -2,13 +2,14 @@
 //! the same rules as the course page's pre-check, and the cities' own numbers. The HR
 //! officer's side is `review`.
 
+use super::kept::{kept_breakdown, kept_verdicts};
 use super::policy_store;
 use super::rules::{self, ClaimStatus, History, OccupationLevel, Policy};
 use super::store::{self, ClaimRow, EventRow, NewClaim};
 use super::{verdicts, Breakdown, Claim, ClaimEvent, Policies};
 use crate::access::Actor;
 use crate::audit::store::{Who, Write};
-use crate::error::{AppError, AppResult, FieldErrors, FieldProblem, RuleVerdict};
+use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
 use crate::inbox::{Kind, Notice};
 use crate::money::Yuan;
 use crate::portal::Portal;
@@ -102,6 +103,7 @@ struct Decided {
 /// found".
 async fn decide(
     conn: &mut Conn,
+    vault: &crate::accounts::vault::Vault,
     user_id: i64,
     certificate_id: i64,
     today: NaiveDate,
@@ -124,11 +126,10 @@ async fn decide(
     };
     let past = store::history(conn, user_id, today.year(), Some(certificate_id)).await?;
     let standard = Yuan::from_fen(row.subsidy_fen);
-    let groups: Vec<Group> = row
-        .groups
-        .as_deref()
-        .map(crate::accounts::split_groups)
-        .unwrap_or_default();
+    // Only verified groups (and those needing no document) count, as they stand at the claim.
+    let groups: Vec<Group> = crate::groups::store::held(conn, vault, user_id)
+        .await?
+        .counting;
     let hours = u32::try_from(row.hours).unwrap_or(0);
     let estimate = rules::estimate(&target, kind, standard, hours, &groups, &past, &policy);
     let mut all = estimate.verdicts.clone();
@@ -173,7 +174,7 @@ async fn decide(
         training_subsidy_yuan: training,
         attended_days: days,
         living_allowance_yuan: allowance,
-        groups,
+        groups: rules::money_groups(&groups),
         employed: job,
     };
     Ok(Decided {
@@ -267,7 +268,14 @@ pub async fn claim(portal: &Portal, actor: &Actor, certificate_id: i64) -> AppRe
             fields.add("certificate_id", FieldProblem::AlreadyClaimed);
             return Err(AppError::Conflict(fields));
         };
-        let id = super::top_up::claim(&mut tx, &at, &due, &Who::of(&portal.vault, actor)).await?;
+        let id = super::top_up::claim(
+            &mut tx,
+            &portal.vault,
+            &at,
+            &due,
+            &Who::of(&portal.vault, actor),
+        )
+        .await?;
         tx.commit().await?;
         return made(portal, actor)
             .await?
@@ -275,10 +283,13 @@ pub async fn claim(portal: &Portal, actor: &Actor, certificate_id: i64) -> AppRe
             .find(|c| c.id == Some(id))
             .ok_or(AppError::NotFound);
     }
-    let d = decide(&mut tx, user_id, certificate_id, today).await?;
-    let kept = serde_json::to_string(&d.verdicts).map_err(|e| AppError::Internal(e.to_string()))?;
-    let made_of =
-        serde_json::to_string(&d.breakdown).map_err(|e| AppError::Internal(e.to_string()))?;
+    let d = decide(&mut tx, &portal.vault, user_id, certificate_id, today).await?;
+    let json = |v: Result<String, serde_json::Error>| {
+        v.map(|text| super::kept::seal(&portal.vault, &text))
+            .map_err(|e| AppError::Internal(e.to_string()))
+    };
+    let kept = json(serde_json::to_string(&d.verdicts))?;
+    let made_of = json(serde_json::to_string(&d.breakdown))?;
     let new = NewClaim {
         user: user_id,
         certificate: certificate_id,
@@ -315,17 +326,6 @@ pub async fn claim(portal: &Portal, actor: &Actor, certificate_id: i64) -> AppRe
         .into_iter()
         .find(|c| c.id == Some(id))
         .ok_or(AppError::NotFound)
-}
-
-/// The verdicts kept with a claim, in words.
-pub(super) fn kept_verdicts(text: &str) -> Vec<RuleVerdict> {
-    let list: Vec<rules::Verdict> = serde_json::from_str(text).unwrap_or_default();
-    verdicts(&list)
-}
-
-/// The breakdown kept with a claim (none for claims made before it was kept).
-pub(super) fn kept_breakdown(text: Option<&str>) -> Option<Breakdown> {
-    text.and_then(|t| serde_json::from_str(t).ok())
 }
 
 pub(super) fn timelines(events: Vec<EventRow>) -> HashMap<i64, Vec<ClaimEvent>> {
@@ -365,9 +365,9 @@ pub async fn made(portal: &Portal, actor: &Actor) -> AppResult<Vec<Claim>> {
             percent: u32::try_from(r.percent).unwrap_or(0),
             amount_yuan: Yuan::from_fen(r.amount_fen),
             status: r.status,
-            reasons: kept_verdicts(&r.verdicts),
+            reasons: kept_verdicts(&portal.vault, &r.verdicts),
             note: r.reason,
-            breakdown: kept_breakdown(r.breakdown.as_deref()),
+            breakdown: kept_breakdown(&portal.vault, r.breakdown.as_deref()),
             top_up_of: r.top_up_of,
             created_at: r.created_at,
             timeline: timelines.remove(&r.id).unwrap_or_default(),
@@ -382,7 +382,7 @@ async fn claimable(portal: &Portal, actor: &Actor) -> AppResult<Vec<Claim>> {
     let mut conn = portal.db.pool().acquire().await?;
     let today = portal.clock.today();
     for certificate_id in unclaimed {
-        match decide(&mut conn, actor.id, certificate_id, today).await {
+        match decide(&mut conn, &portal.vault, actor.id, certificate_id, today).await {
             Ok(d) => list.push(Claim {
                 id: None,
                 certificate_id,

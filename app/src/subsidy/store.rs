@@ -86,7 +86,6 @@ pub struct ClaimedCertificate {
     pub employed: Option<i64>,
     pub employed_since: Option<String>,
     pub employment_evidence: Option<String>,
-    pub groups: Option<String>,
 }
 
 pub async fn certificate(conn: &mut Conn, id: i64) -> AppResult<Option<ClaimedCertificate>> {
@@ -94,9 +93,9 @@ pub async fn certificate(conn: &mut Conn, id: i64) -> AppResult<Option<ClaimedCe
         "SELECT c.user_id, c.certificate_type, c.occupation, c.level, c.issued_on, k.city, \
          k.subsidy_fen, k.hours, e.id AS enrollment_id, k.start_date, k.end_date, e.employed, \
          e.employed_since, \
-         e.employment_evidence, u.groups \
+         e.employment_evidence \
          FROM certificates c JOIN enrollments e ON e.id = c.enrollment_id \
-         JOIN courses k ON k.code = e.course_code LEFT JOIN users u ON u.id = c.user_id \
+         JOIN courses k ON k.code = e.course_code \
          WHERE c.id = $1",
     )
     .bind(id)
@@ -471,4 +470,30 @@ pub async fn set_status(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Seals the facts of claims kept in clear before they were sealed (see `kept`); run at start.
+pub async fn seal_kept_facts(db: &Db, vault: &crate::accounts::vault::Vault) -> AppResult<usize> {
+    use super::kept::{is_sealed, seal};
+    let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, verdicts, breakdown FROM subsidy_claims \
+         WHERE verdicts NOT LIKE 'sealed:%' OR breakdown NOT LIKE 'sealed:%'",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let mut tx = db.write_tx().await?;
+    for (id, verdicts, breakdown) in &rows {
+        let keep = |text: &str| match is_sealed(text) {
+            true => text.to_string(),
+            false => seal(vault, text),
+        };
+        sqlx::query("UPDATE subsidy_claims SET verdicts = $2, breakdown = $3 WHERE id = $1")
+            .bind(id)
+            .bind(keep(verdicts))
+            .bind(breakdown.as_deref().map(keep))
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(rows.len())
 }

@@ -8,6 +8,7 @@ use super::rules::{self, ClaimStatus};
 use super::service::{job_of, step, Step};
 use super::store::{self, NewClaim};
 use super::{policy_store, Breakdown, Claim};
+use crate::accounts::vault::Vault;
 use crate::audit::store::Who;
 use crate::error::{AppError, AppResult};
 use crate::money::Yuan;
@@ -111,9 +112,16 @@ impl Due {
 
 /// Stores the top-up as a submitted claim, with its first step, inside the caller's
 /// transaction (which holds the writers' turn: the "once" is read and written in it).
-pub async fn claim(conn: &mut Conn, at: &str, due: &Due, who: &Who) -> AppResult<i64> {
-    let made_of =
-        serde_json::to_string(&due.breakdown).map_err(|e| AppError::Internal(e.to_string()))?;
+pub async fn claim(
+    conn: &mut Conn,
+    vault: &Vault,
+    at: &str,
+    due: &Due,
+    who: &Who,
+) -> AppResult<i64> {
+    let made_of = serde_json::to_string(&due.breakdown)
+        .map(|json| super::kept::seal(vault, &json))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     let new = NewClaim {
         user: due.user,
         certificate: due.certificate,
@@ -123,7 +131,7 @@ pub async fn claim(conn: &mut Conn, at: &str, due: &Due, who: &Who) -> AppResult
         year: due.year,
         percent: due.percent,
         amount: due.amount,
-        verdicts: "[]",
+        verdicts: &super::kept::seal(vault, "[]"),
         breakdown: &made_of,
         top_up_of: Some(due.of),
     };

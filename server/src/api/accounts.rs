@@ -1,4 +1,4 @@
-//! `/api/v1/auth` and `/api/v1/me`: sign-up, sign-in and out, the profile, groups and password.
+//! `/api/v1/auth` and `/api/v1/me`: sign-up, sign-in and out, the profile and password.
 
 use super::ApiError;
 use crate::session::{clear_cookie, session_cookie, token_of, Signed};
@@ -6,7 +6,6 @@ use crate::state::{client_address, AppState};
 use app::accounts::service;
 use app::accounts::sessions;
 use app::accounts::{Profile, Registration};
-use app::reference::Group;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -104,32 +103,6 @@ pub async fn me(
     Signed(user): Signed,
 ) -> Result<Json<Profile>, ApiError> {
     Ok(Json(service::profile(&state.portal, &user.actor).await?))
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct Groups {
-    groups: Vec<Group>,
-}
-
-/// The groups I belong to (api.md `group` codes); each answer lists the proof it needs.
-#[utoipa::path(
-    put,
-    path = "/me/groups",
-    tag = "accounts",
-    request_body = Groups,
-    responses(
-        (status = 200, description = "Saved", body = Profile),
-        (status = 401, description = "Not signed in", body = super::ErrorBody),
-    )
-)]
-pub async fn set_groups(
-    State(state): State<AppState>,
-    Signed(user): Signed,
-    super::ApiJson(body): super::ApiJson<Groups>,
-) -> Result<Json<Profile>, ApiError> {
-    Ok(Json(
-        service::set_groups(&state.portal, &user.actor, &body.groups).await?,
-    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -11,6 +11,7 @@ mod console;
 mod dispute;
 mod eligibility;
 mod enrollment;
+mod groups;
 mod health;
 mod inbox;
 mod json;
@@ -71,7 +72,9 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .routes(routes!(accounts::login))
         .routes(routes!(accounts::logout))
         .routes(routes!(accounts::me, privacy::delete))
-        .routes(routes!(accounts::set_groups))
+        .routes(routes!(groups::mine, groups::declare))
+        .routes(routes!(groups::queue))
+        .routes(routes!(groups::decide))
         .routes(routes!(accounts::change_password))
         .routes(routes!(privacy::export))
         .routes(routes!(catalog::import_catalog))

@@ -1,4 +1,4 @@
-//! Sign-up, sign-in, sign-out, the profile's groups and deleting the account.
+//! Sign-up, sign-in, sign-out and deleting the account.
 
 use super::{locale_of, refused, render_again};
 use crate::session::{clear_cookie, see_other, session_cookie, token_of, SignedForm};
@@ -7,7 +7,6 @@ use app::access::CurrentUser;
 use app::accounts::sessions::{self, SessionToken};
 use app::accounts::{service, Registration};
 use app::error::AppError;
-use app::reference::{Enumeration, Group};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap};
 use axum::response::Response;
@@ -105,33 +104,6 @@ pub async fn logout(State(app): State<AppState>, headers: HeaderMap) -> Response
         .headers_mut()
         .insert(header::SET_COOKIE, clear_cookie(app.https));
     response
-}
-
-pub async fn set_groups(
-    State(app): State<AppState>,
-    headers: HeaderMap,
-    SignedForm(me): SignedForm,
-    body: String,
-) -> Response {
-    let groups: Vec<Group> = form_urlencoded::parse(body.as_bytes())
-        .filter(|(k, _)| k == "groups")
-        .filter_map(|(_, v)| Group::from_code(&v))
-        .collect();
-    let locale = locale_of(&headers);
-    match service::set_groups(&app.portal, &me.actor, &groups).await {
-        // Post/redirect/get: a reload does not post again.
-        Ok(_) => see_other("/me?saved=groups"),
-        Err(err) => {
-            render_again(
-                &app,
-                "/me",
-                headers,
-                CurrentUser(Some(me)),
-                refused(&err, locale, BTreeMap::new()),
-            )
-            .await
-        }
-    }
 }
 
 #[derive(Debug, serde::Deserialize)]

@@ -9,13 +9,15 @@ mod catalog;
 mod certificate;
 mod dispute;
 mod enrollment;
+mod groups;
 mod subsidy;
 
-pub use accounts::{delete_account, login, logout, register, set_groups};
+pub use accounts::{delete_account, login, logout, register};
 pub use catalog::upload_catalog;
 pub use certificate::{assess, verify};
 pub use dispute::{dispute, resolve_dispute};
 pub use enrollment::{cancel, enroll, mark_read, staff};
+pub use groups::{decide_group, declare_groups};
 pub use subsidy::{claim, decide_claim};
 
 use crate::state::AppState;

@@ -244,6 +244,36 @@ impl Flow {
         issued["certificate"]["id"].as_i64().unwrap()
     }
 
+    /// Declares `group` for `me` (living in Chengdu, with `number` as its document) and has
+    /// Chengdu's HR officer verify it.
+    pub async fn verified_group(&self, me: &str, group: &str, number: &str) {
+        let s = &self.s;
+        let r = s
+            .client
+            .put(s.url("/api/v1/me/groups"))
+            .header("cookie", me)
+            .json(
+                &json!({"groups": [group], "evidence": {group: {"number": number}},
+                          "city": "510100", "consent": true}),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+        let (status, queue) = get(s, "/api/v1/staff/group-claims?status=declared", &self.hr).await;
+        assert_eq!(status, 200, "{queue}");
+        let id = queue["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["group"] == group)
+            .and_then(|c| c["id"].as_i64())
+            .expect("the claim in the queue");
+        let path = format!("/api/v1/staff/group-claims/{id}/decision");
+        let (status, body) = post(s, &path, &self.hr, json!({"decision": "verify"})).await;
+        assert_eq!(status, 200, "{body}");
+    }
+
     pub async fn claim(&self, me: &str, certificate: i64) -> (u16, Value) {
         post(
             &self.s,
