@@ -78,7 +78,12 @@ pub enum FieldProblem {
     OpenCases {
         claims: u32,
         disputes: u32,
+        recoveries: u32,
     },
+    /// The certificate was revoked: nothing is claimed or changed on it any more.
+    Revoked,
+    /// The claims on this certificate were stopped (it was revoked, or a dispute stopped them).
+    ClaimStopped,
 }
 
 /// Why an identity number was refused (mirrors `identity::IdProblem`, for the wire).
@@ -186,13 +191,20 @@ impl FieldProblem {
                 td_string!(locale, error.evidence_rejected).to_string()
             }
             FieldProblem::ConsentRequired => td_string!(locale, error.consent_required).to_string(),
-            FieldProblem::OpenCases { claims, disputes } => td_string!(
+            FieldProblem::OpenCases {
+                claims,
+                disputes,
+                recoveries,
+            } => td_string!(
                 locale,
                 error.open_cases,
                 claims = *claims,
-                disputes = *disputes
+                disputes = *disputes,
+                recoveries = *recoveries
             )
             .to_string(),
+            FieldProblem::Revoked => td_string!(locale, error.revoked).to_string(),
+            FieldProblem::ClaimStopped => td_string!(locale, error.claim_stopped).to_string(),
         }
     }
 }

@@ -75,6 +75,9 @@ travelling('from enrolment to a paid subsidy, every step seen by the trainee', a
   const ladder = page.getByRole('region', { name: '技能等级阶梯（新八级工）' });
   await expect(ladder).toContainText('汽车维修工 · 已取得：中级工 · 下一级：高级工');
   await expectAccessible(page);
+  const number = (await page.locator('li.certificate').filter({ hasText: '汽车维修工' })
+    .locator('dd').first().textContent()).trim();
+  expect(number).toMatch(/^PX2027[0-9A-Z]{11}$/);
   await page.getByRole('link', { name: '申领培训补贴' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('我的补贴');
   await hydrated(page, testInfo);
@@ -126,6 +129,57 @@ travelling('from enrolment to a paid subsidy, every step seen by the trainee', a
   await visit(page, '/me/inbox', testInfo);
   await expect(page.getByRole('main')).toContainText('补贴申领「汽车维修工·中级工」：已发放');
   await expect(page.getByRole('main')).toContainText('职业技能评价「汽车维修工·中级工」：证书已发放');
+
+  await signOut(page);
+
+  // The evaluator finds the pass was false: the certificate is revoked, with a reason.
+  await signIn(page, testInfo, '13900000003', DEMO);
+  await page.getByRole('link', { name: '评价工作台' }).click();
+  await page.getByRole('link', { name: '撤销或更正证书' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('撤销或更正证书');
+  await expectAccessible(page);
+  const revoke = page.getByRole('region', { name: '撤销证书' });
+  await revoke.getByLabel('证书编号').fill(number);
+  await revoke.getByRole('button', { name: '撤销证书' }).click();
+  // The reason is required: the browser asks for it before anything is sent.
+  await revoke.getByLabel('原因').fill('考试中替考');
+  await revoke.getByRole('button', { name: '撤销证书' }).click();
+  await expect(page.getByRole('status')).toHaveText('证书已撤销，持证人已收到通知。');
+  await expectAccessible(page);
+  await signOut(page);
+  await visit(page, '/verify', testInfo);
+  await page.getByLabel('证书编号').fill(number);
+  await page.getByLabel('持证人姓名（全名）').fill(name);
+  await page.getByRole('button', { name: '核验' }).click();
+  await expect(page.getByRole('alert')).toContainText('该证书已被撤销');
+
+  // The money paid is due back: the trainee sees it on the claim.
+  await signIn(page, testInfo, phone, PASSWORD);
+  await visit(page, '/me/subsidies', testInfo);
+  const due = page.locator('li.claim').filter({ hasText: '汽车维修工 · 中级工' }).first();
+  await expect(due).toContainText('证书已撤销：考试中替考');
+  await expect(due).toContainText('待退回');
+  await expectAccessible(page);
+  await signOut(page);
+
+  // The HR officer records it recovered.
+  await signIn(page, testInfo, '13900000004', DEMO);
+  await page.getByRole('link', { name: '追回', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('补贴追回');
+  await hydrated(page, testInfo);
+  await expectAccessible(page);
+  const owed = page.getByRole('row').filter({ hasText: masked }).filter({ hasText: number });
+  await owed.getByLabel('结果').selectOption('recovered');
+  await owed.getByLabel('原因').fill('已退回财政专户');
+  await owed.getByRole('button', { name: '登记' }).click();
+  await expect(page.getByRole('status')).toHaveText('已保存。');
+  await expect(page.getByRole('row').filter({ hasText: number })).toContainText('已追回');
+  await expectAccessible(page);
+  await signOut(page);
+
+  await signIn(page, testInfo, phone, PASSWORD);
+  await visit(page, '/me/inbox', testInfo);
+  await expect(page.getByRole('main')).toContainText('补贴追回「汽车维修工·中级工」：已追回');
 
   // "这不是我" on the enrolment: filed, listed, and in the HR officer's console.
   await visit(page, '/me/enrollments', testInfo);

@@ -107,6 +107,15 @@ pub fn router(portal: Portal, site_root: &Path, exposure: Exposure) -> Router {
         )
         .route("/staff/assessments", post(forms::assess))
         .route(
+            "/staff/certificates/revoke",
+            post(forms::revoke_certificate),
+        )
+        .route(
+            "/staff/certificates/correct",
+            post(forms::correct_certificate),
+        )
+        .route("/staff/recoveries/{id}", post(forms::decide_recovery))
+        .route(
             "/staff/catalog",
             post(forms::upload_catalog).layer(axum::extract::DefaultBodyLimit::max(
                 app::catalog::import::MAX_FILE_BYTES + 64 * 1024,

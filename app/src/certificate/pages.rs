@@ -109,6 +109,12 @@ fn CertificateCard(locale: Locale, item: WalletItem) -> impl IntoView {
     view! {
         <li class="certificate">
             <h2>{c.occupation.clone()} " · " {c.level.label(locale)}</h2>
+            {c.revoked().then(|| view! {
+                <p class="notice notice-warning">
+                    <strong>{td_string!(locale, cert.status_revoked)}</strong>
+                    {c.status_reason.clone().map(|r| td_string!(locale, enrol.notice_reason, reason = r).to_string())}
+                </p>
+            })}
             <dl class="details">
                 <div><dt>{td_string!(locale, cert.number)}</dt><dd>{c.number.clone()}</dd></div>
                 <div><dt>{td_string!(locale, cert.kind)}</dt><dd>{c.certificate_type.label(locale)}</dd></div>
@@ -175,6 +181,14 @@ pub fn VerifyPage() -> impl IntoView {
                 </div>
             }
             .into_any()
+        } else if v.status.as_deref() == Some(super::REVOKED) {
+            view! {
+                <div class="error-summary" role="alert" tabindex="-1">
+                    <h2>{td_string!(locale, cert.revoked)}</h2>
+                    <p>{td_string!(locale, cert.revoked_hint)}</p>
+                </div>
+            }
+            .into_any()
         } else {
             view! {
                 <div class="error-summary" role="alert" tabindex="-1">
@@ -229,6 +243,7 @@ pub fn AssessPage() -> impl IntoView {
         <Title text=td_string!(locale, assess.title) />
         <h1>{td_string!(locale, assess.title)}</h1>
         <p class="lead">{td_string!(locale, assess.lead)}</p>
+        <p><a href="/staff/certificates">{td_string!(locale, recovery.change_link)}</a></p>
         <FormMessage state=state />
         {saved.map(|s| view! { <p class="notice" role="status">{
             if s == "passed" { td_string!(locale, assess.saved_pass) } else { td_string!(locale, assess.saved_fail) }
@@ -276,5 +291,63 @@ pub fn AssessPage() -> impl IntoView {
             }
             .into_any()
         }} />
+    }
+}
+
+/// /staff/certificates: an evaluator (for their organisation's certificates) or the HR officer
+/// (for their city's) revokes or corrects a certificate by its number, with a reason. A
+/// revocation stops the claims on it and opens a recovery of what was paid.
+#[component]
+pub fn CertificateChangePage() -> impl IntoView {
+    let locale = use_locale();
+    let state = form_outcome();
+    let done = use_query_map().with_untracked(|q| q.get("done"));
+    let number = state.value("number");
+    view! {
+        <Title text=td_string!(locale, change.title) />
+        <h1>{td_string!(locale, change.title)}</h1>
+        <p class="lead">{td_string!(locale, change.lead)}</p>
+        <FormMessage state=state.clone() />
+        {done.map(|d| view! { <p class="notice" role="status">{
+            if d == "revoked" { td_string!(locale, change.revoked_done) } else { td_string!(locale, change.corrected_done) }
+        }</p> })}
+        <section aria-labelledby="revoke-heading">
+            <h2 id="revoke-heading">{td_string!(locale, change.revoke_heading)}</h2>
+            <form method="post" action="/staff/certificates/revoke">
+                <div class="field">
+                    <label for="revoke-number">{td_string!(locale, cert.number)}</label>
+                    <input id="revoke-number" name="number" type="text" maxlength="40" autocomplete="off"
+                        spellcheck="false" required value=number />
+                </div>
+                <div class="field">
+                    <label for="revoke-reason">{td_string!(locale, change.reason)}</label>
+                    <input id="revoke-reason" name="reason" type="text" maxlength="200" required />
+                </div>
+                <button type="submit" class="button-danger">{td_string!(locale, change.revoke_submit)}</button>
+            </form>
+        </section>
+        <section aria-labelledby="correct-heading">
+            <h2 id="correct-heading">{td_string!(locale, change.correct_heading)}</h2>
+            <form method="post" action="/staff/certificates/correct">
+                <div class="field">
+                    <label for="correct-number">{td_string!(locale, cert.number)}</label>
+                    <input id="correct-number" name="number" type="text" maxlength="40" autocomplete="off"
+                        spellcheck="false" required />
+                </div>
+                <div class="field">
+                    <label for="correct-issued">{td_string!(locale, assess.issued_on)}</label>
+                    <input id="correct-issued" name="issued_on" type="date" />
+                </div>
+                <div class="field">
+                    <label for="correct-score">{td_string!(locale, assess.score)}</label>
+                    <input id="correct-score" name="score" type="number" min="0" max="100" inputmode="numeric" />
+                </div>
+                <div class="field">
+                    <label for="correct-reason">{td_string!(locale, change.reason)}</label>
+                    <input id="correct-reason" name="reason" type="text" maxlength="200" required />
+                </div>
+                <button type="submit" class="button-primary">{td_string!(locale, change.correct_submit)}</button>
+            </form>
+        </section>
     }
 }

@@ -1,8 +1,11 @@
 //! Assessments, certificates and their public verification.
 
 use super::store::{self, NewCertificate};
-use super::{certificate_number, Candidate, Certificate, LadderStep, Verification};
-use crate::access::Actor;
+use super::{
+    certificate_number, plausible_number, Candidate, Certificate, LadderStep, Verification,
+    RANDOM_CHARS, REVOKED,
+};
+use crate::access::{Actor, Role};
 use crate::audit::store::{record_write, Who, Write};
 use crate::catalog::{CourseQuery, Sort};
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
@@ -11,6 +14,7 @@ use crate::inbox::{Kind, Notice};
 use crate::list::{Page, Paging};
 use crate::portal::Portal;
 use crate::reference::{Enumeration, Level};
+use crate::text::{clipped, MAX_TEXT_CHARS};
 use crate::throttle;
 use chrono::NaiveDate;
 
@@ -95,7 +99,7 @@ pub async fn assess(
         metrics::counter!("peixun_assessments_total", "result" => "failed").increment(1);
         return Ok(None);
     }
-    let number = certificate_number(issued_on, assessment);
+    let number = fresh_number(&mut tx, issued_on).await?;
     let new = NewCertificate {
         number: &number,
         enrollment: enrollment_id,
@@ -128,6 +132,172 @@ pub async fn assess(
     tx.commit().await?;
     metrics::counter!("peixun_assessments_total", "result" => "passed").increment(1);
     store::one(&portal.db, id).await.map(Some)
+}
+
+/// A random certificate number not taken yet. A draw repeats one only once in about 10^15
+/// (50 random bits); the write lock held here makes the check and the insert one step.
+async fn fresh_number(conn: &mut crate::storage::Conn, issued_on: NaiveDate) -> AppResult<String> {
+    use rand_core::{OsRng, RngCore};
+    loop {
+        let mut random = [0u8; RANDOM_CHARS];
+        OsRng.fill_bytes(&mut random);
+        let number = certificate_number(issued_on, random);
+        if !store::number_taken(conn, &number).await? {
+            return Ok(number);
+        }
+    }
+}
+
+/// Who may revoke or correct a certificate: an evaluator of the organisation that issued it
+/// (403 for another's), or the HR officer of the class's city (another city's is "not
+/// found").
+fn may_change(actor: &Actor, c: &store::ToChange) -> AppResult<()> {
+    match actor.role {
+        Role::Evaluator if actor.evaluation_org()? == c.issuer => Ok(()),
+        Role::HrOfficer if actor.city()?.code() == c.city => Ok(()),
+        Role::HrOfficer => Err(AppError::NotFound),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// The certificate `number` to change, read in the change's transaction, if the actor may.
+async fn to_change(
+    conn: &mut crate::storage::Conn,
+    actor: &Actor,
+    number: &str,
+) -> AppResult<store::ToChange> {
+    if !matches!(actor.role, Role::Evaluator | Role::HrOfficer) {
+        return Err(AppError::Forbidden);
+    }
+    let c = store::to_change(conn, number.trim())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    may_change(actor, &c)?;
+    if c.status == REVOKED {
+        return Err(AppError::Conflict({
+            let mut fields = FieldErrors::default();
+            fields.add("number", FieldProblem::Revoked);
+            fields
+        }));
+    }
+    Ok(c)
+}
+
+/// Revokes a certificate with a reason (required): verification then answers "revoked"; every
+/// claim on it not yet paid stops and each paid one opens a recovery (`subsidy::recovery`),
+/// all in one transaction with the write trail and the holder's inbox. Once (409 after).
+pub async fn revoke(
+    portal: &Portal,
+    actor: &Actor,
+    number: &str,
+    reason: Option<&str>,
+) -> AppResult<Certificate> {
+    let reason = clipped(reason, MAX_TEXT_CHARS)
+        .ok_or_else(|| AppError::field("reason", FieldProblem::Required))?;
+    let at = portal.clock.stamp();
+    let mut tx = portal.db.write_tx().await?;
+    let c = to_change(&mut tx, actor, number).await?;
+    // The condition on the status in the update, under the write lock, revokes once.
+    if !store::revoke(&mut tx, &at, c.id, &reason, actor.id).await? {
+        let mut fields = FieldErrors::default();
+        fields.add("number", FieldProblem::Revoked);
+        return Err(AppError::Conflict(fields));
+    }
+    let who = Who::of(&portal.vault, actor);
+    let write = Write {
+        record: format!("certificate:{}", c.id),
+        action: "certificate_revoked",
+        city: Some(&c.city),
+        before: Some(c.status.clone()),
+        after: Some(format!("{REVOKED} ({reason})")),
+    };
+    record_write(&mut tx, &at, &who, &write).await?;
+    notify_holder(&mut tx, &at, &c, REVOKED, &reason).await?;
+    let claims = crate::subsidy::recovery_store::claims_of_certificate(&mut tx, c.id).await?;
+    let undo = crate::subsidy::recovery::Undo {
+        cause: crate::subsidy::recovery::Cause::CertificateRevoked,
+        reason: &reason,
+        who: &who,
+    };
+    crate::subsidy::recovery::undo(&mut tx, &at, &claims, &undo).await?;
+    tx.commit().await?;
+    metrics::counter!("peixun_certificates_revoked_total").increment(1);
+    store::one(&portal.db, c.id).await
+}
+
+async fn notify_holder(
+    conn: &mut crate::storage::Conn,
+    at: &str,
+    c: &store::ToChange,
+    status: &str,
+    reason: &str,
+) -> AppResult<()> {
+    let level = Level::from_code(&c.level)
+        .map(|l| l.label(crate::i18n::Locale::zh_CN).to_string())
+        .unwrap_or_else(|| c.level.clone());
+    let title = format!("{}·{level}", c.occupation);
+    let notice = Notice {
+        kind: Kind::Certificate,
+        subject: c.id,
+        status,
+        title: &title,
+        reason: Some(reason),
+        position: None,
+    };
+    crate::inbox::store::notify(conn, at, c.user_id, &notice).await
+}
+
+/// Corrects a certificate's day of issue (from the class's end date to today) or its score
+/// (0–100), with a reason (required); the trail keeps what it said before.
+pub async fn correct(
+    portal: &Portal,
+    actor: &Actor,
+    number: &str,
+    score: Option<u32>,
+    issued_on: Option<NaiveDate>,
+    reason: Option<&str>,
+) -> AppResult<Certificate> {
+    let mut errors = FieldErrors::default();
+    if score.is_some_and(|s| s > 100) {
+        errors.add("score", FieldProblem::OutOfRange { min: 0, max: 100 });
+    }
+    let reason = clipped(reason, MAX_TEXT_CHARS);
+    if reason.is_none() {
+        errors.add("reason", FieldProblem::Required);
+    }
+    errors.into_result(())?;
+    let reason = reason.unwrap_or_default();
+    let (at, today) = (portal.clock.stamp(), portal.clock.today());
+    let mut tx = portal.db.write_tx().await?;
+    let c = to_change(&mut tx, actor, number).await?;
+    let bad = |what: &str| AppError::Internal(format!("bad {what} in the database"));
+    let end = NaiveDate::parse_from_str(&c.end_date, "%Y-%m-%d").map_err(|_| bad("end date"))?;
+    let was = NaiveDate::parse_from_str(&c.issued_on, "%Y-%m-%d").map_err(|_| bad("date"))?;
+    let issued = issued_on.unwrap_or(was);
+    if !(end..=today).contains(&issued) {
+        let outside = FieldProblem::DateOutside {
+            from: end,
+            to: today,
+        };
+        return Err(AppError::field("issued_on", outside));
+    }
+    let new_score = score.map(i64::from).or(c.score);
+    store::correct(&mut tx, &c, issued, new_score).await?;
+    let said = |day: NaiveDate, score: Option<i64>| match score {
+        Some(s) => format!("{day} {s}"),
+        None => day.to_string(),
+    };
+    let write = Write {
+        record: format!("certificate:{}", c.id),
+        action: "certificate_corrected",
+        city: Some(&c.city),
+        before: Some(said(was, c.score)),
+        after: Some(format!("{} ({reason})", said(issued, new_score))),
+    };
+    record_write(&mut tx, &at, &Who::of(&portal.vault, actor), &write).await?;
+    notify_holder(&mut tx, &at, &c, "corrected", &reason).await?;
+    tx.commit().await?;
+    store::one(&portal.db, c.id).await
 }
 
 /// Courses shown per rung of the ladder.
@@ -183,10 +353,11 @@ pub async fn verify(
     let counted = throttle::store::record(&portal.db, &key, now, limit, false).await?;
     throttle::check(&counted, now)?;
     let number = number.trim();
-    if number.is_empty() || number.len() > 40 {
+    if !plausible_number(number) {
         return Ok(Verification::invalid());
     }
     Ok(match store::by_number(&portal.db, number).await? {
+        Some(c) if same_name(name, &c.holder) && c.revoked() => Verification::revoked(),
         Some(c) if same_name(name, &c.holder) => Verification {
             valid: true,
             holder: Some(mask_name(&c.holder)),
@@ -194,6 +365,7 @@ pub async fn verify(
             level: Some(c.level),
             issued_on: Some(c.issued_on),
             issuer: Some(c.issuer),
+            status: Some(c.status),
         },
         _ => Verification::invalid(),
     })

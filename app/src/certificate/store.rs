@@ -112,6 +112,8 @@ struct CertificateRow {
     issuer: String,
     issued_on: String,
     course_code: String,
+    status: String,
+    status_reason: Option<String>,
 }
 
 impl TryFrom<CertificateRow> for Certificate {
@@ -131,12 +133,14 @@ impl TryFrom<CertificateRow> for Certificate {
             issued_on: NaiveDate::parse_from_str(&r.issued_on, "%Y-%m-%d")
                 .map_err(|_| bad("date"))?,
             course: r.course_code,
+            status: r.status,
+            status_reason: r.status_reason,
         })
     }
 }
 
 const SELECT: &str = "SELECT c.id, c.number, c.holder_name, c.certificate_type, c.occupation, \
-    c.level, c.issuer, c.issued_on, e.course_code FROM certificates c \
+    c.level, c.issuer, c.issued_on, e.course_code, c.status, c.status_reason FROM certificates c \
     JOIN enrollments e ON e.id = c.enrollment_id";
 
 pub async fn one(db: &Db, id: i64) -> AppResult<Certificate> {
@@ -164,6 +168,85 @@ pub async fn of_person(db: &Db, user: i64) -> AppResult<Vec<Certificate>> {
     .fetch_all(db.pool())
     .await?;
     rows.into_iter().map(Certificate::try_from).collect()
+}
+
+/// Whether a certificate number is taken (a random one is drawn again).
+pub async fn number_taken(conn: &mut Conn, number: &str) -> AppResult<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM certificates WHERE number = $1")
+        .bind(number)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(n > 0)
+}
+
+/// A certificate to revoke or correct: who issued it, in which city, and what it says.
+#[derive(Debug, sqlx::FromRow)]
+pub struct ToChange {
+    pub id: i64,
+    pub status: String,
+    pub user_id: Option<i64>,
+    pub issuer: String,
+    pub city: String,
+    pub end_date: String,
+    pub issued_on: String,
+    pub occupation: String,
+    pub level: String,
+    /// The passing assessment (its score may be corrected).
+    pub assessment_id: Option<i64>,
+    pub score: Option<i64>,
+}
+
+pub async fn to_change(conn: &mut Conn, number: &str) -> AppResult<Option<ToChange>> {
+    Ok(sqlx::query_as(
+        "SELECT c.id, c.status, c.user_id, c.issuer, k.city, k.end_date, c.issued_on, \
+         c.occupation, c.level, \
+         (SELECT a.id FROM assessments a WHERE a.enrollment_id = c.enrollment_id AND a.passed = 1 \
+          ORDER BY a.id DESC LIMIT 1) AS assessment_id, \
+         (SELECT a.score FROM assessments a WHERE a.enrollment_id = c.enrollment_id AND a.passed = 1 \
+          ORDER BY a.id DESC LIMIT 1) AS score \
+         FROM certificates c JOIN enrollments e ON e.id = c.enrollment_id \
+         JOIN courses k ON k.code = e.course_code WHERE c.number = $1",
+    )
+    .bind(number)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// Revokes a valid certificate; false when it was not valid (revoked by someone else first).
+pub async fn revoke(conn: &mut Conn, at: &str, id: i64, reason: &str, by: i64) -> AppResult<bool> {
+    let done = sqlx::query(
+        "UPDATE certificates SET status = 'revoked', status_reason = $1, status_by = $2, \
+         status_at = $3 WHERE id = $4 AND status = 'valid'",
+    )
+    .bind(reason)
+    .bind(by)
+    .bind(at)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A correction: the day of issue and the passing assessment's score.
+pub async fn correct(
+    conn: &mut Conn,
+    c: &ToChange,
+    issued_on: NaiveDate,
+    score: Option<i64>,
+) -> AppResult<()> {
+    sqlx::query("UPDATE certificates SET issued_on = $1 WHERE id = $2")
+        .bind(issued_on.format("%Y-%m-%d").to_string())
+        .bind(c.id)
+        .execute(&mut *conn)
+        .await?;
+    if let Some(assessment) = c.assessment_id {
+        sqlx::query("UPDATE assessments SET score = $1 WHERE id = $2")
+            .bind(score)
+            .bind(assessment)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// A completed enrolment without its certificate yet.

@@ -37,6 +37,7 @@ pub fn ConsolePage() -> impl IntoView {
         <Title text=td_string!(locale, enrol.console_title) />
         <h1>{td_string!(locale, enrol.console_title)}</h1>
         <p class="lead">{td_string!(locale, enrol.console_lead)}</p>
+        <p><a href="/staff/recoveries">{td_string!(locale, recovery.console_link)}</a></p>
         <Loaded data=data view={move |list: Page<ClassSummary>| {
             if list.items.is_empty() {
                 return view! { <p>{td_string!(locale, enrol.console_empty)}</p> }.into_any();

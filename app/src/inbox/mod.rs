@@ -25,6 +25,8 @@ pub enum Kind {
     Dispute,
     /// A group claim verified or rejected (the message never names the group).
     Group,
+    /// Money due back on a claim (追回): `due`, `recovered`, `waived`.
+    Recovery,
 }
 
 impl Kind {
@@ -35,6 +37,7 @@ impl Kind {
             Kind::Subsidy => "subsidy",
             Kind::Dispute => "dispute",
             Kind::Group => "group",
+            Kind::Recovery => "recovery",
         }
     }
 
@@ -44,6 +47,7 @@ impl Kind {
             "subsidy" => Kind::Subsidy,
             "dispute" => Kind::Dispute,
             "group" => Kind::Group,
+            "recovery" => Kind::Recovery,
             _ => Kind::Enrollment,
         }
     }
@@ -70,7 +74,8 @@ pub struct Notice<'a> {
 pub struct Notification {
     pub id: i64,
     pub at: String,
-    /// The record: `enrollment`, `certificate`, `subsidy` (a claim) or `dispute`.
+    /// The record: `enrollment`, `certificate`, `subsidy` (a claim), `dispute`, `group` or
+    /// `recovery`.
     pub kind: String,
     pub subject_id: i64,
     /// The record's new status (an enrolment's, a claim's, `issued`/`failed` for an
@@ -102,7 +107,7 @@ impl Notification {
     pub fn link(&self) -> &'static str {
         match Kind::from_code(&self.kind) {
             Kind::Certificate => "/me/certificates",
-            Kind::Subsidy | Kind::Dispute => "/me/subsidies",
+            Kind::Subsidy | Kind::Dispute | Kind::Recovery => "/me/subsidies",
             Kind::Enrollment => "/me/enrollments",
             Kind::Group => "/me",
         }
@@ -120,8 +125,16 @@ pub fn notification_text(
 ) -> String {
     let status_words = match kind {
         Kind::Subsidy => crate::subsidy::status_label(status, locale),
-        Kind::Certificate if status == "issued" => td_string!(locale, assess.issued).to_string(),
-        Kind::Certificate => td_string!(locale, assess.failed).to_string(),
+        Kind::Certificate => match status {
+            "issued" => td_string!(locale, assess.issued),
+            "revoked" => td_string!(locale, assess.revoked),
+            "corrected" => td_string!(locale, assess.corrected),
+            _ => td_string!(locale, assess.failed),
+        }
+        .to_string(),
+        Kind::Recovery => crate::subsidy::RecoveryStatus::from_code(status)
+            .map(|s| s.label(locale))
+            .unwrap_or_else(|| status.to_string()),
         Kind::Dispute => td_string!(locale, dispute.resolved).to_string(),
         Kind::Group => crate::groups::GroupStatus::from_code(status)
             .map(|s| s.label(locale).to_string())
@@ -144,6 +157,13 @@ pub fn notification_text(
             td_string!(locale, enrol.notice, title = title, status = status_words).to_string()
         }
         Kind::Group => td_string!(locale, groups.notice, status = status_words).to_string(),
+        Kind::Recovery => td_string!(
+            locale,
+            recovery.notice,
+            title = title,
+            status = status_words
+        )
+        .to_string(),
     };
     if let (Some(Status::Waitlisted), Some(p)) = (Status::from_code(status), position) {
         text.push_str(&td_string!(locale, enrol.notice_position, position = p).to_string());

@@ -82,7 +82,7 @@ pub async fn export(portal: &Portal, actor: &Actor) -> AppResult<Export> {
 /// (seats go to the waiting lists). Records the law requires to keep (enrolments,
 /// certificates, subsidy claims, the audit log) are kept without the person's identity: their
 /// link to the account is cut, and the identity number's keyed hash stays with them (history
-/// follows the person). Not while a claim or a dispute of theirs is open (409, saying so).
+/// follows the person). Not while a claim, a dispute or a recovery of theirs is open (409, saying so).
 /// (The page asks for the password first; the API does not yet.)
 pub async fn delete_account(portal: &Portal, actor: &Actor) -> AppResult<()> {
     let at = portal.clock.stamp();
@@ -90,12 +90,15 @@ pub async fn delete_account(portal: &Portal, actor: &Actor) -> AppResult<()> {
     let mut tx = portal.db.write_tx().await?;
     let claims = crate::subsidy::store::open_claims(&mut tx, actor.id).await?;
     let disputes = crate::dispute::store::open_of(&mut tx, actor.id).await?;
-    if claims + disputes > 0 {
+    let recoveries = crate::subsidy::recovery_store::due_of(&mut tx, actor.id).await?;
+    if claims + disputes + recoveries > 0 {
         let mut fields = crate::error::FieldErrors::default();
-        fields.add(
-            "account",
-            crate::error::FieldProblem::OpenCases { claims, disputes },
-        );
+        let open = crate::error::FieldProblem::OpenCases {
+            claims,
+            disputes,
+            recoveries,
+        };
+        fields.add("account", open);
         return Err(AppError::Conflict(fields));
     }
     let who = crate::audit::store::Who::of(&portal.vault, actor);

@@ -12,7 +12,7 @@ use crate::audit::pages::AuditPage;
 use crate::catalog::course_page::{CoursePage, InstitutionPage};
 use crate::catalog::pages::{CoursesPage, HomePage};
 use crate::catalog::upload_page::UploadPage;
-use crate::certificate::pages::{AssessPage, VerifyPage, WalletPage};
+use crate::certificate::pages::{AssessPage, CertificateChangePage, VerifyPage, WalletPage};
 use crate::eligibility::pages::CheckPage;
 use crate::enrollment::console_pages::{ConsolePage, RosterPage};
 use crate::enrollment::pages::MyEnrollmentsPage;
@@ -21,6 +21,7 @@ use crate::inbox::pages::InboxPage;
 use crate::privacy::pages::MyDataPage;
 use crate::shell::{Layout, NotFound};
 use crate::subsidy::pages::{MyClaimsPage, ReviewPage};
+use crate::subsidy::recovery_pages::RecoveriesPage;
 use leptos::prelude::*;
 use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
@@ -54,6 +55,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/assessments") view=AssessPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/groups") view=GroupReviewPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/recoveries") view=RecoveriesPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/certificates") view=CertificateChangePage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -7,6 +7,11 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod policy_store;
 #[cfg(feature = "ssr")]
+pub mod recovery;
+pub mod recovery_pages;
+#[cfg(feature = "ssr")]
+pub mod recovery_store;
+#[cfg(feature = "ssr")]
 pub mod review;
 pub mod rules;
 #[cfg(feature = "ssr")]
@@ -31,7 +36,8 @@ pub struct Claim {
     /// Yuan, two decimals (the share plus any living allowance).
     #[cfg_attr(feature = "ssr", schema(value_type = String, example = "800.00"))]
     pub amount_yuan: crate::money::Yuan,
-    /// `eligible`, `submitted`, `under_review`, `approved`, `paid` or `rejected`.
+    /// `eligible`, `submitted`, `under_review`, `approved`, `paid`, `rejected` or `stopped`
+    /// (what it rested on was undone before it was paid).
     pub status: String,
     /// Every rule's verdict: when the claim was made (all met), or for `eligible` now.
     pub reasons: Vec<crate::error::RuleVerdict>,
@@ -43,6 +49,88 @@ pub struct Claim {
     pub top_up_of: Option<i64>,
     pub created_at: String,
     pub timeline: Vec<ClaimEvent>,
+    /// Money paid on this claim that is due back (追回), once what it rested on was undone.
+    pub recovery: Option<Recovery>,
+}
+
+/// A recovery (追回): money paid on a claim whose certificate, enrolment or attendance was
+/// undone is due back until the HR officer marks it recovered or waived.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Recovery {
+    pub id: i64,
+    pub claim_id: i64,
+    /// `due`, `recovered` or `waived`.
+    pub status: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "1200.00"))]
+    pub amount_yuan: crate::money::Yuan,
+    /// What undid the claim: `certificate_revoked`, `enrollment_voided`, `attendance_voided`
+    /// or `claim_stopped`.
+    pub cause: String,
+    /// The words given when it was undone.
+    pub reason: String,
+    /// The HR officer's words when it was recovered or waived.
+    pub note: Option<String>,
+    /// The claimant, masked.
+    pub claimant: String,
+    pub certificate_number: String,
+    pub occupation: String,
+    pub level: String,
+    pub course: String,
+    pub institution: String,
+    pub created_at: String,
+    pub decided_at: Option<String>,
+    /// Who marked it recovered or waived, masked.
+    pub decided_by: Option<String>,
+}
+
+/// What the HR officer records of a recovery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecoveryStatus {
+    Due,
+    Recovered,
+    Waived,
+}
+
+impl RecoveryStatus {
+    pub const ALL: [RecoveryStatus; 3] = [
+        RecoveryStatus::Due,
+        RecoveryStatus::Recovered,
+        RecoveryStatus::Waived,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            RecoveryStatus::Due => "due",
+            RecoveryStatus::Recovered => "recovered",
+            RecoveryStatus::Waived => "waived",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<RecoveryStatus> {
+        RecoveryStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label(self, locale: Locale) -> String {
+        match self {
+            RecoveryStatus::Due => td_string!(locale, recovery.status_due),
+            RecoveryStatus::Recovered => td_string!(locale, recovery.status_recovered),
+            RecoveryStatus::Waived => td_string!(locale, recovery.status_waived),
+        }
+        .to_string()
+    }
+}
+
+/// What undid a claim, in words.
+pub fn recovery_cause_label(code: &str, locale: Locale) -> String {
+    match code {
+        "certificate_revoked" => td_string!(locale, recovery.cause_certificate_revoked),
+        "enrollment_voided" => td_string!(locale, recovery.cause_enrollment_voided),
+        "attendance_voided" => td_string!(locale, recovery.cause_attendance_voided),
+        "claim_stopped" => td_string!(locale, recovery.cause_claim_stopped),
+        other => return other.to_string(),
+    }
+    .to_string()
 }
 
 /// How a claim's amount was made, kept with the claim when it was decided (claims made before
@@ -235,6 +323,7 @@ pub fn status_label(code: &str, locale: Locale) -> String {
         "approved" => td_string!(locale, claim.status_approved),
         "paid" => td_string!(locale, claim.status_paid),
         "rejected" => td_string!(locale, claim.status_rejected),
+        "stopped" => td_string!(locale, claim.status_stopped),
         other => return other.to_string(),
     }
     .to_string()

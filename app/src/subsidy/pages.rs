@@ -91,6 +91,11 @@ fn ClaimCard(locale: Locale, c: Claim) -> impl IntoView {
                 <span class=format!("status status-{}", c.status)>{status_label(&c.status, locale)}</span>
                 " · " {td_string!(locale, claim.amount, amount = c.amount_yuan.to_string(), percent = c.percent).to_string()}
             </p>
+            {c.recovery.clone().map(|r| view! {
+                <p class="notice notice-warning" data-recovery=r.status.clone()>
+                    <strong>{td_string!(locale, recovery.title)}</strong> " " {super::recovery_pages::recovery_line(&r, locale)}
+                </p>
+            })}
             {c.breakdown.clone().map(|b| view! { <p class="hint">{breakdown_text(&b, locale)}</p> })}
             {c.note.clone().map(|r| view! { <p>{td_string!(locale, enrol.reason, reason = r).to_string()}</p> })}
             {action}

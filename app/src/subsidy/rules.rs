@@ -393,15 +393,18 @@ pub enum ClaimStatus {
     Approved,
     Paid,
     Rejected,
+    /// Undone before it was paid: its certificate revoked, or stopped by a dispute. Final.
+    Stopped,
 }
 
 impl ClaimStatus {
-    pub const ALL: [ClaimStatus; 5] = [
+    pub const ALL: [ClaimStatus; 6] = [
         ClaimStatus::Submitted,
         ClaimStatus::UnderReview,
         ClaimStatus::Approved,
         ClaimStatus::Paid,
         ClaimStatus::Rejected,
+        ClaimStatus::Stopped,
     ];
 
     pub fn code(self) -> &'static str {
@@ -411,6 +414,7 @@ impl ClaimStatus {
             ClaimStatus::Approved => "approved",
             ClaimStatus::Paid => "paid",
             ClaimStatus::Rejected => "rejected",
+            ClaimStatus::Stopped => "stopped",
         }
     }
 

@@ -261,12 +261,15 @@ pub async fn claim(portal: &Portal, actor: &Actor, certificate_id: i64) -> AppRe
     if owner.flatten() != Some(user_id) {
         return Err(AppError::NotFound);
     }
+    match super::recovery_store::undone(&mut tx, certificate_id).await? {
+        (true, _) => return Err(conflict_on_certificate(FieldProblem::Revoked)),
+        (false, true) => return Err(conflict_on_certificate(FieldProblem::ClaimStopped)),
+        (false, false) => {}
+    }
     if store::claimed(&mut tx, certificate_id).await? {
         // A job recorded since may top the claim up, once; otherwise it is claimed already.
         let Some(due) = super::top_up::due(&mut tx, user_id, certificate_id, today).await? else {
-            let mut fields = FieldErrors::default();
-            fields.add("certificate_id", FieldProblem::AlreadyClaimed);
-            return Err(AppError::Conflict(fields));
+            return Err(conflict_on_certificate(FieldProblem::AlreadyClaimed));
         };
         let id = super::top_up::claim(
             &mut tx,
@@ -328,6 +331,12 @@ pub async fn claim(portal: &Portal, actor: &Actor, certificate_id: i64) -> AppRe
         .ok_or(AppError::NotFound)
 }
 
+fn conflict_on_certificate(problem: FieldProblem) -> AppError {
+    let mut fields = FieldErrors::default();
+    fields.add("certificate_id", problem);
+    AppError::Conflict(fields)
+}
+
 pub(super) fn timelines(events: Vec<EventRow>) -> HashMap<i64, Vec<ClaimEvent>> {
     let mut timelines: HashMap<i64, Vec<ClaimEvent>> = HashMap::new();
     for (id, at, status, actor, reason, name) in events {
@@ -354,6 +363,11 @@ pub async fn mine(portal: &Portal, actor: &Actor) -> AppResult<Vec<Claim>> {
 pub async fn made(portal: &Portal, actor: &Actor) -> AppResult<Vec<Claim>> {
     let rows = store::of_person(&portal.db, actor.id).await?;
     let mut timelines = timelines(store::events_of_person(&portal.db, actor.id).await?);
+    let mut recoveries: HashMap<i64, super::Recovery> = super::recovery::of_person(portal, actor)
+        .await?
+        .into_iter()
+        .map(|r| (r.claim_id, r))
+        .collect();
     Ok(rows
         .into_iter()
         .map(|r: ClaimRow| Claim {
@@ -371,6 +385,7 @@ pub async fn made(portal: &Portal, actor: &Actor) -> AppResult<Vec<Claim>> {
             top_up_of: r.top_up_of,
             created_at: r.created_at,
             timeline: timelines.remove(&r.id).unwrap_or_default(),
+            recovery: recoveries.remove(&r.id),
         })
         .collect())
 }
@@ -398,6 +413,7 @@ async fn claimable(portal: &Portal, actor: &Actor) -> AppResult<Vec<Claim>> {
                 top_up_of: None,
                 created_at: String::new(),
                 timeline: Vec::new(),
+                recovery: None,
             }),
             Err(AppError::NotEligible(_)) => {}
             // One unreadable record must not hide the person's other claims.

@@ -9,7 +9,7 @@ use crate::money::Yuan;
 use crate::reference::{CertificateType, City, Enumeration, Level};
 use crate::storage::{Conn, Db};
 
-/// Claims that count: every status but rejected.
+/// Claims that count: every status but rejected and stopped.
 const COUNTING: &str = "('submitted', 'under_review', 'approved', 'paid')";
 
 /// The rows of the person whose account is `$1`: theirs, and those kept under their identity
@@ -55,7 +55,7 @@ pub async fn history(
     .await?;
     let held: Vec<(String, String, String)> = sqlx::query_as(&format!(
         "SELECT occupation, level, certificate_type FROM certificates \
-         WHERE {PERSON} AND id != COALESCE($2, -1)"
+         WHERE {PERSON} AND id != COALESCE($2, -1) AND status = 'valid'"
     ))
     .bind(user)
     .bind(except)
@@ -303,9 +303,9 @@ pub async fn events_of_person(db: &Db, user: i64) -> AppResult<Vec<EventRow>> {
 /// A person's certificates without a claim that counts, oldest first.
 pub async fn unclaimed_certificates(db: &Db, user: i64) -> AppResult<Vec<i64>> {
     Ok(sqlx::query_scalar(&format!(
-        "SELECT id FROM certificates c WHERE user_id = $1 AND NOT EXISTS \
-         (SELECT 1 FROM subsidy_claims s WHERE s.certificate_id = c.id AND s.status IN {COUNTING} \
-         AND s.top_up_of IS NULL) \
+        "SELECT id FROM certificates c WHERE user_id = $1 AND c.status = 'valid' AND NOT EXISTS \
+         (SELECT 1 FROM subsidy_claims s WHERE s.certificate_id = c.id AND (s.status IN {COUNTING} \
+         AND s.top_up_of IS NULL OR s.status = 'stopped')) \
          ORDER BY id"
     ))
     .bind(user)

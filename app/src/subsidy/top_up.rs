@@ -106,6 +106,7 @@ impl Due {
             top_up_of: Some(self.of),
             created_at: String::new(),
             timeline: Vec::new(),
+            recovery: None,
         }
     }
 }

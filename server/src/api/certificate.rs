@@ -6,7 +6,7 @@ use crate::state::{client_address, AppState};
 use app::certificate::service;
 use app::certificate::{Certificate, Verification};
 use app::list::{Page, PageParams};
-use axum::extract::{ConnectInfo, Query, RawQuery, State};
+use axum::extract::{ConnectInfo, Path, Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -147,4 +147,85 @@ pub async fn to_assess(
     Ok(Json(
         service::to_assess(&state.portal, &user.actor, paging).await?,
     ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RevokeBody {
+    /// Why (required); the holder is told.
+    reason: Option<String>,
+}
+
+/// Revoke a certificate: verification then answers `{"valid": false, "status": "revoked"}` for
+/// its number and holder's name; claims on it not yet paid stop, and each paid one opens a
+/// recovery. An evaluator of the issuing organisation, or the HR officer of the class's city.
+#[utoipa::path(
+    post,
+    path = "/staff/certificates/{number}/revoke",
+    tag = "staff",
+    params(("number" = String, Path, description = "The certificate number")),
+    request_body = RevokeBody,
+    responses(
+        (status = 200, description = "Revoked", body = Certificate),
+        (status = 400, description = "No reason", body = super::ErrorBody),
+        (status = 403, description = "Not the issuing organisation's evaluator or an HR officer", body = super::ErrorBody),
+        (status = 404, description = "No such certificate (in the officer's city)", body = super::ErrorBody),
+        (status = 409, description = "Revoked already", body = super::ErrorBody),
+    )
+)]
+pub async fn revoke(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(number): Path<String>,
+    ApiJson(body): ApiJson<RevokeBody>,
+) -> Result<Json<Certificate>, ApiError> {
+    Ok(Json(
+        service::revoke(&state.portal, &user.actor, &number, body.reason.as_deref()).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct CorrectBody {
+    /// 0–100.
+    score: Option<u32>,
+    /// YYYY-MM-DD, from the class's end date to today.
+    issued_on: Option<String>,
+    /// Why (required); the holder is told.
+    reason: Option<String>,
+}
+
+/// Correct a certificate's day of issue or score, with a reason; the trail keeps the old values.
+#[utoipa::path(
+    post,
+    path = "/staff/certificates/{number}/correct",
+    tag = "staff",
+    params(("number" = String, Path, description = "The certificate number")),
+    request_body = CorrectBody,
+    responses(
+        (status = 200, description = "Corrected", body = Certificate),
+        (status = 400, description = "No reason, a bad score or a day outside the allowed ones", body = super::ErrorBody),
+        (status = 403, description = "Not the issuing organisation's evaluator or an HR officer", body = super::ErrorBody),
+        (status = 404, description = "No such certificate (in the officer's city)", body = super::ErrorBody),
+        (status = 409, description = "Revoked", body = super::ErrorBody),
+    )
+)]
+pub async fn correct(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(number): Path<String>,
+    ApiJson(body): ApiJson<CorrectBody>,
+) -> Result<Json<Certificate>, ApiError> {
+    let issued_on = match body.issued_on.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(text) => Some(super::parse_date("issued_on", text)?),
+        None => None,
+    };
+    let corrected = service::correct(
+        &state.portal,
+        &user.actor,
+        &number,
+        body.score,
+        issued_on,
+        body.reason.as_deref(),
+    )
+    .await?;
+    Ok(Json(corrected))
 }

@@ -60,8 +60,12 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .routes(routes!(catalog::list_institutions))
         .routes(routes!(catalog::get_institution))
         .routes(routes!(meta::meta))
+        .split_for_parts();
+    // Certificate verification answers people, not other sites' scripts: no CORS headers.
+    let (verify, verify_doc) = OpenApiRouter::new()
         .routes(routes!(certificate::verify))
         .split_for_parts();
+    doc.merge(verify_doc);
     // The anonymous check is a POST but reads nothing private: open to every origin too.
     let (check, check_doc) = OpenApiRouter::new()
         .routes(routes!(eligibility::check))
@@ -90,6 +94,10 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .routes(routes!(console::employment))
         .routes(routes!(certificate::assess, certificate::to_assess))
         .routes(routes!(certificate::wallet))
+        .routes(routes!(certificate::revoke))
+        .routes(routes!(certificate::correct))
+        .routes(routes!(subsidy::recoveries))
+        .routes(routes!(subsidy::decide_recovery))
         .routes(routes!(subsidy::mine, subsidy::claim))
         .routes(routes!(subsidy::queue))
         .routes(routes!(subsidy::decide))
@@ -133,6 +141,7 @@ pub fn router() -> (Router<AppState>, OpenApi) {
             public
                 .layer(cors.clone())
                 .merge(check.layer(cors_check))
+                .merge(verify)
                 .merge(private)
                 .fallback(not_found),
         )

@@ -1,5 +1,5 @@
 //! Subsidy claims: the trainee's (`/me/subsidies`) and the HR officer's review
-//! (`/staff/subsidies`).
+//! (`/staff/subsidies`), and the recoveries of claims that were undone (`/staff/recoveries`).
 
 use super::{ApiError, ApiJson};
 use crate::session::Signed;
@@ -7,8 +7,8 @@ use crate::state::AppState;
 use app::error::{AppError, FieldProblem};
 use app::list::{Page, PageParams};
 use app::subsidy::rules::{ClaimStatus, Review};
-use app::subsidy::{review, review_step, service};
-use app::subsidy::{Claim, StaffClaim};
+use app::subsidy::{recovery, review, review_step, service};
+use app::subsidy::{Claim, Recovery, RecoveryStatus, StaffClaim};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -168,4 +168,79 @@ pub async fn paid(
 ) -> Result<Json<ClaimStep>, ApiError> {
     let status = review::review(&state.portal, &user.actor, id, Review::Pay, None).await?;
     Ok(Json(ClaimStep { id, status }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RecoveryQuery {
+    /// `due`, `recovered` or `waived`; all when absent.
+    #[allow(dead_code)]
+    status: Option<String>,
+}
+
+/// Recoveries (追回): money paid on claims that were undone (a certificate revoked, an enrolment
+/// or attendance voided). The HR officer's city's, or an institution's own classes'; due ones
+/// first. Claimants masked; the read is audited.
+#[utoipa::path(
+    get,
+    path = "/staff/recoveries",
+    tag = "staff",
+    params(RecoveryQuery, PageParams),
+    responses(
+        (status = 200, description = "One page of the recoveries", body = Page<Recovery>),
+        (status = 400, description = "Unknown status", body = super::ErrorBody),
+        (status = 403, description = "Not an HR officer or institution staff", body = super::ErrorBody),
+    )
+)]
+pub async fn recoveries(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Page<Recovery>>, ApiError> {
+    let (paging, filters) = super::list_query(&raw, &["status"])?;
+    let status = match filters.get("status") {
+        None => None,
+        Some(code) => Some(
+            RecoveryStatus::from_code(code)
+                .ok_or(AppError::field("status", FieldProblem::UnknownCode))?,
+        ),
+    };
+    Ok(Json(
+        recovery::list(&state.portal, &user.actor, status, paging).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RecoveryBody {
+    /// `recovered` or `waived`.
+    status: String,
+    /// Why (required): the repayment's reference, or the grounds for waiving it.
+    reason: Option<String>,
+}
+
+/// Mark a due recovery of the officer's city recovered or waived, with a reason.
+#[utoipa::path(
+    post,
+    path = "/staff/recoveries/{id}",
+    tag = "staff",
+    params(("id" = i64, Path, description = "The recovery")),
+    request_body = RecoveryBody,
+    responses(
+        (status = 200, description = "Decided", body = Recovery),
+        (status = 400, description = "Unknown status, or no reason", body = super::ErrorBody),
+        (status = 403, description = "Not an HR officer", body = super::ErrorBody),
+        (status = 404, description = "No such recovery in the officer's city", body = super::ErrorBody),
+        (status = 409, description = "Decided already", body = super::ErrorBody),
+    )
+)]
+pub async fn decide_recovery(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<RecoveryBody>,
+) -> Result<Json<Recovery>, ApiError> {
+    let to = body.status.trim();
+    Ok(Json(
+        recovery::decide(&state.portal, &user.actor, id, to, body.reason.as_deref()).await?,
+    ))
 }

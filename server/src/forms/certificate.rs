@@ -121,3 +121,84 @@ pub async fn assess(
         }
     }
 }
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ChangeForm {
+    #[serde(default)]
+    number: String,
+    reason: Option<String>,
+    score: Option<String>,
+    issued_on: Option<String>,
+}
+
+/// /staff/certificates: revoke a certificate by number, with a reason.
+pub async fn revoke(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    SignedForm(me): SignedForm,
+    Form(form): Form<ChangeForm>,
+) -> Response {
+    let reason = form.reason.as_deref();
+    match service::revoke(&app.portal, &me.actor, &form.number, reason).await {
+        Ok(_) => see_other("/staff/certificates?done=revoked"),
+        Err(err) => changed_refused(&app, headers, me, &form, err).await,
+    }
+}
+
+/// /staff/certificates: correct a certificate's day of issue or score, with a reason.
+pub async fn correct(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    SignedForm(me): SignedForm,
+    Form(form): Form<ChangeForm>,
+) -> Response {
+    use app::error::FieldProblem;
+    let checked = (|| {
+        let score = match form
+            .score
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => None,
+            Some(s) => Some(s.parse::<u32>().map_err(|_| {
+                AppError::field("score", FieldProblem::OutOfRange { min: 0, max: 100 })
+            })?),
+        };
+        Ok::<_, AppError>((score, date_field("issued_on", form.issued_on.as_deref())?))
+    })();
+    let result = match checked {
+        Ok((score, issued_on)) => {
+            let reason = form.reason.as_deref();
+            service::correct(
+                &app.portal,
+                &me.actor,
+                &form.number,
+                score,
+                issued_on,
+                reason,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => see_other("/staff/certificates?done=corrected"),
+        Err(err) => changed_refused(&app, headers, me, &form, err).await,
+    }
+}
+
+async fn changed_refused(
+    app: &AppState,
+    headers: HeaderMap,
+    me: app::access::SignedIn,
+    form: &ChangeForm,
+    err: AppError,
+) -> Response {
+    let locale = locale_of(&headers);
+    let values = BTreeMap::from([("number".to_string(), form.number.trim().to_string())]);
+    let mut state = refused(&err, locale, values);
+    state.message.get_or_insert_with(|| err.message(locale));
+    let user = CurrentUser(Some(me));
+    render_again(app, "/staff/certificates", headers, user, state).await
+}

@@ -14,11 +14,13 @@ mod subsidy;
 
 pub use accounts::{delete_account, login, logout, register};
 pub use catalog::upload_catalog;
-pub use certificate::{assess, verify};
+pub use certificate::{
+    assess, correct as correct_certificate, revoke as revoke_certificate, verify,
+};
 pub use dispute::{dispute, resolve_dispute};
 pub use enrollment::{cancel, enroll, mark_read, staff};
 pub use groups::{decide_group, declare_groups};
-pub use subsidy::{claim, decide_claim};
+pub use subsidy::{claim, decide_claim, decide_recovery};
 
 use crate::state::AppState;
 use app::access::CurrentUser;

@@ -5,7 +5,7 @@ use crate::session::{see_other, SignedForm};
 use crate::state::AppState;
 use app::access::CurrentUser;
 use app::error::AppError;
-use app::subsidy::{review, review_step, service};
+use app::subsidy::{recovery, review, review_step, service};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -65,6 +65,31 @@ pub async fn decide_claim(
                 err,
             )
             .await
+        }
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct RecoveryForm {
+    #[serde(default)]
+    status: String,
+    reason: Option<String>,
+}
+
+/// The HR officer's recoveries page: mark a due recovery recovered or waived, with a reason.
+pub async fn decide_recovery(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    SignedForm(me): SignedForm,
+    Path(id): Path<i64>,
+    Form(form): Form<RecoveryForm>,
+) -> Response {
+    let reason = form.reason.as_deref();
+    match recovery::decide(&app.portal, &me.actor, id, &form.status, reason).await {
+        Ok(_) => see_other("/staff/recoveries?saved=1"),
+        Err(err) => {
+            let me = CurrentUser(Some(me));
+            refused_on(&app, "/staff/recoveries", headers, me, err).await
         }
     }
 }
