@@ -358,3 +358,193 @@ async fn certificate_numbers_do_not_walk_and_a_changed_character_never_verifies(
         r.headers()
     );
 }
+
+/// The trainee disputes a record ("这不是我"); its id.
+async fn dispute(f: &Flow, me: &str, kind: &str, id: i64) -> i64 {
+    let body = json!({"kind": kind, "id": id, "note": "不是我本人"});
+    let (status, filed) = post(&f.s, "/api/v1/me/disputes", me, body).await;
+    assert_eq!(status, 201, "{filed}");
+    filed["id"].as_i64().unwrap()
+}
+
+async fn resolve(f: &Flow, id: i64, body: Value) -> (u16, Value) {
+    let path = format!("/api/v1/staff/disputes/{id}/resolve");
+    post(&f.s, &path, &f.hr, body).await
+}
+
+#[tokio::test]
+async fn a_dispute_that_voids_the_enrolment_revokes_its_certificate_and_recovers_the_money() {
+    let f = flow().await;
+    let me = trainee(&f.s, 15).await;
+    let (_, profile) = get(&f.s, "/api/v1/me", &me).await;
+    let name = profile["name"].as_str().unwrap().to_string();
+    let certificate = f.certificate(&me, "S-WELD", false, None).await;
+    let number = wallet_entry(&f, &me, certificate).await["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let claim = paid_claim(&f, &me, certificate).await;
+    let enrollment = my_enrollment(&f.s, &me, "S-WELD").await["id"]
+        .as_i64()
+        .unwrap();
+    let id = dispute(&f, &me, "enrollment", enrollment).await;
+
+    // An unknown action, or one that does not fit, changes nothing.
+    let (status, body) = resolve(&f, id, json!({"note": "核实", "action": "burn"})).await;
+    assert_eq!(status, 400, "{body}");
+    let (status, body) =
+        resolve(&f, id, json!({"note": "核实", "action": "void_attendance"})).await;
+    assert_eq!(status, 400, "dates are needed: {body}");
+    assert!(body["error"]["fields"]["dates"].is_string(), "{body}");
+    assert_eq!(verify(&f, &number, &name).await["valid"], true);
+
+    let (status, body) = resolve(
+        &f,
+        id,
+        json!({"note": "经核实为冒名报名", "action": "void_enrollment"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "resolved", "{body}");
+    assert_eq!(body["action"], "void_enrollment", "{body}");
+    assert_eq!(my_enrollment(&f.s, &me, "S-WELD").await["status"], "voided");
+    assert_eq!(
+        verify(&f, &number, &name).await,
+        json!({"valid": false, "status": "revoked"})
+    );
+    let mine = my_claim(&f, &me, claim).await;
+    assert_eq!(mine["recovery"]["status"], "due", "{mine}");
+    assert_eq!(mine["recovery"]["cause"], "enrollment_voided", "{mine}");
+    // The institution is told.
+    let (_, told) = get(&f.s, "/api/v1/me/notifications", &f.institution).await;
+    assert!(
+        told["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "dispute" && n["status"] == "void_enrollment"),
+        "{told}"
+    );
+    let (status, body) = resolve(&f, id, json!({"note": "again", "action": "none"})).await;
+    assert_eq!(status, 409, "resolved once: {body}");
+}
+
+#[tokio::test]
+async fn a_dispute_can_void_attendance_days_or_stop_a_claim() {
+    let f = flow().await;
+    let me = trainee(&f.s, 16).await;
+    let certificate = f.certificate(&me, "S-COOK", false, None).await;
+    let (status, claim) = f.claim(&me, certificate).await;
+    assert_eq!(status, 201, "{claim}");
+    let claim = claim["id"].as_i64().unwrap();
+    let enrollment = my_enrollment(&f.s, &me, "S-COOK").await["id"]
+        .as_i64()
+        .unwrap();
+
+    // Attendance: the day recorded (the class's first) is voided; the claim on it stops.
+    let id = dispute(&f, &me, "attendance", enrollment).await;
+    let (status, body) = resolve(
+        &f,
+        id,
+        json!({"note": "当天未到课", "action": "void_attendance", "dates": ["2030-13-01"]}),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = resolve(
+        &f,
+        id,
+        json!({"note": "当天未到课", "action": "void_attendance", "dates": ["2030-03-01"]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, roster) = get(&f.s, "/api/v1/staff/classes/S-COOK/roster", &f.institution).await;
+    let row = roster["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == enrollment)
+        .cloned()
+        .expect("on the roster");
+    assert_eq!(row["hours_attended"], 0, "{row}");
+    assert_eq!(my_claim(&f, &me, claim).await["status"], "stopped");
+
+    // A claim of someone else's making is stopped by its own dispute.
+    let other = trainee(&f.s, 17).await;
+    let certificate = f.certificate(&other, "S-TEA", false, None).await;
+    let (_, claim) = f.claim(&other, certificate).await;
+    let claim = claim["id"].as_i64().unwrap();
+    let id = dispute(&f, &other, "subsidy", claim).await;
+    let (status, body) = resolve(
+        &f,
+        id,
+        json!({"resolution": "申领非本人所为", "action": "stop_claim"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(my_claim(&f, &other, claim).await["status"], "stopped");
+}
+
+#[tokio::test]
+async fn a_raised_capacity_goes_to_the_waiting_list_first() {
+    let s = server().await;
+    s.travel_to_day("2030-02-01").await;
+    let (first, second, third) = (
+        trainee(&s, 21).await,
+        trainee(&s, 22).await,
+        trainee(&s, 23).await,
+    );
+    assert_eq!(enroll(&s, "E-ONE", &first).await.1["status"], "approved");
+    assert_eq!(enroll(&s, "E-ONE", &second).await.1["status"], "waitlisted");
+    assert_eq!(enroll(&s, "E-ONE", &third).await.1["status"], "waitlisted");
+
+    // The city raises the class to two seats: the head of the waiting list gets the new one.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = std::fs::read_to_string(common::fixture("enrolment-catalog.csv")).unwrap();
+    let raised: String = csv
+        .lines()
+        .map(|line| {
+            if line.starts_with("E-ONE,") {
+                line.replace(",,1,1200.00,", ",,2,1200.00,")
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_ne!(
+        raised,
+        csv.trim_end(),
+        "the fixture's capacity is where the test expects"
+    );
+    let file = dir.path().join("raised.csv");
+    std::fs::write(&file, raised).unwrap();
+    let out = common::peixun(&[
+        "import-catalog",
+        "--database-url",
+        &s.database(),
+        file.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        my_enrollment(&s, &second, "E-ONE").await["status"],
+        "approved"
+    );
+    assert_eq!(
+        my_enrollment(&s, &third, "E-ONE").await["status"],
+        "waitlisted"
+    );
+    assert_eq!(seats_left(&s, "E-ONE").await, 0);
+    let (_, inbox) = get(&s, "/api/v1/me/notifications", &second).await;
+    assert!(
+        inbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "enrollment" && n["status"] == "approved"),
+        "{inbox}"
+    );
+}
