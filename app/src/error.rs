@@ -82,6 +82,8 @@ pub enum FieldProblem {
     },
     /// The certificate was revoked: nothing is claimed or changed on it any more.
     Revoked,
+    /// None of the days named has attendance recorded.
+    NoAttendance,
     /// The claims on this certificate were stopped (it was revoked, or a dispute stopped them).
     ClaimStopped,
 }
@@ -204,6 +206,7 @@ impl FieldProblem {
             )
             .to_string(),
             FieldProblem::Revoked => td_string!(locale, error.revoked).to_string(),
+            FieldProblem::NoAttendance => td_string!(locale, error.no_attendance).to_string(),
             FieldProblem::ClaimStopped => td_string!(locale, error.claim_stopped).to_string(),
         }
     }

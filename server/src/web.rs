@@ -169,6 +169,7 @@ pub async fn serve(
     exposure: Exposure,
     portal: Portal,
 ) -> std::io::Result<()> {
+    sweep(portal.clone());
     let app = router(portal, site_root, exposure);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
@@ -178,6 +179,30 @@ pub async fn serve(
     )
     .with_graceful_shutdown(shutdown_signal())
     .await
+}
+
+/// Seconds between sweeps for work that falls due with time (the waiting lists of classes that
+/// have started); `PEIXUN_SWEEP_SECONDS` sets another (the test suite's servers sweep every
+/// second). Every instance sweeps; the write lock and the checks under it make a second
+/// instance's sweep find nothing left to do.
+const SWEEP_SECONDS: u64 = 60;
+
+fn sweep(portal: Portal) {
+    let every = std::env::var("PEIXUN_SWEEP_SECONDS")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .filter(|s| *s > 0)
+        .unwrap_or(SWEEP_SECONDS);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(every));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(err) = app::enrollment::waitlist::release_started(&portal).await {
+                tracing::warn!(%err, "cannot release the waiting lists of started classes");
+            }
+        }
+    });
 }
 
 /// Finishes the requests in flight, then stops, on Ctrl-C or SIGTERM.

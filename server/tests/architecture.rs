@@ -90,6 +90,8 @@ const LAYERS: &[(&str, Layer)] = &[
     ("app::enrollment::rules", Core),
     ("app::enrollment::service", Service),
     ("app::enrollment::store", Store),
+    ("app::enrollment::voiding", Service),
+    ("app::enrollment::waitlist", Service),
     ("app::error", Core),
     ("app::groups", Core),
     ("app::groups::pages", Page),

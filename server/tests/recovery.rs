@@ -548,3 +548,46 @@ async fn a_raised_capacity_goes_to_the_waiting_list_first() {
         "{inbox}"
     );
 }
+
+#[tokio::test]
+async fn when_a_class_starts_its_waiting_list_is_released_with_a_reason() {
+    let s = server().await;
+    s.travel_to_day("2030-02-01").await;
+    let (first, second) = (trainee(&s, 24).await, trainee(&s, 25).await);
+    assert_eq!(enroll(&s, "E-ONE", &first).await.1["status"], "approved");
+    assert_eq!(enroll(&s, "E-ONE", &second).await.1["status"], "waitlisted");
+    // The day before the start nothing changes; on the start date (2030-03-01) the server's
+    // sweep (every second in the suite) releases the waiting place.
+    s.travel_to_day("2030-02-28").await;
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    assert_eq!(
+        my_enrollment(&s, &second, "E-ONE").await["status"],
+        "waitlisted"
+    );
+    s.travel_to_day("2030-03-01").await;
+    let mut released = Value::Null;
+    for _ in 0..100 {
+        released = my_enrollment(&s, &second, "E-ONE").await;
+        if released["status"] != "waitlisted" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(released["status"], "cancelled", "{released}");
+    let (_, inbox) = get(&s, "/api/v1/me/notifications", &second).await;
+    let told = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["kind"] == "enrollment" && n["status"] == "cancelled")
+        .cloned()
+        .expect("told in the inbox");
+    assert!(
+        told["message"].as_str().unwrap().contains("班级已开班"),
+        "{told}"
+    );
+    assert_eq!(
+        my_enrollment(&s, &first, "E-ONE").await["status"],
+        "approved"
+    );
+}

@@ -243,6 +243,15 @@ pub async fn import(
             Change::Unchanged => report.unchanged += 1,
             Change::Update => {
                 store::write(&mut tx, &new, &now, true).await?;
+                // More seats: the waiting list has them first (FIFO), in this transaction.
+                if old.as_ref().is_some_and(|o| new.capacity > o.capacity) {
+                    let today = portal.clock.today();
+                    let (code, title, start) = (&new.code, &new.title, new.start_date);
+                    crate::enrollment::service::promote_waiting(
+                        &mut tx, &now, code, title, start, today,
+                    )
+                    .await?;
+                }
                 report.updated += 1;
             }
             Change::Create => {

@@ -14,6 +14,7 @@ use crate::inbox::{Kind, Notice};
 use crate::list::{Page, Paging};
 use crate::portal::Portal;
 use crate::reference::{Enumeration, Level};
+use crate::subsidy::recovery::{Cause, Undo};
 use crate::text::{clipped, MAX_TEXT_CHARS};
 use crate::throttle;
 use chrono::NaiveDate;
@@ -197,13 +198,31 @@ pub async fn revoke(
     let at = portal.clock.stamp();
     let mut tx = portal.db.write_tx().await?;
     let c = to_change(&mut tx, actor, number).await?;
-    // The condition on the status in the update, under the write lock, revokes once.
-    if !store::revoke(&mut tx, &at, c.id, &reason, actor.id).await? {
+    let who = Who::of(&portal.vault, actor);
+    if !revoke_in(&mut tx, &at, &who, &c, &reason, Cause::CertificateRevoked).await? {
         let mut fields = FieldErrors::default();
         fields.add("number", FieldProblem::Revoked);
         return Err(AppError::Conflict(fields));
     }
-    let who = Who::of(&portal.vault, actor);
+    tx.commit().await?;
+    store::one(&portal.db, c.id).await
+}
+
+/// Revokes `c` in the caller's transaction (false when it was revoked already), with the
+/// trail, the holder's message and the claims on it undone for `cause`. Whoever calls it has
+/// decided the actor may (`revoke` above, or a dispute's resolution).
+pub async fn revoke_in(
+    conn: &mut crate::storage::Conn,
+    at: &str,
+    who: &Who,
+    c: &store::ToChange,
+    reason: &str,
+    cause: Cause,
+) -> AppResult<bool> {
+    // The condition on the status in the update, under the write lock, revokes once.
+    if !store::revoke(conn, at, c.id, reason, who.id).await? {
+        return Ok(false);
+    }
     let write = Write {
         record: format!("certificate:{}", c.id),
         action: "certificate_revoked",
@@ -211,18 +230,13 @@ pub async fn revoke(
         before: Some(c.status.clone()),
         after: Some(format!("{REVOKED} ({reason})")),
     };
-    record_write(&mut tx, &at, &who, &write).await?;
-    notify_holder(&mut tx, &at, &c, REVOKED, &reason).await?;
-    let claims = crate::subsidy::recovery_store::claims_of_certificate(&mut tx, c.id).await?;
-    let undo = crate::subsidy::recovery::Undo {
-        cause: crate::subsidy::recovery::Cause::CertificateRevoked,
-        reason: &reason,
-        who: &who,
-    };
-    crate::subsidy::recovery::undo(&mut tx, &at, &claims, &undo).await?;
-    tx.commit().await?;
+    record_write(conn, at, who, &write).await?;
+    notify_holder(conn, at, c, REVOKED, reason).await?;
+    let claims = crate::subsidy::recovery_store::claims_of_certificate(conn, c.id).await?;
+    let undo = Undo { cause, reason, who };
+    crate::subsidy::recovery::undo(conn, at, &claims, &undo).await?;
     metrics::counter!("peixun_certificates_revoked_total").increment(1);
-    store::one(&portal.db, c.id).await
+    Ok(true)
 }
 
 async fn notify_holder(

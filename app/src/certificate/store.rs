@@ -212,8 +212,24 @@ pub async fn to_change(conn: &mut Conn, number: &str) -> AppResult<Option<ToChan
     .await?)
 }
 
+/// The number of the certificate an enrolment earned, if any.
+pub async fn number_of_enrollment(conn: &mut Conn, enrollment: i64) -> AppResult<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT number FROM certificates WHERE enrollment_id = $1")
+            .bind(enrollment)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
+}
+
 /// Revokes a valid certificate; false when it was not valid (revoked by someone else first).
-pub async fn revoke(conn: &mut Conn, at: &str, id: i64, reason: &str, by: i64) -> AppResult<bool> {
+pub async fn revoke(
+    conn: &mut Conn,
+    at: &str,
+    id: i64,
+    reason: &str,
+    by: Option<i64>,
+) -> AppResult<bool> {
     let done = sqlx::query(
         "UPDATE certificates SET status = 'revoked', status_reason = $1, status_by = $2, \
          status_at = $3 WHERE id = $4 AND status = 'valid'",

@@ -60,6 +60,7 @@ pub fn DisputeList(locale: Locale, list: Vec<Dispute>) -> impl IntoView {
                         " · " <span class=format!("status status-{}", d.status)>{status}</span>
                         {d.note.clone().map(|n| view! { <p>{td_string!(locale, dispute.note_shown, note = n).to_string()}</p> })}
                         {d.resolution.clone().map(|r| view! { <p>{td_string!(locale, dispute.resolution_shown, resolution = r).to_string()}</p> })}
+                        {d.action.clone().filter(|a| a != "none").map(|a| view! { <p class="hint">{td_string!(locale, dispute.action_label)} ": " {super::Action::label(&a, locale)}</p> })}
                     </li>
                 }
             }).collect_view()}

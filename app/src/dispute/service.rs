@@ -2,15 +2,21 @@
 //! found"); the HR officer of the record's city sees and resolves it.
 
 use super::store::{self, NewDispute, Row};
-use super::{Dispute, DisputeKind};
+use super::{Action, Dispute, DisputeKind};
 use crate::access::Actor;
 use crate::audit::store::{record_write, Who, Write};
+use crate::certificate::service::revoke_in;
+use crate::certificate::store as certificate_store;
+use crate::enrollment::voiding;
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
 use crate::identity::mask_name;
 use crate::inbox::{Kind, Notice};
 use crate::list::{Page, Paging};
 use crate::portal::Portal;
 use crate::reference::{Enumeration, Level};
+use crate::storage::Conn;
+use crate::subsidy::recovery::{self, Cause, Undo};
+use crate::subsidy::recovery_store;
 use crate::text::{clipped, MAX_NOTE_CHARS};
 
 fn conflict(field: &str, problem: FieldProblem) -> AppError {
@@ -31,6 +37,7 @@ fn dispute_of(row: Row, with_claimant: bool) -> AppResult<Dispute> {
         resolution: row.resolution,
         created_at: row.created_at,
         resolved_at: row.resolved_at,
+        action: row.action,
         claimant: with_claimant.then(|| {
             row.name
                 .as_deref()
@@ -123,46 +130,133 @@ pub async fn for_city(
     Ok(paging.of(items, total))
 }
 
-/// The HR officer resolves an open dispute of their city, saying what was done (required);
-/// the person is told in their inbox.
+/// The HR officer resolves an open dispute of their city, saying what was done (required)
+/// and doing it (`action`, see `Action`): all in one transaction, so either everything it
+/// undoes is undone, the person is told and the institution too, or nothing is. Refused: another
+/// city's (404), resolved already (409), an action with nothing to act on (409 on `action`).
 pub async fn resolve(
     portal: &Portal,
     actor: &Actor,
     id: i64,
     resolution: Option<&str>,
+    action: &Action,
 ) -> AppResult<Dispute> {
     let city = actor.city()?;
     let resolution = clipped(resolution, MAX_NOTE_CHARS)
         .ok_or_else(|| AppError::field("resolution", FieldProblem::Required))?;
-    let at = portal.clock.stamp();
+    let (at, today) = (portal.clock.stamp(), portal.clock.today());
     let mut tx = portal.db.write_tx().await?;
-    let (status, user_id, dispute_city, title) = store::for_resolution(&mut tx, id)
+    let d = store::for_resolution(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if dispute_city != city.code() {
+    if d.city != city.code() {
         return Err(AppError::NotFound);
     }
-    if status != "open" {
+    if !store::resolve(&mut tx, &at, id, &resolution, action.code(), actor.id).await? {
         return Err(conflict("status", FieldProblem::BadTransition));
     }
-    store::resolve(&mut tx, &at, id, &resolution, actor.id).await?;
+    let who = Who::of(&portal.vault, actor);
     let write = Write {
         record: format!("dispute:{id}"),
         action: "dispute",
-        city: Some(&dispute_city),
-        before: Some(status),
-        after: Some(format!("resolved ({resolution})")),
+        city: Some(&d.city),
+        before: Some(d.status.clone()),
+        after: Some(format!("resolved {} ({resolution})", action.code())),
     };
-    record_write(&mut tx, &at, &Who::of(&portal.vault, actor), &write).await?;
+    record_write(&mut tx, &at, &who, &write).await?;
+    if *action != Action::None {
+        act(&mut tx, (&at, today), &who, &d, action, &resolution).await?;
+    }
     let notice = Notice {
         kind: Kind::Dispute,
         subject: id,
         status: "resolved",
-        title: &title,
+        title: &d.title,
         reason: Some(&resolution),
         position: None,
     };
-    crate::inbox::store::notify(&mut tx, &at, user_id, &notice).await?;
+    crate::inbox::store::notify(&mut tx, &at, d.user_id, &notice).await?;
     tx.commit().await?;
+    if matches!(action, Action::VoidEnrollment) {
+        portal.catalog.seats_changed();
+    }
     dispute_of(store::one(&portal.db, id).await?, false)
+}
+
+/// Does what the resolution decided to the enrolment behind the dispute, and tells the
+/// institution that ran the class.
+async fn act(
+    conn: &mut Conn,
+    (at, today): (&str, chrono::NaiveDate),
+    who: &Who,
+    d: &store::ToResolve,
+    action: &Action,
+    reason: &str,
+) -> AppResult<()> {
+    let nothing = || conflict("action", FieldProblem::BadTransition);
+    let kind = DisputeKind::from_code(&d.kind).ok_or_else(nothing)?;
+    let enrollment = match kind {
+        DisputeKind::Enrollment | DisputeKind::Attendance => Some(d.subject_id),
+        DisputeKind::Subsidy => store::enrollment_of_claim(conn, d.subject_id).await?,
+    };
+    let row = match enrollment {
+        Some(e) => crate::enrollment::store::load(conn, e).await?,
+        None => None,
+    }
+    .ok_or_else(nothing)?;
+    let certificate = match certificate_store::number_of_enrollment(conn, row.id).await? {
+        Some(number) => certificate_store::to_change(conn, &number).await?,
+        None => None,
+    };
+    let undo = |cause| Undo { cause, reason, who };
+    match action {
+        Action::None => {}
+        Action::VoidEnrollment => {
+            voiding::void(conn, at, who, &row, reason, today).await?;
+            if let Some(c) = &certificate {
+                let cause = Cause::EnrollmentVoided;
+                revoke_in(conn, at, who, c, reason, cause).await?;
+            }
+        }
+        Action::VoidAttendance(days) => {
+            if voiding::void_attendance(conn, at, who, &row, days, reason).await? == 0 {
+                return Err(AppError::field("dates", FieldProblem::NoAttendance));
+            }
+            if let Some(c) = &certificate {
+                let claims = recovery_store::claims_of_certificate(conn, c.id).await?;
+                recovery::undo(conn, at, &claims, &undo(Cause::AttendanceVoided)).await?;
+            }
+        }
+        Action::StopClaim => {
+            let claims = match (kind, &certificate) {
+                (DisputeKind::Subsidy, _) => {
+                    recovery_store::claim_and_top_ups(conn, d.subject_id).await?
+                }
+                (_, Some(c)) => recovery_store::claims_of_certificate(conn, c.id).await?,
+                (_, None) => Vec::new(),
+            };
+            let done = recovery::undo(conn, at, &claims, &undo(Cause::ClaimStopped)).await?;
+            if done.stopped + done.recoveries == 0 {
+                return Err(nothing());
+            }
+        }
+        Action::RevokeCertificate => {
+            let c = certificate.as_ref().ok_or_else(nothing)?;
+            if !revoke_in(conn, at, who, c, reason, Cause::CertificateRevoked).await? {
+                return Err(nothing());
+            }
+        }
+    }
+    for staff in store::institution_staff(conn, &row.institution_code).await? {
+        let notice = Notice {
+            kind: Kind::Dispute,
+            subject: row.id,
+            status: action.code(),
+            title: &row.title,
+            reason: Some(reason),
+            position: None,
+        };
+        crate::inbox::store::notify(conn, at, Some(staff), &notice).await?;
+    }
+    Ok(())
 }

@@ -95,10 +95,11 @@ pub struct Row {
     pub resolved_at: Option<String>,
     pub name: Option<String>,
     pub user_id: Option<i64>,
+    pub action: Option<String>,
 }
 
 const SELECT: &str = "SELECT d.id, d.kind, d.subject_id, d.title, d.note, d.status, d.resolution, \
-    d.created_at, d.resolved_at, u.name, d.user_id FROM disputes d \
+    d.created_at, d.resolved_at, u.name, d.user_id, d.action FROM disputes d \
     LEFT JOIN users u ON u.id = d.user_id";
 
 pub async fn one(db: &Db, id: i64) -> AppResult<Row> {
@@ -146,38 +147,69 @@ pub async fn of_city(
     Ok((rows, u64::try_from(total).unwrap_or(0)))
 }
 
-/// A dispute's status, filer, city and title, read in the resolution's transaction.
-pub async fn for_resolution(
-    conn: &mut Conn,
-    id: i64,
-) -> AppResult<Option<(String, Option<i64>, String, String)>> {
-    Ok(
-        sqlx::query_as("SELECT status, user_id, city, title FROM disputes WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?,
-    )
+/// A dispute to resolve, read in the resolution's transaction.
+#[derive(Debug, sqlx::FromRow)]
+pub struct ToResolve {
+    pub status: String,
+    pub user_id: Option<i64>,
+    pub city: String,
+    pub title: String,
+    pub kind: String,
+    pub subject_id: i64,
 }
 
-/// Resolves a dispute with what was found and done, by `by` at `at`.
+pub async fn for_resolution(conn: &mut Conn, id: i64) -> AppResult<Option<ToResolve>> {
+    Ok(sqlx::query_as(
+        "SELECT status, user_id, city, title, kind, subject_id FROM disputes WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// The enrolment a claim was made for (through its certificate).
+pub async fn enrollment_of_claim(conn: &mut Conn, claim: i64) -> AppResult<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT c.enrollment_id FROM subsidy_claims s JOIN certificates c \
+         ON c.id = s.certificate_id WHERE s.id = $1",
+    )
+    .bind(claim)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// The staff accounts of an institution (told what a dispute about its class did).
+pub async fn institution_staff(conn: &mut Conn, institution: &str) -> AppResult<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM users WHERE role = 'institution_staff' AND scope = $1 ORDER BY id",
+    )
+    .bind(institution)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Resolves an open dispute with what was found and done, by `by` at `at`; false when it was
+/// not open (resolved by someone else first: the condition makes the second change nothing).
 pub async fn resolve(
     conn: &mut Conn,
     at: &str,
     id: i64,
     resolution: &str,
+    action: &str,
     by: i64,
-) -> AppResult<()> {
-    sqlx::query(
+) -> AppResult<bool> {
+    let done = sqlx::query(
         "UPDATE disputes SET status = 'resolved', resolution = $2, resolved_by = $3, \
-         resolved_at = $4 WHERE id = $1",
+         resolved_at = $4, action = $5 WHERE id = $1 AND status = 'open'",
     )
     .bind(id)
     .bind(resolution)
     .bind(by)
     .bind(at)
+    .bind(action)
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// How many of a person's disputes are still open.

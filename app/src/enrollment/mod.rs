@@ -12,6 +12,10 @@ pub mod rules;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod voiding;
+#[cfg(feature = "ssr")]
+pub mod waitlist;
 
 use crate::error::RuleVerdict;
 use crate::i18n::Locale;
@@ -34,10 +38,12 @@ pub enum Status {
     Dropped,
     Cancelled,
     Rejected,
+    /// Not the person's (a dispute found it so): it counts for nothing. Final.
+    Voided,
 }
 
 impl Status {
-    pub const ALL: [Status; 8] = [
+    pub const ALL: [Status; 9] = [
         Status::Applied,
         Status::Approved,
         Status::Waitlisted,
@@ -46,6 +52,7 @@ impl Status {
         Status::Dropped,
         Status::Cancelled,
         Status::Rejected,
+        Status::Voided,
     ];
 
     pub fn code(self) -> &'static str {
@@ -58,6 +65,7 @@ impl Status {
             Status::Dropped => "dropped",
             Status::Cancelled => "cancelled",
             Status::Rejected => "rejected",
+            Status::Voided => "voided",
         }
     }
 
@@ -83,6 +91,7 @@ impl Status {
             Status::Dropped => td_string!(locale, enrol.status_dropped),
             Status::Cancelled => td_string!(locale, enrol.status_cancelled),
             Status::Rejected => td_string!(locale, enrol.status_rejected),
+            Status::Voided => td_string!(locale, enrol.status_voided),
         }
     }
 }

@@ -128,37 +128,62 @@ pub(super) async fn free_seat(
     today: NaiveDate,
 ) -> AppResult<()> {
     courses::give_back_seat(conn, course).await?;
-    if today >= start {
-        return Ok(());
-    }
-    let Some((id, user)) = store::head_of_waitlist(conn, course).await? else {
-        return Ok(());
-    };
-    if courses::take_seat(conn, course).await? {
-        store::set_status(conn, at, id, Status::Approved, true, None).await?;
-        let event = Event {
-            enrollment: id,
-            status: Status::Approved,
-            actor: ActorKind::System,
-            actor_id: None,
-            reason: None,
-        };
-        store::record(conn, at, &event).await?;
-        if let Some(row) = store::load(conn, id).await? {
-            let from = Some(Status::Waitlisted.code());
-            status_written(conn, at, &Who::portal(), &row, from, Status::Approved).await?;
-        }
-        let notice = Notice {
-            kind: Kind::Enrollment,
-            subject: id,
-            status: Status::Approved.code(),
-            title,
-            reason: None,
-            position: None,
-        };
-        crate::inbox::store::notify(conn, at, user, &notice).await?;
+    if today < start {
+        promote_head(conn, at, course, title).await?;
     }
     Ok(())
+}
+
+/// Fills the free seats of `course` from its waiting list, first come first served, before the
+/// class starts (inside the caller's write transaction: a re-import that raised the capacity,
+/// so the waiting list gets the new seats before any new enrolment can). How many moved up.
+pub async fn promote_waiting(
+    conn: &mut Conn,
+    at: &str,
+    course: &str,
+    title: &str,
+    start: NaiveDate,
+    today: NaiveDate,
+) -> AppResult<u32> {
+    let mut promoted = 0;
+    while today < start && promote_head(conn, at, course, title).await? {
+        promoted += 1;
+    }
+    Ok(promoted)
+}
+
+/// Gives a free seat of `course` to the head of its waiting list; false when there is no one
+/// waiting or no seat free.
+async fn promote_head(conn: &mut Conn, at: &str, course: &str, title: &str) -> AppResult<bool> {
+    let Some((id, user)) = store::head_of_waitlist(conn, course).await? else {
+        return Ok(false);
+    };
+    if !courses::take_seat(conn, course).await? {
+        return Ok(false);
+    }
+    store::set_status(conn, at, id, Status::Approved, true, None).await?;
+    let event = Event {
+        enrollment: id,
+        status: Status::Approved,
+        actor: ActorKind::System,
+        actor_id: None,
+        reason: None,
+    };
+    store::record(conn, at, &event).await?;
+    if let Some(row) = store::load(conn, id).await? {
+        let from = Some(Status::Waitlisted.code());
+        status_written(conn, at, &Who::portal(), &row, from, Status::Approved).await?;
+    }
+    let notice = Notice {
+        kind: Kind::Enrollment,
+        subject: id,
+        status: Status::Approved.code(),
+        title,
+        reason: None,
+        position: None,
+    };
+    crate::inbox::store::notify(conn, at, user, &notice).await?;
+    Ok(true)
 }
 
 /// Enrols the actor (a trainee; 403 for anyone else) in `code`: approved while seats last,
@@ -166,7 +191,13 @@ pub(super) async fn free_seat(
 /// rule refuses.
 pub async fn enroll(portal: &Portal, actor: &Actor, code: &str) -> AppResult<Enrolled> {
     let user_id = actor.trainee()?;
-    let course = crate::catalog::service::get(portal, code).await?;
+    // Read from the store, not `catalog::service` (which promotes waiting lists on import).
+    let course = {
+        let mut conn = portal.db.pool().acquire().await?;
+        courses::one(&mut conn, code)
+            .await?
+            .ok_or(AppError::NotFound)?
+    };
     let at = portal.clock.stamp();
     let mut tx = portal.db.write_tx().await?;
     let applicant = applicant(&mut tx, &portal.vault, user_id, code).await?;

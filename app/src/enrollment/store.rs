@@ -382,3 +382,60 @@ pub async fn record_employment(
     .await?;
     Ok(())
 }
+
+/// Moves one day's attendance of an enrolment to `attendance_voided`; the hours it had, or
+/// `None` when none was recorded that day.
+pub async fn void_attendance_day(
+    conn: &mut Conn,
+    at: &str,
+    enrollment: i64,
+    day: &str,
+    by: Option<i64>,
+    reason: &str,
+) -> AppResult<Option<i64>> {
+    let hours: Option<i64> =
+        sqlx::query_scalar("SELECT hours FROM attendance WHERE enrollment_id = $1 AND day = $2")
+            .bind(enrollment)
+            .bind(day)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if hours.is_none() {
+        return Ok(None);
+    }
+    sqlx::query(
+        "INSERT INTO attendance_voided (enrollment_id, day, hours, recorded_by, recorded_at, \
+         voided_by, voided_at, reason) SELECT enrollment_id, day, hours, recorded_by, \
+         recorded_at, $3, $4, $5 FROM attendance WHERE enrollment_id = $1 AND day = $2",
+    )
+    .bind(enrollment)
+    .bind(day)
+    .bind(by)
+    .bind(at)
+    .bind(reason)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM attendance WHERE enrollment_id = $1 AND day = $2")
+        .bind(enrollment)
+        .bind(day)
+        .execute(&mut *conn)
+        .await?;
+    Ok(hours)
+}
+
+/// Enrolments still waiting (on the waiting list, or for a group's verification) in classes
+/// that started on or before `today`, oldest first.
+pub async fn waiting_in_started(
+    pool: &sqlx::AnyPool,
+    today: &str,
+    limit: i64,
+) -> AppResult<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT e.id FROM enrollments e JOIN courses c ON c.code = e.course_code \
+         WHERE e.status IN ('waitlisted', 'applied') AND c.start_date <= $1 \
+         ORDER BY e.id LIMIT $2",
+    )
+    .bind(today)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}

@@ -135,7 +135,8 @@ pub fn notification_text(
         Kind::Recovery => crate::subsidy::RecoveryStatus::from_code(status)
             .map(|s| s.label(locale))
             .unwrap_or_else(|| status.to_string()),
-        Kind::Dispute => td_string!(locale, dispute.resolved).to_string(),
+        Kind::Dispute if status == "resolved" => td_string!(locale, dispute.resolved).to_string(),
+        Kind::Dispute => crate::dispute::Action::label(status, locale),
         Kind::Group => crate::groups::GroupStatus::from_code(status)
             .map(|s| s.label(locale).to_string())
             .unwrap_or_else(|| status.to_string()),

@@ -310,10 +310,19 @@ pub fn ReviewPage() -> impl IntoView {
                                     <DisputeList locale=locale list=q.disputes.items.clone() />
                                     {q.disputes.items.into_iter().filter(|d| d.status == "open").map(|d| {
                                         let field = format!("resolution-{}", d.id);
+                                        let (action_id, dates_id) = (format!("action-{}", d.id), format!("dates-{}", d.id));
                                         view! {
                                             <form method="post" action=format!("/staff/disputes/{}/resolve", d.id) class="row-form">
                                                 <label for=field.clone()>{td_string!(locale, dispute.resolution_label, title = d.title.clone()).to_string()}</label>
                                                 <input id=field type="text" name="resolution" maxlength="500" required />
+                                                <label for=action_id.clone()>{td_string!(locale, dispute.action_label)}</label>
+                                                <select id=action_id name="action">
+                                                    {crate::dispute::Action::CODES.into_iter().map(|code| view! {
+                                                        <option value=code>{crate::dispute::Action::label(code, locale)}</option>
+                                                    }).collect_view()}
+                                                </select>
+                                                <label for=dates_id.clone()>{td_string!(locale, dispute.dates_label)}</label>
+                                                <input id=dates_id type="text" name="dates" maxlength="2000" inputmode="numeric" />
                                                 <button type="submit" class="button-secondary">{td_string!(locale, dispute.resolve)}</button>
                                             </form>
                                         }

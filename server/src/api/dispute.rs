@@ -118,8 +118,16 @@ pub async fn for_city(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ResolveBody {
-    /// What was found and done (required; the person reads it).
+    /// What was found and done (required; the person reads it). Also accepted as `note`.
+    #[serde(alias = "note")]
     resolution: Option<String>,
+    /// `none` (the default), `void_enrollment`, `void_attendance` (with `dates`), `stop_claim`
+    /// or `revoke_certificate`: each undoes what it names, stopping the claims on it or
+    /// opening recoveries where money was paid, and tells the institution.
+    action: Option<String>,
+    /// The attendance days to void (`YYYY-MM-DD`), for `void_attendance`.
+    #[serde(default)]
+    dates: Vec<String>,
 }
 
 /// Resolve an open dispute of the officer's city.
@@ -131,10 +139,10 @@ pub struct ResolveBody {
     request_body = ResolveBody,
     responses(
         (status = 200, description = "Resolved", body = Dispute),
-        (status = 400, description = "No resolution given", body = super::ErrorBody),
+        (status = 400, description = "No resolution given, an unknown action, or bad dates", body = super::ErrorBody),
         (status = 403, description = "Not an HR officer", body = super::ErrorBody),
         (status = 404, description = "No such dispute in the officer's city", body = super::ErrorBody),
-        (status = 409, description = "Already resolved", body = super::ErrorBody),
+        (status = 409, description = "Already resolved, or nothing for the action to act on", body = super::ErrorBody),
     )
 )]
 pub async fn resolve(
@@ -143,7 +151,9 @@ pub async fn resolve(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ResolveBody>,
 ) -> Result<Json<Dispute>, ApiError> {
+    let action = app::dispute::Action::parse(body.action.as_deref(), &body.dates)?;
+    let resolution = body.resolution.as_deref();
     Ok(Json(
-        service::resolve(&state.portal, &user.actor, id, body.resolution.as_deref()).await?,
+        service::resolve(&state.portal, &user.actor, id, resolution, &action).await?,
     ))
 }

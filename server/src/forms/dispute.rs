@@ -51,9 +51,12 @@ pub async fn dispute(
 #[derive(Debug, serde::Deserialize)]
 pub struct ResolveForm {
     resolution: Option<String>,
+    action: Option<String>,
+    /// Days separated by commas, spaces or 、.
+    dates: Option<String>,
 }
 
-/// The HR officer's review console: resolve a dispute.
+/// The HR officer's review console: resolve a dispute, and do what it decided.
 pub async fn resolve_dispute(
     State(app): State<AppState>,
     headers: HeaderMap,
@@ -61,7 +64,21 @@ pub async fn resolve_dispute(
     Path(id): Path<i64>,
     Form(form): Form<ResolveForm>,
 ) -> Response {
-    match service::resolve(&app.portal, &me.actor, id, form.resolution.as_deref()).await {
+    let dates: Vec<String> = form
+        .dates
+        .as_deref()
+        .unwrap_or_default()
+        .split([',', '，', '、', ' ', '\n'])
+        .map(str::to_string)
+        .collect();
+    let result = match app::dispute::Action::parse(form.action.as_deref(), &dates) {
+        Ok(action) => {
+            let resolution = form.resolution.as_deref();
+            service::resolve(&app.portal, &me.actor, id, resolution, &action).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(_) => see_other("/staff/subsidies?saved=1#city-disputes-heading"),
         Err(err) => {
             refused_on(

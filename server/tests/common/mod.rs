@@ -61,6 +61,7 @@ impl Server {
             .args(extra)
             .env("PEIXUN_LOG", "debug,sqlx=warn,hyper=warn,tower_http=debug")
             .env("NO_COLOR", "1")
+            .env("PEIXUN_SWEEP_SECONDS", "1")
             .envs(shared_key())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
