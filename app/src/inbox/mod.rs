@@ -106,6 +106,8 @@ impl Notification {
     /// The page that shows the record.
     pub fn link(&self) -> &'static str {
         match Kind::from_code(&self.kind) {
+            // What a dispute's resolution did, told to the institution that ran the class.
+            Kind::Dispute if self.status != "resolved" => "/staff/classes",
             Kind::Certificate => "/me/certificates",
             Kind::Subsidy | Kind::Dispute | Kind::Recovery => "/me/subsidies",
             Kind::Enrollment => "/me/enrollments",
@@ -184,4 +186,36 @@ pub struct Inbox {
     pub total: u64,
     pub page: u32,
     pub per_page: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(kind: &str, status: &str) -> Notification {
+        Notification {
+            id: 1,
+            at: String::new(),
+            kind: kind.into(),
+            subject_id: 1,
+            status: status.into(),
+            title: "焊工".into(),
+            reason: None,
+            waitlist_position: None,
+            read: false,
+            message: String::new(),
+            message_en: String::new(),
+        }
+    }
+
+    #[test]
+    fn each_message_links_to_the_page_of_its_reader() {
+        assert_eq!(message("dispute", "resolved").link(), "/me/subsidies");
+        assert_eq!(
+            message("dispute", "void_enrollment").link(),
+            "/staff/classes"
+        );
+        assert_eq!(message("recovery", "due").link(), "/me/subsidies");
+        assert_eq!(message("certificate", "revoked").link(), "/me/certificates");
+    }
 }
