@@ -43,8 +43,10 @@ APT_INSTALL = if [ "$$(id -u)" = 0 ]; then apt-get install -y --no-install-recom
 deps-tools:
 	command -v brotli >/dev/null || { echo "== installing brotli"; $(call APT_INSTALL,brotli); }
 
+# Chromium and a CJK font: layout is measured on 汉字, not on empty boxes.
 deps-browser:
 	[ -x /usr/bin/chromium ] || { echo "== installing Debian chromium"; $(call APT_INSTALL,chromium); }
+	fc-list :lang=zh | grep -q . || { echo "== installing a CJK font"; $(call APT_INSTALL,fonts-noto-cjk); }
 
 # ---------------------------------------------------------------- build
 build: deps server site
