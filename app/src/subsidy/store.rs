@@ -169,11 +169,12 @@ pub async fn topped_up(conn: &mut Conn, claim: i64) -> AppResult<bool> {
     Ok(n > 0)
 }
 
-/// A person's certificates with a claim that counts (a top-up may be due on them).
+/// A person's valid certificates with a claim that counts (a top-up may be due on them).
 pub async fn claimed_certificates(db: &Db, user: i64) -> AppResult<Vec<i64>> {
     Ok(sqlx::query_scalar(&format!(
-        "SELECT DISTINCT certificate_id FROM subsidy_claims WHERE user_id = $1 \
-         AND top_up_of IS NULL AND status IN {COUNTING} ORDER BY certificate_id"
+        "SELECT DISTINCT certificate_id FROM subsidy_claims WHERE user_id = $1 AND top_up_of IS NULL \
+         AND status IN {COUNTING} AND certificate_id IN (SELECT id FROM certificates c \
+         WHERE c.status = 'valid') ORDER BY certificate_id"
     ))
     .bind(user)
     .fetch_all(db.pool())
