@@ -36,9 +36,7 @@ pub async fn assess(
 ) -> AppResult<Option<Certificate>> {
     let org = actor.evaluation_org()?.to_string();
     let mut errors = FieldErrors::default();
-    if score.is_some_and(|s| s > 100) {
-        errors.add("score", FieldProblem::OutOfRange { min: 0, max: 100 });
-    }
+    check_score(&mut errors, score);
     errors.into_result(())?;
     let (at, today) = (portal.clock.stamp(), portal.clock.today());
     let issued_on = issued_on.unwrap_or(today);
@@ -272,9 +270,7 @@ pub async fn correct(
     reason: Option<&str>,
 ) -> AppResult<Certificate> {
     let mut errors = FieldErrors::default();
-    if score.is_some_and(|s| s > 100) {
-        errors.add("score", FieldProblem::OutOfRange { min: 0, max: 100 });
-    }
+    check_score(&mut errors, score);
     let reason = clipped(reason, MAX_TEXT_CHARS);
     if reason.is_none() {
         errors.add("reason", FieldProblem::Required);
@@ -312,6 +308,13 @@ pub async fn correct(
     notify_holder(&mut tx, &at, &c, "corrected", &reason).await?;
     tx.commit().await?;
     store::one(&portal.db, c.id).await
+}
+
+/// A score is 0–100 (an assessment's, or its correction's).
+fn check_score(errors: &mut FieldErrors, score: Option<u32>) {
+    if score.is_some_and(|s| s > 100) {
+        errors.add("score", FieldProblem::OutOfRange { min: 0, max: 100 });
+    }
 }
 
 /// Courses shown per rung of the ladder.

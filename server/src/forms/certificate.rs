@@ -79,7 +79,6 @@ pub async fn assess(
     SignedForm(me): SignedForm,
     Form(form): Form<AssessForm>,
 ) -> Response {
-    use app::error::FieldProblem;
     let passed = form.passed == "true";
     let checked = (|| {
         let id = form
@@ -87,17 +86,7 @@ pub async fn assess(
             .trim()
             .parse::<i64>()
             .map_err(|_| AppError::NotFound)?;
-        let score = match form
-            .score
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => None,
-            Some(s) => Some(s.parse::<u32>().map_err(|_| {
-                AppError::field("score", FieldProblem::OutOfRange { min: 0, max: 100 })
-            })?),
-        };
+        let score = score_field(form.score.as_deref())?;
         let issued_on = date_field("issued_on", form.issued_on.as_deref())?;
         Ok::<_, AppError>((id, score, issued_on))
     })();
@@ -152,19 +141,8 @@ pub async fn correct(
     SignedForm(me): SignedForm,
     Form(form): Form<ChangeForm>,
 ) -> Response {
-    use app::error::FieldProblem;
     let checked = (|| {
-        let score = match form
-            .score
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => None,
-            Some(s) => Some(s.parse::<u32>().map_err(|_| {
-                AppError::field("score", FieldProblem::OutOfRange { min: 0, max: 100 })
-            })?),
-        };
+        let score = score_field(form.score.as_deref())?;
         Ok::<_, AppError>((score, date_field("issued_on", form.issued_on.as_deref())?))
     })();
     let result = match checked {
@@ -201,4 +179,17 @@ async fn changed_refused(
     state.message.get_or_insert_with(|| err.message(locale));
     let user = CurrentUser(Some(me));
     render_again(app, "/staff/certificates", headers, user, state).await
+}
+
+/// A score typed into a form: empty is none; anything but a whole number is out of range
+/// (the service checks 0–100).
+fn score_field(text: Option<&str>) -> Result<Option<u32>, AppError> {
+    use app::error::FieldProblem;
+    match text.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s
+            .parse::<u32>()
+            .map(Some)
+            .map_err(|_| AppError::field("score", FieldProblem::OutOfRange { min: 0, max: 100 })),
+    }
 }
