@@ -1043,7 +1043,7 @@ async fn a_certificate_is_claimed_once_for_what_its_outcome_earns() {
         &s,
         "/api/v1/me/subsidies",
         &me,
-        json!({"certificate_id": certificate}),
+        json!({"certificate_id": certificate, "payee": payee()}),
     )
     .await;
     assert_eq!(status, 201, "{claim}");
@@ -1060,7 +1060,7 @@ async fn a_certificate_is_claimed_once_for_what_its_outcome_earns() {
         &s,
         "/api/v1/me/subsidies",
         &me,
-        json!({"certificate_id": certificate}),
+        json!({"certificate_id": certificate, "payee": payee()}),
     )
     .await;
     assert_eq!(status, 409, "{again}");
@@ -1074,7 +1074,7 @@ async fn a_certificate_is_claimed_once_for_what_its_outcome_earns() {
         &s,
         "/api/v1/me/subsidies",
         &me,
-        json!({"certificate_id": certificate2}),
+        json!({"certificate_id": certificate2, "payee": payee()}),
     )
     .await;
     assert_eq!(status, 404);
@@ -1082,7 +1082,7 @@ async fn a_certificate_is_claimed_once_for_what_its_outcome_earns() {
         &s,
         "/api/v1/me/subsidies",
         &other,
-        json!({"certificate_id": certificate2}),
+        json!({"certificate_id": certificate2, "payee": payee()}),
     )
     .await;
     assert_eq!(status, 201, "{claim}");
@@ -1128,7 +1128,7 @@ async fn a_certificate_is_claimed_once_for_what_its_outcome_earns() {
         &s,
         "/api/v1/me/subsidies",
         &me,
-        json!({"certificate_id": third}),
+        json!({"certificate_id": third, "payee": payee()}),
     )
     .await;
     assert_eq!(status, 422, "{refused}");
@@ -1239,7 +1239,7 @@ async fn the_whole_flow_from_enrolment_to_a_paid_subsidy() {
         s,
         &format!("/api/v1/staff/subsidies/{claim_id}/paid"),
         &f.hr,
-        json!({}),
+        json!({"reference": "CDCZ-2030-0001"}),
     )
     .await;
     assert_eq!(status, 409);
@@ -1274,7 +1274,7 @@ async fn the_whole_flow_from_enrolment_to_a_paid_subsidy() {
         s,
         &format!("/api/v1/staff/subsidies/{claim_id}/paid"),
         &f.hr,
-        json!({}),
+        json!({"reference": "CDCZ-2030-0001"}),
     )
     .await;
     assert_eq!((status, paid["status"].as_str()), (200, Some("paid")));

@@ -45,8 +45,7 @@ async fn paid_claim(f: &Flow, me: &str, certificate: i64) -> i64 {
     let id = claim["id"].as_i64().unwrap();
     let (status, body) = f.decide(&f.hr, id, json!({"decision": "approve"})).await;
     assert_eq!(status, 200, "{body}");
-    let path = format!("/api/v1/staff/subsidies/{id}/paid");
-    let (status, body) = post(&f.s, &path, &f.hr, json!({})).await;
+    let (status, body) = f.pay(id).await;
     assert_eq!(status, 200, "{body}");
     id
 }

@@ -148,6 +148,11 @@ pub async fn staff_as(s: &Server, phone: &str, role: &str, scope: (&str, &str)) 
 
 /// The fixture server with the subsidy courses too, an institution (INST-A), its evaluator
 /// and the HR officers of Chengdu (the classes' city) and Mianyang.
+/// The payee a test's claim names: the trainee's social-security card.
+pub fn payee() -> Value {
+    json!({"kind": "social_security_card", "account": "6217003810012345678"})
+}
+
 pub struct Flow {
     pub s: Server,
     pub institution: String,
@@ -279,7 +284,19 @@ impl Flow {
             &self.s,
             "/api/v1/me/subsidies",
             me,
-            json!({"certificate_id": certificate}),
+            json!({"certificate_id": certificate, "payee": payee()}),
+        )
+        .await
+    }
+
+    /// Marks an approved claim paid (a batch of one, today, with a payment reference).
+    pub async fn pay(&self, claim: i64) -> (u16, Value) {
+        let path = format!("/api/v1/staff/subsidies/{claim}/paid");
+        post(
+            &self.s,
+            &path,
+            &self.hr,
+            json!({"reference": "CDCZ-TEST-0001"}),
         )
         .await
     }
