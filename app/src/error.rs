@@ -86,6 +86,24 @@ pub enum FieldProblem {
     NoAttendance,
     /// The claims on this certificate were stopped (it was revoked, or a dispute stopped them).
     ClaimStopped,
+    /// An account number is `min` to `max` digits.
+    AccountNumber {
+        min: usize,
+        max: usize,
+    },
+    /// Approving would take the city's approved and paid total for the year (`after`, yuan)
+    /// past its budget (`budget`, yuan); the officer may confirm it.
+    OverBudget {
+        budget: String,
+        after: String,
+    },
+    /// No approved claim of the city can join a batch now.
+    NothingToBatch,
+    /// These claims (ids) cannot join a batch: not approved, in a batch already, disputed, or
+    /// without a payee.
+    NotBatchable {
+        claims: String,
+    },
 }
 
 /// Why an identity number was refused (mirrors `identity::IdProblem`, for the wire).
@@ -208,6 +226,20 @@ impl FieldProblem {
             FieldProblem::Revoked => td_string!(locale, error.revoked).to_string(),
             FieldProblem::NoAttendance => td_string!(locale, error.no_attendance).to_string(),
             FieldProblem::ClaimStopped => td_string!(locale, error.claim_stopped).to_string(),
+            FieldProblem::AccountNumber { min, max } => {
+                td_string!(locale, error.account_number, min = *min, max = *max).to_string()
+            }
+            FieldProblem::OverBudget { budget, after } => td_string!(
+                locale,
+                error.over_budget,
+                budget = budget.clone(),
+                after = after.clone()
+            )
+            .to_string(),
+            FieldProblem::NothingToBatch => td_string!(locale, error.nothing_to_batch).to_string(),
+            FieldProblem::NotBatchable { claims } => {
+                td_string!(locale, error.not_batchable, claims = claims.clone()).to_string()
+            }
         }
     }
 }

@@ -32,9 +32,30 @@ pub fn clipped(text: Option<&str>, max: usize) -> Option<String> {
         .map(|t| t.chars().take(max).collect())
 }
 
+/// One line of text as it may be shown in a table or a spreadsheet: trimmed, without control
+/// characters or the direction and format marks (U+200B–U+200F, U+202A–U+202E,
+/// U+2066–U+2069, U+FEFF) that can make a row read as something else.
+pub fn plain_line(text: &str) -> String {
+    text.chars()
+        .filter(|c| {
+            !c.is_control()
+                && !matches!(*c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+                    | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+        })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_loses_control_and_direction_marks() {
+        assert_eq!(plain_line(" 中国\u{202E}银行\t\n "), "中国银行");
+        assert_eq!(plain_line("\u{200F}Bank\u{FEFF}"), "Bank");
+    }
 
     #[test]
     fn text_is_trimmed_and_kept_within_its_length() {

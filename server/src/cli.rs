@@ -16,6 +16,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod policy;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "peixun",
@@ -42,33 +44,9 @@ enum Command {
     CreateUser(CreateUserArgs),
     /// Set a city's own subsidy numbers (payout shares and living allowance), or with --reset
     /// put it back on the province's defaults (100 / 80 / 60 %, 50 元 a day).
-    SetPolicy(PolicyArgs),
+    SetPolicy(policy::PolicyArgs),
     /// Print the OpenAPI 3.1 document of the JSON API (as `GET /api/openapi.json` serves it).
     Openapi,
-}
-
-#[derive(Debug, Args)]
-struct PolicyArgs {
-    /// The city (six-digit code or name).
-    #[arg(long)]
-    city: String,
-    /// Use the province's defaults again.
-    #[arg(long, conflicts_with_all = ["employed_percent", "certified_percent", "special_ability_percent", "living_allowance_yuan"])]
-    reset: bool,
-    /// Share of the subsidy standard paid with a certificate and a job (percent).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=100))]
-    employed_percent: Option<u32>,
-    /// Share paid with a certificate only (percent).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=100))]
-    certified_percent: Option<u32>,
-    /// Share paid for a special-ability certificate (percent).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=100))]
-    special_ability_percent: Option<u32>,
-    /// Living allowance per training day, in yuan (e.g. 60 or 45.50).
-    #[arg(long)]
-    living_allowance_yuan: Option<String>,
-    #[command(flatten)]
-    database: DatabaseArgs,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -253,7 +231,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::ImportCatalog(args) => import_catalog(args).await,
         Command::SyncCatalog(args) => sync_catalog(args).await,
         Command::CreateUser(args) => create_user(args).await,
-        Command::SetPolicy(args) => set_policy(args).await,
+        Command::SetPolicy(args) => policy::set_policy(args).await,
         Command::Openapi => print_openapi(),
     };
     result.unwrap_or_else(|code| code)
@@ -392,63 +370,6 @@ async fn create_user(args: CreateUserArgs) -> Result<ExitCode, ExitCode> {
             Err(ExitCode::FAILURE)
         }
     }
-}
-
-async fn set_policy(args: PolicyArgs) -> Result<ExitCode, ExitCode> {
-    use app::reference::{City, Enumeration};
-    let fail = |en: &str, zh: &str| {
-        eprintln!("peixun: {en} / {zh}");
-        ExitCode::FAILURE
-    };
-    let city =
-        City::parse_lenient(&args.city).ok_or_else(|| fail("unknown city", "没有这个市州"))?;
-    let refused = |e: app::error::AppError| fail(&e.message(Locale::en), &e.message(Locale::zh_CN));
-    let portal = open(&args.database).await?;
-    let current = app::subsidy::service::policy(&portal, city)
-        .await
-        .map_err(refused)?;
-    let policy = if args.reset {
-        None
-    } else {
-        let allowance = match args.living_allowance_yuan.as_deref() {
-            None => current.living_allowance_per_day,
-            Some(text) => app::money::Yuan::parse(text).ok_or_else(|| {
-                fail(
-                    "--living-allowance-yuan: not an amount in yuan",
-                    "--living-allowance-yuan：金额格式不对",
-                )
-            })?,
-        };
-        Some(app::subsidy::rules::Policy {
-            employed_percent: args.employed_percent.unwrap_or(current.employed_percent),
-            certified_percent: args.certified_percent.unwrap_or(current.certified_percent),
-            special_ability_percent: args
-                .special_ability_percent
-                .unwrap_or(current.special_ability_percent),
-            living_allowance_per_day: allowance,
-            ..current
-        })
-    };
-    let operator = app::audit::store::Who::operator();
-    app::subsidy::service::set_policy(&portal, &operator, city, policy.as_ref())
-        .await
-        .map_err(refused)?;
-    let now = app::subsidy::service::policy(&portal, city)
-        .await
-        .map_err(refused)?;
-    let (e, c, s, a) = (
-        now.employed_percent,
-        now.certified_percent,
-        now.special_ability_percent,
-        now.living_allowance_per_day,
-    );
-    println!(
-        "{}: {e} % with a job, {c} % certificate only, {s} % special ability, ¥{a} a day / \
-         {}：就业 {e}%，仅取证 {c}%，专项能力 {s}%，生活费每天 {a} 元",
-        city.code(),
-        city.label(Locale::zh_CN),
-    );
-    Ok(ExitCode::SUCCESS)
 }
 
 fn print_openapi() -> Result<ExitCode, ExitCode> {

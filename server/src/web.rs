@@ -115,6 +115,10 @@ pub fn router(portal: Portal, site_root: &Path, exposure: Exposure) -> Router {
             post(forms::correct_certificate),
         )
         .route("/staff/recoveries/{id}", post(forms::decide_recovery))
+        .route("/staff/payment-batches", post(forms::gather_batch))
+        .route("/staff/payment-batches/{id}/paid", post(forms::batch_paid))
+        .route("/staff/subsidies/{id}/returned", post(forms::returned))
+        .route("/me/subsidies/{id}/payee", post(forms::change_claim_payee))
         .route(
             "/staff/catalog",
             post(forms::upload_catalog).layer(axum::extract::DefaultBodyLimit::max(

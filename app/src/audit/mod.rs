@@ -123,6 +123,11 @@ pub fn action_label(code: &str, locale: Locale) -> String {
         "dispute" => td_string!(locale, audit.action_dispute).to_string(),
         "import" => td_string!(locale, audit.action_import).to_string(),
         "policy" => td_string!(locale, audit.action_policy).to_string(),
+        "payment_batch" => td_string!(locale, audit.action_payment_batch).to_string(),
+        "payment_batch_paid" => td_string!(locale, audit.action_payment_batch_paid).to_string(),
+        "claim_returned" => td_string!(locale, audit.action_claim_returned).to_string(),
+        "payee" => td_string!(locale, audit.action_payee).to_string(),
+        "budget" => td_string!(locale, audit.action_budget).to_string(),
         other => other.to_string(),
     }
 }

@@ -21,6 +21,7 @@ use crate::inbox::pages::InboxPage;
 use crate::privacy::pages::MyDataPage;
 use crate::shell::{Layout, NotFound};
 use crate::subsidy::pages::{MyClaimsPage, ReviewPage};
+use crate::subsidy::payment_pages::{BatchPage, BatchesPage};
 use crate::subsidy::recovery_pages::RecoveriesPage;
 use leptos::prelude::*;
 use leptos_meta::provide_meta_context;
@@ -56,6 +57,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/groups") view=GroupReviewPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/recoveries") view=RecoveriesPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/payment-batches") view=BatchesPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/payment-batches/:id") view=BatchPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/certificates") view=CertificateChangePage ssr=SsrMode::Async />
                 </Routes>
             </Layout>

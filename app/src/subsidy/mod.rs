@@ -2,10 +2,21 @@
 //! claims (`service`), the HR officer's review (`review`), their pages and storage.
 
 #[cfg(feature = "ssr")]
+pub mod batch_store;
+pub mod batches;
+#[cfg(feature = "ssr")]
 pub mod kept;
 pub mod pages;
+pub mod payee;
+#[cfg(feature = "ssr")]
+pub mod payment;
+pub mod payment_pages;
+#[cfg(feature = "ssr")]
+pub mod payment_sheet;
 #[cfg(feature = "ssr")]
 pub mod policy_store;
+#[cfg(feature = "ssr")]
+pub mod queue_store;
 #[cfg(feature = "ssr")]
 pub mod recovery;
 pub mod recovery_pages;
@@ -51,6 +62,13 @@ pub struct Claim {
     pub timeline: Vec<ClaimEvent>,
     /// Money paid on this claim that is due back (追回), once what it rested on was undone.
     pub recovery: Option<Recovery>,
+    /// Whom it is paid to (the account masked).
+    pub payee: Option<payee::PayeeView>,
+    /// The payment batch it is in (approved, to be paid; or paid).
+    pub batch_id: Option<i64>,
+    /// The day it was paid, and finance's reference.
+    pub paid_on: Option<String>,
+    pub payment_reference: Option<String>,
 }
 
 /// A recovery (追回): money paid on a claim whose certificate, enrolment or attendance was
@@ -277,6 +295,11 @@ pub struct StaffClaim {
     /// The claimant disputes it ("这不是我"): it cannot be approved or paid until resolved.
     pub disputed: bool,
     pub timeline: Vec<ClaimEvent>,
+    /// Whom it is paid to (the account masked).
+    pub payee: Option<payee::PayeeView>,
+    pub batch_id: Option<i64>,
+    pub paid_on: Option<String>,
+    pub payment_reference: Option<String>,
 }
 
 /// The subsidy numbers of every city that set its own; the others use the province's.
@@ -291,7 +314,8 @@ impl Policies {
     }
 }
 
-/// The review step a decision names (the form and the API accept the same words).
+/// The review step a decision names (the form and the API accept the same words). Paying is
+/// not a decision: a claim is paid in a payment batch (`payment`).
 pub fn review_step(decision: &str) -> Result<rules::Review, crate::error::AppError> {
     use crate::error::{AppError, FieldProblem};
     use rules::Review;
@@ -299,7 +323,6 @@ pub fn review_step(decision: &str) -> Result<rules::Review, crate::error::AppErr
         "approve" => Ok(Review::Approve),
         "reject" => Ok(Review::Reject),
         "review" => Ok(Review::Start),
-        "paid" => Ok(Review::Pay),
         _ => Err(AppError::field("decision", FieldProblem::UnknownCode)),
     }
 }
@@ -324,6 +347,7 @@ pub fn status_label(code: &str, locale: Locale) -> String {
         "paid" => td_string!(locale, claim.status_paid),
         "rejected" => td_string!(locale, claim.status_rejected),
         "stopped" => td_string!(locale, claim.status_stopped),
+        "returned" => td_string!(locale, claim.status_returned),
         other => return other.to_string(),
     }
     .to_string()

@@ -23,6 +23,8 @@ use serde::{Deserialize, Serialize};
 pub struct ClaimsView {
     pub claims: Vec<Claim>,
     pub disputes: Vec<Dispute>,
+    /// The payee kept for later claims, masked.
+    pub kept_payee: Option<super::payee::PayeeView>,
 }
 
 #[server]
@@ -32,6 +34,7 @@ pub async fn my_claims() -> Result<ClaimsView, AppError> {
     Ok(ClaimsView {
         claims: super::service::mine(&portal, &actor).await?,
         disputes: crate::dispute::service::mine(&portal, &actor).await?,
+        kept_payee: super::payment::kept(&portal, &actor).await?,
     })
 }
 
@@ -60,17 +63,95 @@ fn ClaimTimeline(locale: Locale, events: Vec<ClaimEvent>) -> impl IntoView {
     }
 }
 
+/// The payee's fields of a claim form (`n` keeps the ids of several forms apart): the kept
+/// payee to choose (when there is one), or a kind, bank and account, and whether to keep it.
 #[component]
-fn ClaimCard(locale: Locale, c: Claim) -> impl IntoView {
+fn PayeeFields(
+    locale: Locale,
+    n: String,
+    kept: Option<super::payee::PayeeView>,
+    keep_box: bool,
+) -> impl IntoView {
+    use super::payee::PayeeKind;
+    let has_kept = kept.is_some();
+    let id = move |what: &str| format!("{what}-{n}");
+    let choice = |value: &'static str, label: String, checked: bool| {
+        let input_id = id(&format!("kind-{value}"));
+        view! {
+            <div class="choice">
+                <input type="radio" id=input_id.clone() name="kind" value=value checked=checked />
+                <label for=input_id>{label}</label>
+            </div>
+        }
+    };
+    view! {
+        <fieldset class="payee">
+            <legend>{td_string!(locale, payee.legend)}</legend>
+            {kept.map(|k| choice(
+                "kept",
+                td_string!(locale, payee.use_kept, payee = super::payee::describe(&k, locale)).to_string(),
+                true,
+            ))}
+            {PayeeKind::ALL.into_iter().enumerate().map(|(i, k)| {
+                choice(k.code(), k.label(locale).to_string(), !has_kept && i == 0)
+            }).collect_view()}
+            <div class="field">
+                <label for=id("bank")>{td_string!(locale, payee.bank)}</label>
+                <input id=id("bank") type="text" name="bank" maxlength="60" autocomplete="off" />
+            </div>
+            <div class="field">
+                <label for=id("account")>{td_string!(locale, payee.account)}</label>
+                <p class="hint" id=id("account-hint")>{td_string!(locale, payee.account_hint)}</p>
+                <input id=id("account") type="text" name="account" inputmode="numeric" maxlength="40"
+                    autocomplete="off" aria-describedby=id("account-hint") />
+            </div>
+            {keep_box.then(|| view! {
+                <div class="choice">
+                    <input type="checkbox" id=id("keep") name="keep_payee" value="1" checked=true />
+                    <label for=id("keep")>{td_string!(locale, payee.keep)}</label>
+                </div>
+            })}
+        </fieldset>
+    }
+}
+
+/// Whom a claim is paid to, and when it was paid.
+fn payment_lines(c: &Claim, locale: Locale) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(p) = &c.payee {
+        let payee = super::payee::describe(p, locale);
+        lines.push(td_string!(locale, payee.shown, payee = payee).to_string());
+    }
+    match (&c.paid_on, &c.payment_reference) {
+        (Some(date), Some(reference)) => lines.push(
+            td_string!(
+                locale,
+                payee.paid,
+                date = date.clone(),
+                reference = reference.clone()
+            )
+            .to_string(),
+        ),
+        _ if c.batch_id.is_some() => lines.push(td_string!(locale, payee.in_batch).to_string()),
+        _ => {}
+    }
+    lines
+}
+
+#[component]
+fn ClaimCard(locale: Locale, c: Claim, kept: Option<super::payee::PayeeView>) -> impl IntoView {
     let heading_id = format!("claim-{}-{}", c.certificate_id, c.id.unwrap_or(0));
     let mut title = format!("{} · {}", c.occupation, level_label(&c.level, locale));
     if c.top_up_of.is_some() {
         title.push_str(&format!(" · {}", td_string!(locale, claim.top_up)));
     }
+    let changeable = c.batch_id.is_none()
+        && matches!(c.status.as_str(), "submitted" | "under_review" | "approved");
     let action = match c.id {
         None => view! {
             <form method="post" action="/me/subsidies">
                 <input type="hidden" name="certificate_id" value=c.certificate_id.to_string() />
+                <PayeeFields locale=locale n=format!("c{}", c.certificate_id) kept=kept keep_box=true />
                 <button type="submit" class="button-primary" aria-describedby=heading_id.clone()>
                     {td_string!(locale, claim.claim_button)}
                 </button>
@@ -78,12 +159,22 @@ fn ClaimCard(locale: Locale, c: Claim) -> impl IntoView {
         }
         .into_any(),
         Some(id) => view! {
+            {changeable.then(|| view! {
+                <details class="payee-change">
+                    <summary>{td_string!(locale, payee.change)}</summary>
+                    <form method="post" action=format!("/me/subsidies/{id}/payee")>
+                        <PayeeFields locale=locale n=format!("p{id}") kept=None keep_box=false />
+                        <button type="submit" class="button-secondary">{td_string!(locale, payee.change_button)}</button>
+                    </form>
+                </details>
+            })}
             <h3>{td_string!(locale, enrol.timeline)}</h3>
             <ClaimTimeline locale=locale events=c.timeline.clone() />
             <DisputeForm locale=locale kinds=vec![DisputeKind::Subsidy] id=id />
         }
         .into_any(),
     };
+    let paid_lines = payment_lines(&c, locale);
     view! {
         <li class="claim" data-status=c.status.clone()>
             <h2 id=heading_id.clone()>{title}</h2>
@@ -96,6 +187,7 @@ fn ClaimCard(locale: Locale, c: Claim) -> impl IntoView {
                     <strong>{td_string!(locale, recovery.title)}</strong> " " {super::recovery_pages::recovery_line(&r, locale)}
                 </p>
             })}
+            {paid_lines.into_iter().map(|l| view! { <p class="payment-line">{l}</p> }).collect_view()}
             {c.breakdown.clone().map(|b| view! { <p class="hint">{breakdown_text(&b, locale)}</p> })}
             {c.note.clone().map(|r| view! { <p>{td_string!(locale, enrol.reason, reason = r).to_string()}</p> })}
             {action}
@@ -133,6 +225,8 @@ pub fn MyClaimsPage() -> impl IntoView {
             Some(td_string!(locale, claim.claimed_done).to_string())
         } else if q.get("disputed").is_some() {
             Some(td_string!(locale, dispute.filed_done).to_string())
+        } else if q.get("payee").is_some() {
+            Some(td_string!(locale, payee.changed).to_string())
         } else {
             None
         }
@@ -150,7 +244,7 @@ pub fn MyClaimsPage() -> impl IntoView {
                         } else {
                             view! {
                                 <ul class="claims">
-                                    {mine.claims.into_iter().map(|c| view! { <ClaimCard locale=locale c=c /> }).collect_view()}
+                                    {mine.claims.into_iter().map(|c| view! { <ClaimCard locale=locale c=c kept=mine.kept_payee.clone() /> }).collect_view()}
                                 </ul>
                             }.into_any()
                         }}
@@ -171,6 +265,8 @@ pub fn MyClaimsPage() -> impl IntoView {
 pub struct ReviewView {
     pub claims: Page<StaffClaim>,
     pub disputes: Page<Dispute>,
+    /// The city's money this year (an approval past the budget needs a confirmation).
+    pub budget: super::batches::Budget,
 }
 
 #[server]
@@ -194,12 +290,13 @@ pub async fn review_queue(status: Option<String>, page: u32) -> Result<ReviewVie
             crate::list::Paging::first(crate::list::MAX_PER_PAGE),
         )
         .await?,
+        budget: super::payment::budget(&portal, &actor, None).await?,
     })
 }
 
 /// The actions on a claim in the console, each a small form posting a decision.
 #[component]
-fn ClaimActions(locale: Locale, c: StaffClaim) -> impl IntoView {
+fn ClaimActions(locale: Locale, c: StaffClaim, over_budget: bool) -> impl IntoView {
     let action = format!("/staff/subsidies/{}/decision", c.id);
     let reason_id = format!("reason-{}", c.id);
     let button = |decision: &'static str, label: &'static str| {
@@ -214,7 +311,17 @@ fn ClaimActions(locale: Locale, c: StaffClaim) -> impl IntoView {
     match c.status.as_str() {
         "submitted" | "under_review" => view! {
             {(c.status == "submitted").then(|| button("review", td_string!(locale, review.start)))}
-            {button("approve", td_string!(locale, review.approve))}
+            <form method="post" action=action.clone() class="row-form">
+                <input type="hidden" name="decision" value="approve" />
+                {over_budget.then(|| {
+                    let confirm_id = format!("confirm-{}", c.id);
+                    view! {
+                        <input type="checkbox" id=confirm_id.clone() name="confirm_over_budget" value="1" />
+                        <label for=confirm_id>{td_string!(locale, review.confirm_over_budget)}</label>
+                    }
+                })}
+                <button type="submit" class="button-secondary">{td_string!(locale, review.approve)}</button>
+            </form>
             <form method="post" action=action.clone() class="row-form">
                 <input type="hidden" name="decision" value="reject" />
                 <label for=reason_id.clone()>{td_string!(locale, review.reason_label)}</label>
@@ -223,7 +330,13 @@ fn ClaimActions(locale: Locale, c: StaffClaim) -> impl IntoView {
             </form>
         }
         .into_any(),
-        "approved" => button("paid", td_string!(locale, review.pay)).into_any(),
+        "approved" => match c.batch_id {
+            Some(id) => view! {
+                <a href=format!("/staff/payment-batches/{id}")>{td_string!(locale, review.in_batch, id = id).to_string()}</a>
+            }
+            .into_any(),
+            None => view! { <a href="/staff/payment-batches">{td_string!(locale, payment.title)}</a> }.into_any(),
+        },
         _ => ().into_any(),
     }
 }
@@ -248,6 +361,7 @@ pub fn ReviewPage() -> impl IntoView {
         <h1>{td_string!(locale, review.title)}</h1>
         <FormMessage state=state />
         {saved.then(|| view! { <p class="notice" role="status">{td_string!(locale, review.saved)}</p> })}
+        <p><a href="/staff/payment-batches">{td_string!(locale, payment.link)}</a></p>
         <form method="get" action="/staff/subsidies" class="inline-form">
             <label for="status-filter">{td_string!(locale, review.filter)}</label>
             <select id="status-filter" name="status">
@@ -261,7 +375,9 @@ pub fn ReviewPage() -> impl IntoView {
         <Loaded data=data view={move |q: ReviewView| {
             let (at, pages) = (q.claims.page, q.claims.pages());
             let filter = filter.clone();
+            let budget = super::payment_pages::budget_line(&q.budget, locale);
             view! {
+                        <p class="notice" data-budget="">{budget}</p>
                         <section aria-labelledby="claims-caption">
                             {if q.claims.items.is_empty() {
                                 view! { <h2 id="claims-caption">{td_string!(locale, review.claims_heading)}</h2><p>{td_string!(locale, review.empty)}</p> }.into_any()
@@ -289,7 +405,7 @@ pub fn ReviewPage() -> impl IntoView {
                                                             {c.disputed.then(|| view! { <br /><strong class="status-rejected">{td_string!(locale, review.disputed)}</strong> })}
                                                             {c.signals.iter().map(|sig| view! { <br /><span class="signal">{td_string!(locale, review.signal_prefix)} {super::signal_label(*sig, locale)}</span> }).collect_view()}
                                                             {c.note.clone().map(|r| view! { <br /><span class="hint">{r}</span> })}</td>
-                                                        <td><ClaimActions locale=locale c=c.clone() /></td>
+                                                        <td><ClaimActions locale=locale c=c.clone() over_budget=q.budget.exceeded_by(c.amount_yuan).is_some() /></td>
                                                     </tr>
                                                 }).collect_view()}
                                             </tbody>

@@ -66,6 +66,8 @@ pub async fn undo(conn: &mut Conn, at: &str, claims: &[ToUndo], u: &Undo<'_>) ->
         };
         match from {
             ClaimStatus::Submitted | ClaimStatus::UnderReview | ClaimStatus::Approved => {
+                // An approved claim gathered into a batch not yet paid leaves it.
+                super::payment::remove_from_batch(conn, at, claim.id, u.reason, u.who).await?;
                 super::store::set_status(conn, at, claim.id, ClaimStatus::Stopped, Some(u.reason))
                     .await?;
                 let stopped = Step {

@@ -26,12 +26,12 @@ pub async fn queue(
     paging: Paging,
 ) -> AppResult<Page<StaffClaim>> {
     let city = actor.city()?;
-    let store::Queue {
+    let super::queue_store::Queue {
         rows,
         events,
         entered,
         total,
-    } = store::queue(&portal.db, city, status, paging).await?;
+    } = super::queue_store::queue(&portal.db, city, status, paging).await?;
     let mut entered_by: HashMap<i64, Vec<String>> = HashMap::new();
     for (enrollment, at) in entered {
         entered_by.entry(enrollment).or_default().push(at);
@@ -76,6 +76,17 @@ pub async fn queue(
             created_at: r.created_at,
             disputed: r.disputed != 0,
             timeline: timelines.remove(&r.id).unwrap_or_default(),
+            payee: super::payee::view(
+                &portal.vault,
+                r.payment.payee_kind.as_deref(),
+                r.payment.payee_bank.as_deref(),
+                r.payment.payee_account_sealed.as_deref(),
+                &r.payment.payee_institution,
+                false,
+            )?,
+            batch_id: r.payment.batch_id,
+            paid_on: r.payment.paid_on,
+            payment_reference: r.payment.payment_reference,
         });
     }
     let at = portal.clock.stamp();
@@ -87,7 +98,7 @@ pub async fn queue(
 
 /// The signals beside one claim of the queue.
 fn signals_of(
-    r: &store::QueueRow,
+    r: &super::queue_store::QueueRow,
     breakdown: Option<&super::Breakdown>,
     entered: &[String],
 ) -> Vec<rules::Signal> {
@@ -113,23 +124,33 @@ fn signals_of(
     rules::signals(&facts)
 }
 
+/// An HR officer's decision on a claim: the step, the reason (a rejection's), and whether the
+/// officer confirms approving past the city's yearly budget.
+pub struct Decision<'a> {
+    pub step: Review,
+    pub reason: Option<&'a str>,
+    pub confirm_over_budget: bool,
+}
+
 /// An HR officer's step on a claim of their city (see `rules::review`): the claim's status,
 /// its timeline and the claimant's inbox change together. Refused: another city's claim (404),
-/// a step not possible now (409), a rejection without a reason (400).
+/// a step not possible now (409), a rejection without a reason (400), an approval past the
+/// city's budget for the claim's year without the officer's confirmation (409 `budget`).
 pub async fn review(
     portal: &Portal,
     actor: &Actor,
     claim: i64,
-    step_asked: Review,
-    reason: Option<&str>,
+    decision: &Decision<'_>,
 ) -> AppResult<ClaimStatus> {
     let city = actor.city()?;
-    let reason = clipped(reason, MAX_TEXT_CHARS);
+    let step_asked = decision.step;
+    let reason = clipped(decision.reason, MAX_TEXT_CHARS);
     let at = portal.clock.stamp();
     let mut tx = portal.db.write_tx().await?;
-    let (status, claimant, claim_city) = store::for_review(&mut tx, claim)
+    let row = store::for_review(&mut tx, claim)
         .await?
         .ok_or(AppError::NotFound)?;
+    let (status, claimant, claim_city) = (row.status, row.user_id, row.city);
     if claim_city != city.code() {
         return Err(AppError::NotFound);
     }
@@ -148,6 +169,12 @@ pub async fn review(
             ReviewRefusal::Disputed => conflict(FieldProblem::Disputed),
         }
     })?;
+    if to == ClaimStatus::Approved {
+        let year = i32::try_from(row.year).unwrap_or(0);
+        let amount = Yuan::from_fen(row.amount_fen);
+        let confirm = decision.confirm_over_budget;
+        super::payment::within_budget(&mut tx, city, year, amount, confirm).await?;
+    }
     let note = (to == ClaimStatus::Rejected)
         .then_some(reason.as_deref())
         .flatten();

@@ -431,8 +431,6 @@ pub enum Review {
     Approve,
     /// Needs a reason, which the trainee sees.
     Reject,
-    /// Mark an approved claim paid.
-    Pay,
 }
 
 /// Why a review step is refused.
@@ -447,9 +445,10 @@ pub enum ReviewRefusal {
     Disputed,
 }
 
-/// The review of a claim: submitted → under review → approved → paid, or rejected (with a
-/// reason) while not yet approved. An approved claim is only ever paid; paid and rejected are
-/// final. While the claim is disputed it may be taken up or rejected, never approved or paid.
+/// The review of a claim: submitted → under review → approved, or rejected (with a reason)
+/// while not yet approved. An approved claim is then paid in a payment batch (`batches`);
+/// rejected is final. While the claim is disputed it may be taken up or rejected, never
+/// approved (nor gathered into a batch).
 pub fn review(
     from: ClaimStatus,
     step: Review,
@@ -458,7 +457,7 @@ pub fn review(
 ) -> Result<ClaimStatus, ReviewRefusal> {
     use ClaimStatus::*;
     let open = matches!(from, Submitted | UnderReview);
-    if disputed && matches!(step, Review::Approve | Review::Pay) {
+    if disputed && step == Review::Approve {
         return Err(ReviewRefusal::Disputed);
     }
     match step {
@@ -471,7 +470,6 @@ pub fn review(
                 Err(ReviewRefusal::ReasonRequired)
             }
         }
-        Review::Pay if from == Approved => Ok(Paid),
         _ => Err(ReviewRefusal::NotNow),
     }
 }
@@ -838,7 +836,7 @@ mod tests {
         );
     }
     #[test]
-    fn a_claim_is_reviewed_in_order_and_paid_only_once_approved() {
+    fn a_claim_is_reviewed_in_order() {
         use ClaimStatus::*;
         assert_eq!(
             review(Submitted, Review::Start, None, false),
@@ -852,14 +850,6 @@ mod tests {
             review(UnderReview, Review::Approve, None, false),
             Ok(Approved)
         );
-        assert_eq!(review(Approved, Review::Pay, None, false), Ok(Paid));
-        for from in [Submitted, UnderReview, Paid, Rejected] {
-            assert_eq!(
-                review(from, Review::Pay, None, false),
-                Err(ReviewRefusal::NotNow),
-                "{from:?}"
-            );
-        }
         for from in [UnderReview, Approved, Paid, Rejected] {
             assert_eq!(
                 review(from, Review::Start, None, false),
@@ -899,14 +889,10 @@ mod tests {
     }
 
     #[test]
-    fn a_disputed_claim_is_never_approved_or_paid() {
+    fn a_disputed_claim_is_never_approved() {
         use ClaimStatus::*;
         assert_eq!(
             review(Submitted, Review::Approve, None, true),
-            Err(ReviewRefusal::Disputed)
-        );
-        assert_eq!(
-            review(Approved, Review::Pay, None, true),
             Err(ReviewRefusal::Disputed)
         );
         assert_eq!(

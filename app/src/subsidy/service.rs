@@ -219,8 +219,21 @@ pub(super) async fn step(
     who: &Who,
     reason: Option<&str>,
 ) -> AppResult<()> {
+    step_named(conn, at, s, s.to.code(), who, reason).await
+}
+
+/// A step as `step`, told in the timeline and the inbox as `event` (`returned`, say, where
+/// the claim's status goes back to approved).
+pub(super) async fn step_named(
+    conn: &mut Conn,
+    at: &str,
+    s: &Step<'_>,
+    event: &str,
+    who: &Who,
+    reason: Option<&str>,
+) -> AppResult<()> {
     let (claim, claimant, status) = (s.claim, s.claimant, s.to);
-    store::record_step(conn, at, claim, status, (&who.role, who.id), reason).await?;
+    store::record_step(conn, at, claim, event, (&who.role, who.id), reason).await?;
     let write = Write {
         record: format!("claim:{claim}"),
         action: "claim",
@@ -240,7 +253,7 @@ pub(super) async fn step(
     let notice = Notice {
         kind: Kind::Subsidy,
         subject: claim,
-        status: status.code(),
+        status: event,
         title: &title,
         reason,
         position: None,
@@ -248,10 +261,21 @@ pub(super) async fn step(
     crate::inbox::store::notify(conn, at, claimant, &notice).await
 }
 
-/// The actor (a trainee) claims the subsidy for one of their certificates (see `decide`); once
-/// per certificate (409) while a claim for it is not rejected.
-pub async fn claim(portal: &Portal, actor: &Actor, certificate_id: i64) -> AppResult<Claim> {
+/// What a trainee's claim asks: the certificate, and whom to pay (the payee kept on the
+/// profile when none is given; `keep_payee` keeps the one given there).
+pub struct Asked<'a> {
+    pub certificate_id: i64,
+    pub payee: Option<&'a super::payee::PayeeInput>,
+    pub keep_payee: bool,
+}
+
+/// The actor (a trainee) claims the subsidy for one of their certificates (see `decide`),
+/// paid to the payee named or kept (400 `payee` when neither); once per certificate (409)
+/// while a claim for it is not rejected.
+pub async fn claim(portal: &Portal, actor: &Actor, asked: &Asked<'_>) -> AppResult<Claim> {
     let user_id = actor.trainee()?;
+    let certificate_id = asked.certificate_id;
+    let given = asked.payee.map(super::payee::check).transpose()?;
     let (at, today) = (portal.clock.stamp(), portal.clock.today());
     // The write lock first: the yearly cap and the one-claim-per-certificate check read what
     // this transaction then writes.
@@ -266,19 +290,16 @@ pub async fn claim(portal: &Portal, actor: &Actor, certificate_id: i64) -> AppRe
         (false, true) => return Err(conflict_on_certificate(FieldProblem::ClaimStopped)),
         (false, false) => {}
     }
+    let payee =
+        super::payment::for_claim(&mut tx, portal, user_id, given.as_ref(), asked.keep_payee)
+            .await?;
     if store::claimed(&mut tx, certificate_id).await? {
         // A job recorded since may top the claim up, once; otherwise it is claimed already.
         let Some(due) = super::top_up::due(&mut tx, user_id, certificate_id, today).await? else {
             return Err(conflict_on_certificate(FieldProblem::AlreadyClaimed));
         };
-        let id = super::top_up::claim(
-            &mut tx,
-            &portal.vault,
-            &at,
-            &due,
-            &Who::of(&portal.vault, actor),
-        )
-        .await?;
+        let who = Who::of(&portal.vault, actor);
+        let id = super::top_up::claim(&mut tx, &portal.vault, &at, &due, &who, &payee).await?;
         tx.commit().await?;
         return made(portal, actor)
             .await?
@@ -305,6 +326,7 @@ pub async fn claim(portal: &Portal, actor: &Actor, certificate_id: i64) -> AppRe
         verdicts: &kept,
         breakdown: &made_of,
         top_up_of: None,
+        payee: &payee,
     };
     let id = store::insert_claim(&mut tx, &at, &new).await?;
     let submitted = Step {
@@ -386,6 +408,18 @@ pub async fn made(portal: &Portal, actor: &Actor) -> AppResult<Vec<Claim>> {
             created_at: r.created_at,
             timeline: timelines.remove(&r.id).unwrap_or_default(),
             recovery: recoveries.remove(&r.id),
+            payee: super::payee::view(
+                &portal.vault,
+                r.payment.payee_kind.as_deref(),
+                r.payment.payee_bank.as_deref(),
+                r.payment.payee_account_sealed.as_deref(),
+                &r.payment.payee_institution,
+                false,
+            )
+            .unwrap_or_default(),
+            batch_id: r.payment.batch_id,
+            paid_on: r.payment.paid_on,
+            payment_reference: r.payment.payment_reference,
         })
         .collect())
 }
@@ -414,6 +448,10 @@ async fn claimable(portal: &Portal, actor: &Actor) -> AppResult<Vec<Claim>> {
                 created_at: String::new(),
                 timeline: Vec::new(),
                 recovery: None,
+                payee: None,
+                batch_id: None,
+                paid_on: None,
+                payment_reference: None,
             }),
             Err(AppError::NotEligible(_)) => {}
             // One unreadable record must not hide the person's other claims.

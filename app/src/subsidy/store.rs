@@ -4,7 +4,6 @@
 
 use super::rules::{ClaimStatus, History, OccupationLevel};
 use crate::error::AppResult;
-use crate::list::Paging;
 use crate::money::Yuan;
 use crate::reference::{CertificateType, City, Enumeration, Level};
 use crate::storage::{Conn, Db};
@@ -197,14 +196,17 @@ pub struct NewClaim<'a> {
     pub breakdown: &'a str,
     /// The claim a top-up completes.
     pub top_up_of: Option<i64>,
+    /// Whom it is paid to.
+    pub payee: &'a super::payee::Sealed,
 }
 
 pub async fn insert_claim(conn: &mut Conn, at: &str, c: &NewClaim<'_>) -> AppResult<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO subsidy_claims (user_id, certificate_id, city, occupation, level, year, \
          percent, amount_fen, status, created_at, updated_at, verdicts, person_mac, breakdown, \
-         top_up_of) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'submitted', $9, $9, $10, \
-         (SELECT id_mac FROM users WHERE id = $1), $11, $12) RETURNING id",
+         top_up_of, payee_kind, payee_bank, payee_account_sealed) VALUES ($1, $2, $3, $4, $5, \
+         $6, $7, $8, 'submitted', $9, $9, $10, (SELECT id_mac FROM users WHERE id = $1), $11, \
+         $12, $13, $14, $15) RETURNING id",
     )
     .bind(c.user)
     .bind(c.certificate)
@@ -218,16 +220,19 @@ pub async fn insert_claim(conn: &mut Conn, at: &str, c: &NewClaim<'_>) -> AppRes
     .bind(c.verdicts)
     .bind(c.breakdown)
     .bind(c.top_up_of)
+    .bind(c.payee.kind.code())
+    .bind(c.payee.bank.as_deref())
+    .bind(c.payee.account.clone())
     .fetch_one(&mut *conn)
     .await?)
 }
 
-/// A step of a claim's timeline.
+/// A step of a claim's timeline (`event`: the status it took, or `returned`).
 pub async fn record_step(
     conn: &mut Conn,
     at: &str,
     claim: i64,
-    status: ClaimStatus,
+    event: &str,
     actor: (&str, Option<i64>),
     reason: Option<&str>,
 ) -> AppResult<()> {
@@ -237,7 +242,7 @@ pub async fn record_step(
     )
     .bind(claim)
     .bind(at)
-    .bind(status.code())
+    .bind(event)
     .bind(actor.0)
     .bind(actor.1)
     .bind(reason)
@@ -256,6 +261,23 @@ pub async fn claim_subject(conn: &mut Conn, claim: i64) -> AppResult<(String, St
     )
 }
 
+/// Whom a claim is paid to, and when and how it was paid: the columns `PAYMENT_COLUMNS`
+/// reads (a claim `s` of a class `k`).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PaymentColumns {
+    pub payee_kind: Option<String>,
+    pub payee_bank: Option<String>,
+    pub payee_account_sealed: Option<Vec<u8>>,
+    pub batch_id: Option<i64>,
+    pub paid_on: Option<String>,
+    pub payment_reference: Option<String>,
+    /// The class's institution (the payee when paid to the institution).
+    pub payee_institution: String,
+}
+
+pub const PAYMENT_COLUMNS: &str = "s.payee_kind, s.payee_bank, s.payee_account_sealed, \
+    s.batch_id, s.paid_on, s.payment_reference, k.institution AS payee_institution";
+
 /// A claim as its claimant sees it.
 #[derive(Debug, sqlx::FromRow)]
 pub struct ClaimRow {
@@ -272,15 +294,19 @@ pub struct ClaimRow {
     pub verdicts: String,
     pub breakdown: Option<String>,
     pub top_up_of: Option<i64>,
+    #[sqlx(flatten)]
+    pub payment: PaymentColumns,
 }
 
 /// A person's claims, newest first.
 pub async fn of_person(db: &Db, user: i64) -> AppResult<Vec<ClaimRow>> {
-    Ok(sqlx::query_as(
-        "SELECT id, certificate_id, occupation, level, year, percent, amount_fen, status, reason, \
-         created_at, verdicts, breakdown, top_up_of FROM subsidy_claims WHERE user_id = $1 \
-         ORDER BY id DESC",
-    )
+    Ok(sqlx::query_as(&format!(
+        "SELECT s.id, s.certificate_id, s.occupation, s.level, s.year, s.percent, s.amount_fen, \
+         s.status, s.reason, s.created_at, s.verdicts, s.breakdown, s.top_up_of, \
+         {PAYMENT_COLUMNS} FROM subsidy_claims s JOIN certificates c ON c.id = s.certificate_id \
+         JOIN enrollments e ON e.id = c.enrollment_id JOIN courses k ON k.code = e.course_code \
+         WHERE s.user_id = $1 ORDER BY s.id DESC"
+    ))
     .bind(user)
     .fetch_all(db.pool())
     .await?)
@@ -314,132 +340,23 @@ pub async fn unclaimed_certificates(db: &Db, user: i64) -> AppResult<Vec<i64>> {
     .await?)
 }
 
-/// A claim in the HR officer's queue, the claimant's number sealed.
+/// A claim as its review reads it, in the review's transaction.
 #[derive(Debug, sqlx::FromRow)]
-pub struct QueueRow {
-    pub id: i64,
-    pub user_id: Option<i64>,
+pub struct ForReview {
     pub status: String,
-    pub name: Option<String>,
-    pub id_sealed: Option<Vec<u8>>,
-    pub course_code: String,
-    pub title: String,
-    pub institution: String,
-    pub number: String,
-    pub occupation: String,
-    pub level: String,
-    pub employed: Option<i64>,
-    pub percent: i64,
+    pub user_id: Option<i64>,
+    pub city: String,
+    pub year: i64,
     pub amount_fen: i64,
-    pub reason: Option<String>,
-    pub created_at: String,
-    pub verdicts: String,
-    pub breakdown: Option<String>,
-    pub top_up_of: Option<i64>,
-    pub enrollment_id: i64,
-    pub end_date: String,
-    pub groups_changed_at: Option<String>,
-    /// The role of whoever recorded the job (none once their account is deleted).
-    pub job_recorder_role: Option<String>,
-    /// 1 while the claimant's dispute of the claim is open.
-    pub disputed: i64,
 }
 
-/// One page of a city's claims with what is shown beside them.
-pub struct Queue {
-    pub rows: Vec<QueueRow>,
-    pub events: Vec<EventRow>,
-    /// (enrolment, when an attended day was entered) for the page's claims.
-    pub entered: Vec<(i64, String)>,
-    pub total: u64,
-}
-
-/// The city's claims, and the status asked for (if any).
-const QUEUE_FILTER: &str = "s.city = $1 AND ($2 IS NULL OR s.status = $2)";
-/// Claims waiting for a step first (submitted, under review, approved to pay), then the rest.
-const QUEUE_ORDER: &str = "CASE s.status WHEN 'submitted' THEN 0 WHEN 'under_review' THEN 1 \
-    WHEN 'approved' THEN 2 ELSE 3 END";
-
-/// One page of a city's claims (of one status, when given), those waiting for a step first and
-/// oldest first among them, with their timelines; and how many there are.
-pub async fn queue(
-    db: &Db,
-    city: City,
-    status: Option<ClaimStatus>,
-    paging: Paging,
-) -> AppResult<Queue> {
-    let status = status.map(ClaimStatus::code);
-    let total: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM subsidy_claims s WHERE {QUEUE_FILTER}"
-    ))
-    .bind(city.code())
-    .bind(status)
-    .fetch_one(db.pool())
-    .await?;
-    let rows = sqlx::query_as(&format!(
-        "SELECT s.id, s.user_id, s.status, u.name, u.id_sealed, k.code AS course_code, k.title, \
-         k.institution, c.number, s.occupation, s.level, e.employed, s.percent, s.amount_fen, \
-         s.reason, s.created_at, s.verdicts, s.breakdown, s.top_up_of, e.id AS enrollment_id, \
-         k.end_date, \
-         u.groups_changed_at, (SELECT r.role FROM users r WHERE r.id = e.employment_recorded_by) \
-         AS job_recorder_role, CASE WHEN EXISTS (SELECT 1 FROM disputes d \
-         WHERE d.kind = 'subsidy' AND d.subject_id = s.id AND d.status = 'open') THEN 1 ELSE 0 END \
-         AS disputed FROM subsidy_claims s JOIN certificates c ON c.id = s.certificate_id \
-         JOIN enrollments e ON e.id = c.enrollment_id JOIN courses k ON k.code = e.course_code \
-         LEFT JOIN users u ON u.id = s.user_id \
-         WHERE {QUEUE_FILTER} ORDER BY {QUEUE_ORDER}, s.id LIMIT $3 OFFSET $4"
-    ))
-    .bind(city.code())
-    .bind(status)
-    .bind(paging.limit())
-    .bind(paging.offset())
-    .fetch_all(db.pool())
-    .await?;
-    // The timelines of just those claims.
-    let events = sqlx::query_as(&format!(
-        "SELECT v.claim_id, v.at, v.status, v.actor, v.reason, u.name \
-         FROM subsidy_claim_events v LEFT JOIN users u ON u.id = v.actor_id \
-         WHERE v.claim_id IN (SELECT s.id FROM subsidy_claims s WHERE {QUEUE_FILTER} \
-         ORDER BY {QUEUE_ORDER}, s.id LIMIT $3 OFFSET $4) ORDER BY v.id"
-    ))
-    .bind(city.code())
-    .bind(status)
-    .bind(paging.limit())
-    .bind(paging.offset())
-    .fetch_all(db.pool())
-    .await?;
-    // When each attended day of those claims' enrolments was entered (for the signals).
-    let entered = sqlx::query_as(&format!(
-        "SELECT a.enrollment_id, a.recorded_at FROM attendance a \
-         JOIN certificates c ON c.enrollment_id = a.enrollment_id \
-         WHERE c.id IN (SELECT s.certificate_id FROM subsidy_claims s WHERE {QUEUE_FILTER} \
-         ORDER BY {QUEUE_ORDER}, s.id LIMIT $3 OFFSET $4) ORDER BY a.day"
-    ))
-    .bind(city.code())
-    .bind(status)
-    .bind(paging.limit())
-    .bind(paging.offset())
-    .fetch_all(db.pool())
-    .await?;
-    Ok(Queue {
-        rows,
-        events,
-        entered,
-        total: u64::try_from(total).unwrap_or(0),
-    })
-}
-
-/// A claim's status, claimant and city, read in the review's transaction.
-pub async fn for_review(
-    conn: &mut Conn,
-    claim: i64,
-) -> AppResult<Option<(String, Option<i64>, String)>> {
-    Ok(
-        sqlx::query_as("SELECT status, user_id, city FROM subsidy_claims WHERE id = $1")
-            .bind(claim)
-            .fetch_optional(&mut *conn)
-            .await?,
+pub async fn for_review(conn: &mut Conn, claim: i64) -> AppResult<Option<ForReview>> {
+    Ok(sqlx::query_as(
+        "SELECT status, user_id, city, year, amount_fen FROM subsidy_claims WHERE id = $1",
     )
+    .bind(claim)
+    .fetch_optional(&mut *conn)
+    .await?)
 }
 
 /// Whether the claimant disputes the claim ("这不是我", still open).

@@ -107,6 +107,10 @@ impl Due {
             created_at: String::new(),
             timeline: Vec::new(),
             recovery: None,
+            payee: None,
+            batch_id: None,
+            paid_on: None,
+            payment_reference: None,
         }
     }
 }
@@ -119,6 +123,7 @@ pub async fn claim(
     at: &str,
     due: &Due,
     who: &Who,
+    payee: &super::payee::Sealed,
 ) -> AppResult<i64> {
     let made_of = serde_json::to_string(&due.breakdown)
         .map(|json| super::kept::seal(vault, &json))
@@ -135,6 +140,7 @@ pub async fn claim(
         verdicts: &super::kept::seal(vault, "[]"),
         breakdown: &made_of,
         top_up_of: Some(due.of),
+        payee,
     };
     let id = store::insert_claim(conn, at, &new).await?;
     let submitted = Step {

@@ -16,6 +16,7 @@ mod health;
 mod inbox;
 mod json;
 mod meta;
+mod payment;
 mod privacy;
 mod subsidy;
 
@@ -101,7 +102,14 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .routes(routes!(subsidy::mine, subsidy::claim))
         .routes(routes!(subsidy::queue))
         .routes(routes!(subsidy::decide))
-        .routes(routes!(subsidy::paid))
+        .routes(routes!(payment::paid_one))
+        .routes(routes!(payment::kept, payment::keep))
+        .routes(routes!(payment::change_claim_payee))
+        .routes(routes!(payment::gather, payment::list))
+        .routes(routes!(payment::one))
+        .routes(routes!(payment::paid))
+        .routes(routes!(payment::returned))
+        .routes(routes!(payment::budget))
         .routes(routes!(dispute::file, dispute::mine))
         .routes(routes!(dispute::for_city))
         .routes(routes!(dispute::resolve))

@@ -6,7 +6,8 @@ use crate::session::Signed;
 use crate::state::AppState;
 use app::error::{AppError, FieldProblem};
 use app::list::{Page, PageParams};
-use app::subsidy::rules::{ClaimStatus, Review};
+use app::subsidy::payee::PayeeInput;
+use app::subsidy::rules::ClaimStatus;
 use app::subsidy::{recovery, review, review_step, service};
 use app::subsidy::{Claim, Recovery, RecoveryStatus, StaffClaim};
 use axum::extract::{Path, RawQuery, State};
@@ -42,6 +43,11 @@ pub async fn mine(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ClaimBody {
     certificate_id: i64,
+    /// Whom to pay; the payee kept on the profile when absent (400 `payee` when there is none).
+    payee: Option<PayeeInput>,
+    /// Keep `payee` on the profile for later claims.
+    #[serde(default)]
+    keep_payee: bool,
 }
 
 /// Claim the training subsidy for one of my certificates.
@@ -52,6 +58,7 @@ pub struct ClaimBody {
     request_body = ClaimBody,
     responses(
         (status = 201, description = "Claimed (submitted)", body = Claim),
+        (status = 400, description = "No payee named or kept, or one that cannot be paid", body = super::ErrorBody),
         (status = 404, description = "No such certificate of mine", body = super::ErrorBody),
         (status = 409, description = "This certificate is claimed already", body = super::ErrorBody),
         (status = 422, description = "A rule refuses it; `reasons` lists every rule", body = super::ErrorBody),
@@ -62,7 +69,12 @@ pub async fn claim(
     Signed(user): Signed,
     ApiJson(body): ApiJson<ClaimBody>,
 ) -> Result<Response, ApiError> {
-    let claim = service::claim(&state.portal, &user.actor, body.certificate_id).await?;
+    let asked = service::Asked {
+        certificate_id: body.certificate_id,
+        payee: body.payee.as_ref(),
+        keep_payee: body.keep_payee,
+    };
+    let claim = service::claim(&state.portal, &user.actor, &asked).await?;
     Ok((StatusCode::CREATED, Json(claim)).into_response())
 }
 
@@ -112,6 +124,9 @@ pub struct DecisionBody {
     /// `approve`, `reject` (needs `reason`) or `review` (take it up: under review).
     decision: String,
     reason: Option<String>,
+    /// Approve even past the city's yearly budget (otherwise 409 `budget`).
+    #[serde(default)]
+    confirm_over_budget: bool,
 }
 
 /// Decide a claim of the officer's city: approve, reject with a reason, or take it up.
@@ -126,7 +141,7 @@ pub struct DecisionBody {
         (status = 400, description = "Unknown decision, or a rejection without a reason", body = super::ErrorBody),
         (status = 403, description = "Not an HR officer", body = super::ErrorBody),
         (status = 404, description = "No such claim in the officer's city", body = super::ErrorBody),
-        (status = 409, description = "Already decided", body = super::ErrorBody),
+        (status = 409, description = "Already decided, or past the city's yearly budget without `confirm_over_budget`", body = super::ErrorBody),
     )
 )]
 pub async fn decide(
@@ -135,9 +150,12 @@ pub async fn decide(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<DecisionBody>,
 ) -> Result<Json<ClaimStep>, ApiError> {
-    let step = review_step(&body.decision)?;
-    let status =
-        review::review(&state.portal, &user.actor, id, step, body.reason.as_deref()).await?;
+    let decision = review::Decision {
+        step: review_step(&body.decision)?,
+        reason: body.reason.as_deref(),
+        confirm_over_budget: body.confirm_over_budget,
+    };
+    let status = review::review(&state.portal, &user.actor, id, &decision).await?;
     Ok(Json(ClaimStep { id, status }))
 }
 
@@ -146,28 +164,6 @@ pub async fn decide(
 pub struct ClaimStep {
     pub id: i64,
     pub status: ClaimStatus,
-}
-
-/// Mark an approved claim of the officer's city paid.
-#[utoipa::path(
-    post,
-    path = "/staff/subsidies/{id}/paid",
-    tag = "staff",
-    params(("id" = i64, Path, description = "The claim")),
-    responses(
-        (status = 200, description = "Paid", body = ClaimStep),
-        (status = 403, description = "Not an HR officer", body = super::ErrorBody),
-        (status = 404, description = "No such claim in the officer's city", body = super::ErrorBody),
-        (status = 409, description = "Not approved (or already paid)", body = super::ErrorBody),
-    )
-)]
-pub async fn paid(
-    State(state): State<AppState>,
-    Signed(user): Signed,
-    Path(id): Path<i64>,
-) -> Result<Json<ClaimStep>, ApiError> {
-    let status = review::review(&state.portal, &user.actor, id, Review::Pay, None).await?;
-    Ok(Json(ClaimStep { id, status }))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

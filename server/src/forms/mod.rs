@@ -10,6 +10,7 @@ mod certificate;
 mod dispute;
 mod enrollment;
 mod groups;
+mod payment;
 mod subsidy;
 
 pub use accounts::{delete_account, login, logout, register};
@@ -20,6 +21,7 @@ pub use certificate::{
 pub use dispute::{dispute, resolve_dispute};
 pub use enrollment::{cancel, enroll, mark_read, staff};
 pub use groups::{decide_group, declare_groups};
+pub use payment::{batch_paid, change_claim_payee, gather_batch, returned};
 pub use subsidy::{claim, decide_claim, decide_recovery};
 
 use crate::state::AppState;

@@ -15,6 +15,8 @@ use axum::Form;
 pub struct ClaimForm {
     #[serde(default)]
     certificate_id: String,
+    #[serde(flatten)]
+    payee: super::payment::PayeeForm,
 }
 
 /// 我的补贴: claim the subsidy for a certificate.
@@ -26,7 +28,15 @@ pub async fn claim(
 ) -> Response {
     // A certificate that is not a number is none of the person's: "not found", as the API.
     let result = match form.certificate_id.trim().parse::<i64>() {
-        Ok(id) => service::claim(&app.portal, &me.actor, id).await,
+        Ok(id) => {
+            let given = form.payee.given();
+            let asked = service::Asked {
+                certificate_id: id,
+                payee: given.as_ref(),
+                keep_payee: form.payee.keep(),
+            };
+            service::claim(&app.portal, &me.actor, &asked).await
+        }
         Err(_) => Err(AppError::NotFound),
     };
     match result {
@@ -40,6 +50,7 @@ pub struct DecisionForm {
     #[serde(default)]
     decision: String,
     reason: Option<String>,
+    confirm_over_budget: Option<String>,
 }
 
 /// The HR officer's review console: one step on a claim.
@@ -51,7 +62,14 @@ pub async fn decide_claim(
     Form(form): Form<DecisionForm>,
 ) -> Response {
     let result = match review_step(&form.decision) {
-        Ok(step) => review::review(&app.portal, &me.actor, id, step, form.reason.as_deref()).await,
+        Ok(step) => {
+            let decision = review::Decision {
+                step,
+                reason: form.reason.as_deref(),
+                confirm_over_budget: form.confirm_over_budget.is_some(),
+            };
+            review::review(&app.portal, &me.actor, id, &decision).await
+        }
         Err(e) => Err(e),
     };
     match result {
