@@ -434,6 +434,13 @@ impl AppError {
         errors.add(field, problem);
         AppError::Invalid(errors)
     }
+
+    /// A one-field conflict (409): `field` has `problem` with the record as it stands.
+    pub fn conflict(field: &str, problem: FieldProblem) -> AppError {
+        let mut errors = FieldErrors::default();
+        errors.add(field, problem);
+        AppError::Conflict(errors)
+    }
 }
 
 /// Lets server functions return `AppError` directly.

@@ -5,9 +5,13 @@
 pub mod batch_store;
 pub mod batches;
 #[cfg(feature = "ssr")]
+pub mod budget;
+#[cfg(feature = "ssr")]
 pub mod kept;
 pub mod pages;
 pub mod payee;
+#[cfg(feature = "ssr")]
+pub mod payee_service;
 #[cfg(feature = "ssr")]
 pub mod payment;
 pub mod payment_pages;

@@ -34,7 +34,7 @@ pub async fn my_claims() -> Result<ClaimsView, AppError> {
     Ok(ClaimsView {
         claims: super::service::mine(&portal, &actor).await?,
         disputes: crate::dispute::service::mine(&portal, &actor).await?,
-        kept_payee: super::payment::kept(&portal, &actor).await?,
+        kept_payee: super::payee_service::kept(&portal, &actor).await?,
     })
 }
 
@@ -290,7 +290,7 @@ pub async fn review_queue(status: Option<String>, page: u32) -> Result<ReviewVie
             crate::list::Paging::first(crate::list::MAX_PER_PAGE),
         )
         .await?,
-        budget: super::payment::budget(&portal, &actor, None).await?,
+        budget: super::budget::budget(&portal, &actor, None).await?,
     })
 }
 

@@ -1,20 +1,19 @@
-//! Paying claims (see `batches` for the rules): the trainee's payee (kept on the profile, or
-//! named with a claim, or changed on a claim not yet in a batch); the HR officer's batches of
-//! their city's approved claims, each download for finance audited, marked paid with the day
-//! and finance's reference; bank returns (退票); and the city's yearly budget.
+//! Paying claims (see `batches` for the rules): the HR officer's batches of their city's
+//! approved claims, each download for finance audited, marked paid with the day and finance's
+//! reference; and bank returns (退票). The payee is `payee_service`'s, the budget `budget`'s.
 //!
 //! Nothing is paid twice: every step runs in the database's one write transaction
 //! (`Db::write_tx`), a claim joins a batch only while it is approved and in none (checked by
 //! the `UPDATE` itself), and a batch is marked paid only while it is open.
 
 use super::batch_store::{self as store, Candidate, Leaving};
-use super::batches::{self, BatchItem, Budget, NotBatchable, PaymentBatch};
-use super::payee::{self, PayeeInput, PayeeView, Sealed};
+use super::batches::{self, BatchItem, NotBatchable, PaymentBatch};
+use super::payee;
 use super::rules::ClaimStatus;
 use super::service::{step, step_named, Step};
 use crate::access::Actor;
 use crate::audit::store::{record_write, Who, Write};
-use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
+use crate::error::{AppError, AppResult, FieldProblem};
 use crate::identity::{mask_id, mask_name};
 use crate::list::{Page, Paging};
 use crate::money::Yuan;
@@ -22,131 +21,10 @@ use crate::portal::Portal;
 use crate::reference::{City, Enumeration};
 use crate::storage::Conn;
 use crate::text::{checked, MAX_TEXT_CHARS};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 /// The most claims one request may name for a batch.
 pub const MAX_BATCH_CLAIMS: usize = 1000;
-
-fn masked_view(portal: &Portal, p: &Sealed, institution: &str) -> AppResult<Option<PayeeView>> {
-    payee::view(
-        &portal.vault,
-        Some(p.kind.code()),
-        p.bank.as_deref(),
-        p.account.as_deref(),
-        institution,
-        false,
-    )
-}
-
-fn conflict(field: &str, problem: FieldProblem) -> AppError {
-    let mut fields = FieldErrors::default();
-    fields.add(field, problem);
-    AppError::Conflict(fields)
-}
-
-/// What a claim is paid to: `given` (checked already; kept on the profile too when `keep`),
-/// else the payee the person keeps; refused (400 `payee`) when there is neither.
-pub(super) async fn for_claim(
-    conn: &mut Conn,
-    portal: &Portal,
-    user: i64,
-    given: Option<&payee::Payee>,
-    keep: bool,
-) -> AppResult<Sealed> {
-    match given {
-        Some(p) => {
-            let sealed = p.seal(&portal.vault);
-            if keep {
-                store::keep_payee(conn, user, &sealed).await?;
-            }
-            Ok(sealed)
-        }
-        None => store::kept_payee(conn, user)
-            .await?
-            .ok_or_else(|| AppError::field("payee", FieldProblem::Required)),
-    }
-}
-
-/// The payee the actor (a trainee) keeps for their claims, masked.
-pub async fn kept(portal: &Portal, actor: &Actor) -> AppResult<Option<PayeeView>> {
-    let user = actor.trainee()?;
-    let mut conn = portal.db.pool().acquire().await?;
-    match store::kept_payee(&mut conn, user).await? {
-        Some(p) => masked_view(portal, &p, ""),
-        None => Ok(None),
-    }
-}
-
-/// The actor keeps `input` as the payee of their later claims (the write trail names the
-/// kind and the masked account, never the number).
-pub async fn keep(portal: &Portal, actor: &Actor, input: &PayeeInput) -> AppResult<PayeeView> {
-    let user = actor.trainee()?;
-    let checked = payee::check(input)?;
-    let sealed = checked.seal(&portal.vault);
-    let at = portal.clock.stamp();
-    let mut tx = portal.db.write_tx().await?;
-    let before = store::kept_payee(&mut tx, user).await?;
-    store::keep_payee(&mut tx, user, &sealed).await?;
-    let shown = |p: Option<&Sealed>| -> AppResult<Option<String>> {
-        Ok(match p {
-            Some(p) => {
-                masked_view(portal, p, "")?.map(|v| payee::describe(&v, crate::i18n::Locale::en))
-            }
-            None => None,
-        })
-    };
-    let write = Write {
-        record: format!("user:{user}"),
-        action: "payee",
-        city: None,
-        before: shown(before.as_ref())?,
-        after: shown(Some(&sealed))?,
-    };
-    record_write(&mut tx, &at, &Who::of(&portal.vault, actor), &write).await?;
-    tx.commit().await?;
-    masked_view(portal, &sealed, "")?.ok_or(AppError::NotFound)
-}
-
-/// The actor names another payee for one of their claims not yet paid and in no batch (after
-/// a bank return, say). Another person's claim is "not found"; a paid, batched, rejected or
-/// stopped one 409.
-pub async fn change_claim_payee(
-    portal: &Portal,
-    actor: &Actor,
-    claim: i64,
-    input: &PayeeInput,
-) -> AppResult<()> {
-    let user = actor.trainee()?;
-    let checked = payee::check(input)?;
-    let sealed = checked.seal(&portal.vault);
-    let at = portal.clock.stamp();
-    let mut tx = portal.db.write_tx().await?;
-    let c = store::candidate(&mut tx, claim)
-        .await?
-        .filter(|c| c.user_id == Some(user))
-        .ok_or(AppError::NotFound)?;
-    let open = matches!(c.status.as_str(), "submitted" | "under_review" | "approved");
-    if !open || c.batch_id.is_some() {
-        return Err(conflict("status", FieldProblem::BadTransition));
-    }
-    store::set_claim_payee(&mut tx, &at, claim, &sealed).await?;
-    let write = Write {
-        record: format!("claim:{claim}"),
-        action: "payee",
-        city: Some(&c.city),
-        before: c
-            .payee()
-            .map(|p| masked_view(portal, &p, ""))
-            .transpose()?
-            .flatten()
-            .map(|v| payee::describe(&v, crate::i18n::Locale::en)),
-        after: masked_view(portal, &sealed, "")?
-            .map(|v| payee::describe(&v, crate::i18n::Locale::en)),
-    };
-    record_write(&mut tx, &at, &Who::of(&portal.vault, actor), &write).await?;
-    tx.commit().await?;
-    Ok(())
-}
 
 /// Gathers claims of the officer's city into a new batch (in the caller's transaction): the
 /// ones named (another city's or unknown: 404; any that cannot join: 409 naming them), or
@@ -177,7 +55,10 @@ async fn gather_in(
             }
             if !refused.is_empty() {
                 let claims = refused.join(", ");
-                return Err(conflict("claims", FieldProblem::NotBatchable { claims }));
+                return Err(AppError::conflict(
+                    "claims",
+                    FieldProblem::NotBatchable { claims },
+                ));
             }
             found
         }
@@ -188,7 +69,7 @@ async fn gather_in(
             .collect(),
     };
     if chosen.is_empty() {
-        return Err(conflict("claims", FieldProblem::NothingToBatch));
+        return Err(AppError::conflict("claims", FieldProblem::NothingToBatch));
     }
     let batch = store::create(conn, at, city.code(), who.id).await?;
     let mut total = 0;
@@ -196,7 +77,10 @@ async fn gather_in(
         let payee = c.payee().ok_or(AppError::NotFound)?;
         if !store::add(conn, batch, c.id, c.amount_fen, &payee).await? {
             let claims = c.id.to_string();
-            return Err(conflict("claims", FieldProblem::NotBatchable { claims }));
+            return Err(AppError::conflict(
+                "claims",
+                FieldProblem::NotBatchable { claims },
+            ));
         }
         total += c.amount_fen;
     }
@@ -348,7 +232,7 @@ async fn pay_in(
 ) -> AppResult<()> {
     let day_text = day.to_string();
     if !store::mark_paid(conn, at, row.id, &day_text, reference, who.id).await? {
-        return Err(conflict("status", FieldProblem::BadTransition));
+        return Err(AppError::conflict("status", FieldProblem::BadTransition));
     }
     for item in store::items(conn, row.id).await? {
         if item.left_as.is_some() || item.claim_status != ClaimStatus::Approved.code() {
@@ -453,7 +337,7 @@ pub async fn returned(
         .ok_or(AppError::NotFound)?;
     let recovering = store::has_recovery(&mut tx, claim).await?;
     if c.status != ClaimStatus::Paid.code() || recovering {
-        return Err(conflict("status", FieldProblem::BadTransition));
+        return Err(AppError::conflict("status", FieldProblem::BadTransition));
     }
     let leaving = Leaving {
         left_as: "returned",
@@ -496,81 +380,5 @@ pub(super) async fn remove_from_batch(
         by: who.id,
     };
     store::leave(conn, at, claim, &leaving).await?;
-    Ok(())
-}
-
-/// The officer's city's money for `year` (this year when not given).
-pub async fn budget(portal: &Portal, actor: &Actor, year: Option<i32>) -> AppResult<Budget> {
-    let city = actor.city()?;
-    let year = year.unwrap_or_else(|| portal.clock.today().year());
-    let mut conn = portal.db.pool().acquire().await?;
-    budget_in(&mut conn, city, year).await
-}
-
-async fn budget_in(conn: &mut Conn, city: City, year: i32) -> AppResult<Budget> {
-    let set = store::budget(conn, city.code(), year).await?;
-    let (approved, paid) = store::committed(conn, city.code(), year).await?;
-    Ok(Budget::new(
-        city.code(),
-        year,
-        set.map(Yuan::from_fen),
-        Yuan::from_fen(approved),
-        Yuan::from_fen(paid),
-    ))
-}
-
-/// Approving `amount` for a claim of `city` and `year` (in the review's transaction): refused
-/// (409 `budget`) when it would go past the city's budget, unless the officer `confirm`s it.
-pub(super) async fn within_budget(
-    conn: &mut Conn,
-    city: City,
-    year: i32,
-    amount: Yuan,
-    confirm: bool,
-) -> AppResult<()> {
-    let b = budget_in(conn, city, year).await?;
-    match (b.exceeded_by(amount), b.budget_yuan) {
-        (Some(after), Some(budget)) if !confirm => Err(conflict(
-            "budget",
-            FieldProblem::OverBudget {
-                budget: budget.to_string(),
-                after: after.to_string(),
-            },
-        )),
-        _ => Ok(()),
-    }
-}
-
-/// A city's subsidy budget for a year (the command line), or with `None` none.
-pub async fn set_budget(
-    portal: &Portal,
-    by: &Who,
-    city: City,
-    year: i32,
-    amount: Option<Yuan>,
-) -> AppResult<()> {
-    if amount.is_some_and(|a| a.fen() < 0) {
-        return Err(AppError::field(
-            "budget",
-            FieldProblem::OutOfRange {
-                min: 0,
-                max: i64::MAX,
-            },
-        ));
-    }
-    let at = portal.clock.stamp();
-    let mut tx = portal.db.write_tx().await?;
-    let before = store::budget(&mut tx, city.code(), year).await?;
-    store::set_budget(&mut tx, &at, city.code(), year, amount.map(Yuan::fen)).await?;
-    let text = |fen: Option<i64>| fen.map(|f| Yuan::from_fen(f).to_string());
-    let write = Write {
-        record: format!("budget:{}:{year}", city.code()),
-        action: "budget",
-        city: Some(city.code()),
-        before: text(before),
-        after: text(amount.map(Yuan::fen)),
-    };
-    record_write(&mut tx, &at, by, &write).await?;
-    tx.commit().await?;
     Ok(())
 }

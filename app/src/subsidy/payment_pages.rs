@@ -33,7 +33,7 @@ pub async fn city_batches(page: u32) -> Result<BatchesData, AppError> {
         per_page: crate::list::MAX_PER_PAGE,
     };
     Ok(BatchesData {
-        budget: super::payment::budget(&portal, &actor, None).await?,
+        budget: super::budget::budget(&portal, &actor, None).await?,
         batches: super::payment::list(&portal, &actor, paging).await?,
     })
 }

@@ -173,7 +173,7 @@ pub async fn review(
         let year = i32::try_from(row.year).unwrap_or(0);
         let amount = Yuan::from_fen(row.amount_fen);
         let confirm = decision.confirm_over_budget;
-        super::payment::within_budget(&mut tx, city, year, amount, confirm).await?;
+        super::budget::within_budget(&mut tx, city, year, amount, confirm).await?;
     }
     let note = (to == ClaimStatus::Rejected)
         .then_some(reason.as_deref())

@@ -291,7 +291,7 @@ pub async fn claim(portal: &Portal, actor: &Actor, asked: &Asked<'_>) -> AppResu
         (false, false) => {}
     }
     let payee =
-        super::payment::for_claim(&mut tx, portal, user_id, given.as_ref(), asked.keep_payee)
+        super::payee_service::for_claim(&mut tx, portal, user_id, given.as_ref(), asked.keep_payee)
             .await?;
     if store::claimed(&mut tx, certificate_id).await? {
         // A job recorded since may top the claim up, once; otherwise it is claimed already.

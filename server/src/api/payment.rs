@@ -9,7 +9,7 @@ use app::error::{AppError, FieldProblem};
 use app::list::{Page, PageParams};
 use app::subsidy::batches::{Budget, PaymentBatch};
 use app::subsidy::payee::{PayeeInput, PayeeView};
-use app::subsidy::{payment, payment_sheet};
+use app::subsidy::{budget as budgets, payee_service, payment, payment_sheet};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -36,7 +36,7 @@ pub async fn kept(
     State(state): State<AppState>,
     Signed(user): Signed,
 ) -> Result<Json<KeptPayee>, ApiError> {
-    let payee = payment::kept(&state.portal, &user.actor).await?;
+    let payee = payee_service::kept(&state.portal, &user.actor).await?;
     Ok(Json(KeptPayee { payee }))
 }
 
@@ -58,7 +58,7 @@ pub async fn keep(
     ApiJson(body): ApiJson<PayeeInput>,
 ) -> Result<Json<PayeeView>, ApiError> {
     Ok(Json(
-        payment::keep(&state.portal, &user.actor, &body).await?,
+        payee_service::keep(&state.portal, &user.actor, &body).await?,
     ))
 }
 
@@ -83,7 +83,7 @@ pub async fn change_claim_payee(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<PayeeInput>,
 ) -> Result<StatusCode, ApiError> {
-    payment::change_claim_payee(&state.portal, &user.actor, id, &body).await?;
+    payee_service::change_claim_payee(&state.portal, &user.actor, id, &body).await?;
     Ok(StatusCode::OK)
 }
 
@@ -334,6 +334,6 @@ pub async fn budget(
         }
     };
     Ok(Json(
-        payment::budget(&state.portal, &user.actor, year).await?,
+        budgets::budget(&state.portal, &user.actor, year).await?,
     ))
 }

@@ -64,7 +64,7 @@ pub(super) async fn set_policy(args: PolicyArgs) -> Result<ExitCode, ExitCode> {
             ),
         };
         let year = args.year.unwrap_or_else(|| portal.clock.today().year());
-        app::subsidy::payment::set_budget(&portal, &operator, city, year, amount)
+        app::subsidy::budget::set_budget(&portal, &operator, city, year, amount)
             .await
             .map_err(refused)?;
         match amount {

@@ -6,7 +6,7 @@ use crate::session::{see_other, SignedForm};
 use crate::state::AppState;
 use app::access::CurrentUser;
 use app::subsidy::payee::PayeeInput;
-use app::subsidy::payment;
+use app::subsidy::{payee_service, payment};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -49,7 +49,7 @@ pub async fn change_claim_payee(
     Form(form): Form<PayeeForm>,
 ) -> Response {
     let given = form.given().unwrap_or_default();
-    match payment::change_claim_payee(&app.portal, &me.actor, id, &given).await {
+    match payee_service::change_claim_payee(&app.portal, &me.actor, id, &given).await {
         Ok(()) => see_other("/me/subsidies?payee=1"),
         Err(err) => refused_on(&app, "/me/subsidies", headers, CurrentUser(Some(me)), err).await,
     }
