@@ -1,6 +1,8 @@
 // The whole "one thing" in the browser: enrol → in training → completed (institution) → pass
-// (evaluator) → certificate and ladder → claim → approve → paid (HR officer), with a "这不是我"
-// dispute, each page checked with axe.
+// (evaluator) → certificate and ladder → claim with a payee → approve → a payment batch,
+// downloaded and paid (HR officer) → revoked and recovered, with a "这不是我" dispute, each
+// page checked with axe.
+import fs from 'node:fs';
 import { travelling, expect, visit, jsEnabled, expectAccessible, idNumberFor, phoneFor, signIn } from './fixtures.mjs';
 
 const PASSWORD = '我的 培训 密码 2026';
@@ -84,15 +86,25 @@ travelling('from enrolment to a paid subsidy, every step seen by the trainee', a
   const claim = page.getByRole('listitem').filter({ hasText: '汽车维修工 · 中级工' }).first();
   await expect(claim.locator('.status')).toHaveText('可申领');
   await expectAccessible(page);
+  // Paid to the trainee's social-security card: a number that is not one is refused first.
+  await expect(claim.getByLabel('社保卡')).toBeChecked();
+  await claim.getByLabel('卡号或账号').fill('6217 0038');
   await claim.getByRole('button', { name: '申领补贴' }).click();
+  await expect(page.getByRole('alert')).toContainText('账号应为 12 到 30 位数字');
+  const retry = page.getByRole('listitem').filter({ hasText: '汽车维修工 · 中级工' }).first();
+  await retry.getByLabel('卡号或账号').fill('6217 0038 1001 2345 678');
+  await retry.getByRole('button', { name: '申领补贴' }).click();
   await expect(page.getByRole('status')).toHaveText('已提交补贴申领，请等待人社部门审核。');
   const claimed = page.locator('li.claim').filter({ hasText: '汽车维修工 · 中级工' }).first();
   await expect(claimed.locator('.status')).toHaveText('已申请');
   await expect(claimed).toContainText('补贴标准的 80%');
+  await expect(claimed).toContainText('收款：社保卡 ****5678');
+  await expect(page.getByRole('main')).not.toContainText('6217003810012345678');
   await expectAccessible(page);
   await signOut(page);
 
-  // The HR officer approves it and marks it paid.
+  // The HR officer approves it, gathers it into a payment batch, downloads the batch for
+  // finance and marks it paid with finance's reference.
   await signIn(page, testInfo, '13900000004', DEMO);
   await page.getByRole('link', { name: '补贴审核' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('补贴审核');
@@ -102,10 +114,36 @@ travelling('from enrolment to a paid subsidy, every step seen by the trainee', a
   await row().getByRole('button', { name: '审核通过' }).click();
   await expect(page.getByRole('status')).toHaveText('已保存。');
   await expect(row()).toContainText('审核通过');
-  await row().getByRole('button', { name: '标记已发放' }).click();
-  await expect(page.getByRole('status')).toHaveText('已保存。');
-  await expect(row()).toContainText('已发放');
+  await page.getByRole('link', { name: '支付批次和年度预算' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('支付批次');
+  await expect(page.getByRole('main')).toContainText('年度未设置预算：已批准待发放');
   await expectAccessible(page);
+  await page.getByRole('button', { name: '将全部已批准的申领生成批次' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^支付批次 #\d+$/);
+  await expect(page.getByRole('status')).toHaveText('已保存。');
+  const item = page.getByRole('row').filter({ hasText: masked });
+  await expect(item).toContainText('社保卡 ****5678');
+  await expect(item).toContainText('待发放');
+  await expect(page.getByRole('main')).not.toContainText('6217003810012345678');
+  await expectAccessible(page);
+  if (jsEnabled(testInfo)) {
+    // The download for finance carries the account in full, in a spreadsheet that runs nothing.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: '下载 CSV' }).first().click(),
+    ]);
+    const text = fs.readFileSync(await download.path(), 'utf8');
+    expect(text.startsWith('\uFEFF序号,申领编号,收款人')).toBe(true);
+    expect(text).toContain(`${name},`);
+    expect(text).toContain('6217003810012345678');
+  }
+  await page.getByLabel('付款凭证号').first().fill('CDCZ-2027-0408');
+  await page.getByRole('button', { name: '登记已发放' }).first().click();
+  await expect(page.getByRole('status')).toHaveText('已保存。');
+  await expect(page.getByRole('row').filter({ hasText: masked })).toContainText('已发放');
+  await expectAccessible(page);
+  await visit(page, '/staff/subsidies', testInfo);
+  await expect(row()).toContainText('已发放');
   // Each of those decisions is in the city's audit trail, with who took it.
   await page.getByRole('link', { name: '审计记录' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('审计记录');
@@ -124,6 +162,7 @@ travelling('from enrolment to a paid subsidy, every step seen by the trainee', a
   await visit(page, '/me/subsidies', testInfo);
   const paid = page.locator('li.claim').filter({ hasText: '汽车维修工 · 中级工' }).first();
   await expect(paid.locator('.status')).toHaveText('已发放');
+  await expect(paid).toContainText('已于 2027-04-08 发放，付款凭证号 CDCZ-2027-0408');
   await expect(paid.getByRole('list')).toContainText('已申请');
   await expect(paid.getByRole('list')).toContainText('审核通过');
   await visit(page, '/me/inbox', testInfo);

@@ -114,10 +114,10 @@ fn xlsx_rows(bytes: Vec<u8>) -> Vec<std::collections::HashMap<String, calamine::
         .collect()
 }
 
-fn row_of<'a, V>(
-    rows: &'a [std::collections::HashMap<String, V>],
+fn row_of<V>(
+    rows: &[std::collections::HashMap<String, V>],
     claim: i64,
-) -> &'a std::collections::HashMap<String, V>
+) -> &std::collections::HashMap<String, V>
 where
     V: ToString,
 {
