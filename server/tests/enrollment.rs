@@ -1337,7 +1337,7 @@ async fn the_whole_flow_from_enrolment_to_a_paid_subsidy() {
     assert_eq!(get(s, "/api/v1/staff/assessments", &f.hr).await.0, 403);
 
     // Operations see the same flow in the metrics, by route template, never a person.
-    let metrics = s.get("/metrics").await.text().await.unwrap();
+    let metrics = s.metrics().await;
     for line in [
         "peixun_enrolments_total{status=\"approved\"} 1",
         "peixun_assessments_total{result=\"passed\"} 1",

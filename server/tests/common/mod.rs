@@ -58,6 +58,7 @@ impl Server {
             .arg(dir.path().join("site"))
             .arg("--clock-file")
             .arg(dir.path().join("clock"))
+            .args(["--metrics-addr", "127.0.0.1:0"])
             .args(extra)
             .env("PEIXUN_LOG", "debug,sqlx=warn,hyper=warn,tower_http=debug")
             .env("NO_COLOR", "1")
@@ -131,6 +132,27 @@ impl Server {
     /// Moves the server's clock to 10:00 in Beijing on `day` (`YYYY-MM-DD`).
     pub async fn travel_to_day(&self, day: &str) {
         self.travel_to(&format!("{day}T10:00:00+08:00")).await;
+    }
+
+    /// The metrics, from their own listener (its address is in the log at start).
+    pub async fn metrics(&self) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let at = loop {
+            let found = self
+                .log
+                .lock()
+                .unwrap()
+                .iter()
+                .find_map(|l| l.split("metrics at ").nth(1).map(|a| a.trim().to_string()));
+            match found {
+                Some(at) => break at,
+                None if Instant::now() > deadline => panic!("no metrics listener in the log"),
+                None => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        };
+        let r = self.client.get(&at).send().await.expect("metrics");
+        assert_eq!(r.status(), 200);
+        r.text().await.expect("metrics text")
     }
 
     pub fn url(&self, path: &str) -> String {
