@@ -174,6 +174,10 @@ pub struct ServeArgs {
     /// Behind a proxy: take the client address from the first `X-Forwarded-For` entry.
     #[arg(long, env = "PEIXUN_TRUST_PROXY")]
     pub trust_proxy: bool,
+    /// Serve the Prometheus metrics at `/metrics` on this address only (e.g. 127.0.0.1:9464);
+    /// without it there are none. Never on the public address.
+    #[arg(long, env = "PEIXUN_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
     /// Sign-in attempts allowed per client address per minute.
     #[arg(long, env = "PEIXUN_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..))]
     pub login_attempts_per_minute: u32,
@@ -260,7 +264,13 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, ExitCode> {
         https: args.https,
         trust_proxy: args.trust_proxy,
     };
-    let served = crate::web::serve(args.addr, &args.site_root, exposure, portal);
+    let served = crate::web::serve(
+        args.addr,
+        args.metrics_addr,
+        &args.site_root,
+        exposure,
+        portal,
+    );
     served.await.map_err(|err| {
         eprintln!("peixun: {err}");
         ExitCode::FAILURE

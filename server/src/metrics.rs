@@ -1,10 +1,11 @@
-//! Prometheus metrics at `/metrics`: requests by method, route template and status, their
-//! latency, and the service's own counters (enrolments, certificates, subsidy claims by status,
-//! recorded where they happen in `app`). Route templates, never paths: no identifier of a
-//! person ever becomes a label.
+//! Prometheus metrics at `/metrics` on their own listener (`--metrics-addr`, never the public
+//! one): requests by method, route template and status, their latency, and the service's own
+//! counters (enrolments, certificates, subsidy claims by status, recorded where they happen in
+//! `app`). Route templates, never paths, and the standard methods (any other is `OTHER`):
+//! nothing a client chooses or an identifier of a person ever becomes a label.
 
 use axum::extract::{MatchedPath, Request};
-use axum::http::header;
+use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -39,10 +40,25 @@ pub fn install() {
     handle();
 }
 
+/// A request's method as a label: one of the standard methods, else `OTHER` (a client may
+/// send any token as a method; each would otherwise be a new series kept for ever).
+fn method_label(method: &Method) -> &'static str {
+    match method.as_str() {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "DELETE" => "DELETE",
+        "PATCH" => "PATCH",
+        "OPTIONS" => "OPTIONS",
+        _ => "OTHER",
+    }
+}
+
 /// Counts and times every request by its route template.
 pub async fn track(request: Request, next: Next) -> Response {
     let start = Instant::now();
-    let method = request.method().as_str().to_owned();
+    let method = method_label(request.method());
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -50,7 +66,7 @@ pub async fn track(request: Request, next: Next) -> Response {
         .unwrap_or_else(|| "other".to_owned());
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
-    metrics::counter!("peixun_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)
+    metrics::counter!("peixun_http_requests_total", "method" => method, "route" => route.clone(), "status" => status)
         .increment(1);
     metrics::histogram!(LATENCY, "method" => method, "route" => route)
         .record(start.elapsed().as_secs_f64());

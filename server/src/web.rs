@@ -85,7 +85,6 @@ pub fn router(portal: Portal, site_root: &Path, exposure: Exposure) -> Router {
     crate::metrics::install();
     Router::new()
         .merge(api)
-        .route("/metrics", axum::routing::get(crate::metrics::render))
         .route("/prefs", post(crate::prefs::set))
         .route("/register", post(forms::register))
         .route("/login", post(forms::login))
@@ -169,12 +168,24 @@ async fn immutable_when_ok<B>(mut response: Response<B>) -> Response<B> {
 /// Serves the portal on `addr` until Ctrl-C or SIGTERM.
 pub async fn serve(
     addr: SocketAddr,
+    metrics: Option<SocketAddr>,
     site_root: &Path,
     exposure: Exposure,
     portal: Portal,
 ) -> std::io::Result<()> {
     sweep(portal.clone());
     let app = router(portal, site_root, exposure);
+    if let Some(at) = metrics {
+        // Operations data on its own listener: the public one never serves it.
+        let listener = tokio::net::TcpListener::bind(at).await?;
+        tracing::info!("metrics at http://{}/metrics", listener.local_addr()?);
+        let metrics = Router::new().route("/metrics", axum::routing::get(crate::metrics::render));
+        tokio::spawn(async move {
+            if let Err(err) = axum::serve(listener, metrics).await {
+                tracing::error!(%err, "the metrics listener stopped");
+            }
+        });
+    }
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
     axum::serve(

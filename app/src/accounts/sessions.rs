@@ -54,6 +54,14 @@ pub async fn login(
     password: &str,
     client: &str,
 ) -> AppResult<SessionToken> {
+    // No password is longer than sign-up allows: refused before argon2 spends time on it.
+    if password.chars().count() > crate::identity::MAX_PASSWORD_CHARS {
+        let max = crate::identity::MAX_PASSWORD_CHARS;
+        return Err(AppError::field(
+            "password",
+            crate::error::FieldProblem::PasswordTooLong { max },
+        ));
+    }
     let now = portal.clock.seconds();
     let (db, vault) = (&portal.db, &portal.vault);
     let client_key = vault.mac(CLIENT_DOMAIN, client);

@@ -53,6 +53,11 @@ use utoipa_axum::routes;
 )]
 struct ApiDoc;
 
+/// The largest sign-up or sign-in body.
+const AUTH_BODY_BYTES: usize = 16 * 1024;
+/// The largest body of any other write (a catalogue upload aside).
+const BODY_BYTES: usize = 1024 * 1024;
+
 /// The public API and its OpenAPI document, built from the same route list.
 pub fn router() -> (Router<AppState>, OpenApi) {
     let (public, mut doc) = OpenApiRouter::with_openapi(<ApiDoc as utoipa::OpenApi>::openapi())
@@ -72,9 +77,20 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .routes(routes!(eligibility::check))
         .split_for_parts();
     doc.merge(check_doc);
-    let (private, private_doc) = OpenApiRouter::new()
+    // Sign-up and sign-in take a phone, a password and a name: 16 KB is plenty.
+    let (door, door_doc) = OpenApiRouter::new()
         .routes(routes!(accounts::register))
         .routes(routes!(accounts::login))
+        .split_for_parts();
+    let door = door.layer(axum::extract::DefaultBodyLimit::max(AUTH_BODY_BYTES));
+    // Only a city's catalogue upload may be up to 20 MB.
+    let (upload, upload_doc) = OpenApiRouter::new()
+        .routes(routes!(catalog::import_catalog))
+        .split_for_parts();
+    let upload = upload.layer(axum::extract::DefaultBodyLimit::max(
+        app::catalog::import::MAX_FILE_BYTES + 64 * 1024,
+    ));
+    let (private, private_doc) = OpenApiRouter::new()
         .routes(routes!(accounts::logout))
         .routes(routes!(accounts::me, privacy::delete))
         .routes(routes!(groups::mine, groups::declare))
@@ -82,7 +98,6 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .routes(routes!(groups::decide))
         .routes(routes!(accounts::change_password))
         .routes(routes!(privacy::export))
-        .routes(routes!(catalog::import_catalog))
         .routes(routes!(enrollment::enroll))
         .routes(routes!(enrollment::mine))
         .routes(routes!(enrollment::cancel))
@@ -116,13 +131,16 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .routes(routes!(audit::trail))
         .split_for_parts();
     let mut private_doc = private_doc;
+    private_doc.merge(door_doc);
+    private_doc.merge(upload_doc);
     document_common_answers(&mut private_doc, true);
     doc.merge(private_doc);
     document_common_answers(&mut doc, false);
-    // Uploads of a city's catalogue may be up to 20 MB; every other body up to 1 MB.
-    let private = private.layer(axum::extract::DefaultBodyLimit::max(
-        app::catalog::import::MAX_FILE_BYTES + 64 * 1024,
-    ));
+    // Every other body up to 1 MB.
+    let private = private
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_BYTES))
+        .merge(door)
+        .merge(upload);
     // The paths above are relative to /api/v1.
     doc.paths.paths = std::mem::take(&mut doc.paths.paths)
         .into_iter()
