@@ -390,38 +390,31 @@ pub async fn made(portal: &Portal, actor: &Actor) -> AppResult<Vec<Claim>> {
         .into_iter()
         .map(|r| (r.claim_id, r))
         .collect();
-    Ok(rows
-        .into_iter()
-        .map(|r: ClaimRow| Claim {
-            id: Some(r.id),
-            certificate_id: r.certificate_id,
-            occupation: r.occupation,
-            level: r.level,
-            year: i32::try_from(r.year).unwrap_or(0),
-            percent: u32::try_from(r.percent).unwrap_or(0),
-            amount_yuan: Yuan::from_fen(r.amount_fen),
-            status: r.status,
-            reasons: kept_verdicts(&portal.vault, &r.verdicts),
-            note: r.reason,
-            breakdown: kept_breakdown(&portal.vault, r.breakdown.as_deref()),
-            top_up_of: r.top_up_of,
-            created_at: r.created_at,
-            timeline: timelines.remove(&r.id).unwrap_or_default(),
-            recovery: recoveries.remove(&r.id),
-            payee: super::payee::view(
-                &portal.vault,
-                r.payment.payee_kind.as_deref(),
-                r.payment.payee_bank.as_deref(),
-                r.payment.payee_account_sealed.as_deref(),
-                &r.payment.payee_institution,
-                false,
-            )
-            .unwrap_or_default(),
-            batch_id: r.payment.batch_id,
-            paid_on: r.payment.paid_on,
-            payment_reference: r.payment.payment_reference,
+    rows.into_iter()
+        .map(|r: ClaimRow| {
+            Ok(Claim {
+                payee: r.payment.masked_payee(&portal.vault)?,
+                id: Some(r.id),
+                certificate_id: r.certificate_id,
+                occupation: r.occupation,
+                level: r.level,
+                year: i32::try_from(r.year).unwrap_or(0),
+                percent: u32::try_from(r.percent).unwrap_or(0),
+                amount_yuan: Yuan::from_fen(r.amount_fen),
+                status: r.status,
+                reasons: kept_verdicts(&portal.vault, &r.verdicts),
+                note: r.reason,
+                breakdown: kept_breakdown(&portal.vault, r.breakdown.as_deref()),
+                top_up_of: r.top_up_of,
+                created_at: r.created_at,
+                timeline: timelines.remove(&r.id).unwrap_or_default(),
+                recovery: recoveries.remove(&r.id),
+                batch_id: r.payment.batch_id,
+                paid_on: r.payment.paid_on,
+                payment_reference: r.payment.payment_reference,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// The actor's certificates without a standing claim that the rules would pay for.

@@ -275,6 +275,23 @@ pub struct PaymentColumns {
     pub payee_institution: String,
 }
 
+impl PaymentColumns {
+    /// The claim's payee as shown (the account masked), if it names one.
+    pub fn masked_payee(
+        &self,
+        vault: &crate::accounts::vault::Vault,
+    ) -> AppResult<Option<super::payee::PayeeView>> {
+        super::payee::view(
+            vault,
+            self.payee_kind.as_deref(),
+            self.payee_bank.as_deref(),
+            self.payee_account_sealed.as_deref(),
+            &self.payee_institution,
+            false,
+        )
+    }
+}
+
 pub const PAYMENT_COLUMNS: &str = "s.payee_kind, s.payee_bank, s.payee_account_sealed, \
     s.batch_id, s.paid_on, s.payment_reference, k.institution AS payee_institution";
 
