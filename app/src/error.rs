@@ -22,8 +22,14 @@ pub enum FieldProblem {
     TooLong {
         max: usize,
     },
+    /// More values of one filter than a search takes.
+    TooMany {
+        max: usize,
+    },
     Repeated,
     Required,
+    /// A name with a character no name has (see `identity::check_name`).
+    NameCharacters,
     NotMobile,
     IdNumber {
         reason: IdReason,
@@ -164,7 +170,11 @@ impl FieldProblem {
             FieldProblem::TooLong { max } => {
                 td_string!(locale, error.too_long, max = *max).to_string()
             }
+            FieldProblem::TooMany { max } => {
+                td_string!(locale, error.too_many, max = *max).to_string()
+            }
             FieldProblem::Repeated => td_string!(locale, error.repeated).to_string(),
+            FieldProblem::NameCharacters => td_string!(locale, error.name_characters).to_string(),
             FieldProblem::Required => td_string!(locale, error.required).to_string(),
             FieldProblem::NotMobile => td_string!(locale, error.not_mobile).to_string(),
             FieldProblem::IdNumber { reason } => match reason {
@@ -352,12 +362,22 @@ pub enum AppError {
     /// The request's body is over the limit.
     #[error("over {max_mb} MB")]
     TooLarge { max_mb: usize },
-    /// A fault of ours (storage unreachable, corrupt row). The detail is logged, never shown.
+    /// A fault of ours (storage unreachable, corrupt row). The detail is logged, never shown:
+    /// it is not even sent (a server function's error reaches the browser serialised).
     #[error("internal error: {0}")]
-    Internal(String),
+    Internal(#[serde(serialize_with = "without_detail")] String),
+}
+
+fn without_detail<S: serde::Serializer>(_: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str("")
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// The id the server gave the request being answered (in its extensions, for pages): what a
+/// person quotes to the helpdesk about a fault of ours, and what the log files its cause under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestId(pub String);
 
 impl AppError {
     /// The one place an error is given its HTTP status.
@@ -450,11 +470,34 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
         AppError::Internal(value.to_string())
     }
+
+    /// The one place a server function's error leaves for the browser: a fault of ours is
+    /// logged here (under the request's span, so with its id), as its text is not sent.
+    fn ser(&self) -> leptos::server_fn::Bytes {
+        #[cfg(feature = "ssr")]
+        if let AppError::Internal(detail) = self {
+            tracing::error!(%detail, "server function failed");
+        }
+        use leptos::server_fn::Encodes;
+        Self::Encoder::encode(self)
+            .unwrap_or_else(|_| leptos::server_fn::Bytes::from_static(br#"{"Internal":""}"#))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_internal_error_reaches_the_browser_without_its_text() {
+        let err = AppError::Internal("relation users: connection to 10.0.0.5 refused".into());
+        let sent = serde_json::to_string(&err).unwrap();
+        for detail in ["users", "10.0.0.5", "refused"] {
+            assert!(!sent.contains(detail), "{detail} in {sent}");
+        }
+        let back: AppError = serde_json::from_str(&sent).unwrap();
+        assert_eq!(back.status(), 500, "still an internal error in the browser");
+    }
 
     #[test]
     fn messages_exist_in_both_languages() {

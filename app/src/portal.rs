@@ -15,12 +15,16 @@ pub struct Settings {
     /// Sign-in attempts allowed per client address per minute (carrier-grade NAT puts many
     /// people behind one address, so this is generous).
     pub login_attempts_per_minute: u32,
+    /// The address people reach the portal at, without a trailing slash (`--public-url`):
+    /// what a QR code or a link sent outside the portal opens. Never taken from a request.
+    pub public_url: String,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             login_attempts_per_minute: 300,
+            public_url: "http://localhost:3000".into(),
         }
     }
 }
@@ -44,6 +48,12 @@ impl Portal {
             clock: Clock::system(),
             catalog: Arc::new(CatalogSearch::default()),
         }
+    }
+
+    /// The same portal reached at `url` (known once the listener is bound).
+    pub fn with_public_url(mut self, url: String) -> Portal {
+        Arc::make_mut(&mut self.settings).public_url = url;
+        self
     }
 
     /// The same portal reading `clock` (tests set the instant).

@@ -22,10 +22,42 @@ pub enum OpenError {
         path: String,
         source: std::io::Error,
     },
+    #[error("cannot create the database file {path} for its owner only: {source}")]
+    File {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot open the database: {0}")]
     Connect(#[from] sqlx::Error),
     #[error("cannot apply the database migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Makes the SQLite file its owner's only (0600), creating it when missing; SQLite gives its
+/// journal files the same mode. Every personal number in it is sealed, but what they are
+/// sealed beside (names, enrolments, claims) is personal too.
+#[cfg(unix)]
+fn owner_only(file: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    if file.exists() {
+        let mode = std::fs::metadata(file)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            tracing::warn!(file = %file.display(), "the database file could be read by others; made 0600");
+            std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))?;
+        }
+        return Ok(());
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(file)
+        .map(|_| ())
+}
+
+#[cfg(not(unix))]
+fn owner_only(_: &Path) -> std::io::Result<()> {
+    Ok(())
 }
 
 /// Which database a `Db` talks to.
@@ -94,6 +126,10 @@ impl Db {
                 source,
             })?;
         }
+        owner_only(Path::new(file)).map_err(|source| OpenError::File {
+            path: file.to_string(),
+            source,
+        })?;
         let options = AnyConnectOptions::from_str(&format!("sqlite://{file}?mode=rwc"))?
             .disable_statement_logging();
         let pool = AnyPoolOptions::new()

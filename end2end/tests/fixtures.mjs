@@ -18,13 +18,19 @@ export const test = base.extend({
       if (msg.type() === 'error' && !allowed.some((a) => msg.text().includes(a))) errors.push(msg.text());
     });
     page.on('pageerror', (err) => errors.push(String(err)));
-    // Every page must carry its own CSP with the hydration script's nonce.
+    // Every page must carry its own CSP with the hydration script's nonce. allHeaders(): the
+    // plain headers() are Chromium's provisional ones when its extra-info event comes late
+    // (under load), and those can lack the CSP the server sent.
+    const checks = [];
     page.on('response', (r) => {
       if (r.request().resourceType() !== 'document' || r.status() >= 300) return;
-      const csp = r.headers()['content-security-policy'] || '';
-      if (!csp.includes('nonce-')) errors.push(`page without its CSP: ${r.url()} ${r.status()} ${JSON.stringify(r.headers())}`);
+      checks.push(r.allHeaders().then((h) => {
+        const csp = h['content-security-policy'] || '';
+        if (!csp.includes('nonce-')) errors.push(`page without its CSP: ${r.url()} ${r.status()} ${JSON.stringify(h)}`);
+      }, () => {}));
     });
     await use(errors);
+    await Promise.all(checks);
     expect([...errors], 'console errors').toEqual([]);
   },
 });

@@ -171,9 +171,16 @@ pub struct ServeArgs {
     /// The portal is served over HTTPS (behind a TLS proxy): Secure cookies and HSTS.
     #[arg(long, env = "PEIXUN_HTTPS")]
     pub https: bool,
-    /// Behind a proxy: take the client address from the first `X-Forwarded-For` entry.
-    #[arg(long, env = "PEIXUN_TRUST_PROXY")]
-    pub trust_proxy: bool,
+    /// Behind N proxies (the bare flag: one): the client address is the one the outermost
+    /// trusted proxy saw, N entries from the right of `X-Forwarded-For`. Entries further left
+    /// are the client's to write and never count.
+    #[arg(long, env = "PEIXUN_TRUST_PROXY", value_name = "N", num_args = 0..=1,
+          default_missing_value = "1", value_parser = proxy_hops)]
+    pub trust_proxy: Option<u8>,
+    /// The address people reach the portal at (e.g. https://px.sc.gov.cn): what the QR code of
+    /// a certificate opens. Without it, the address this server listens on.
+    #[arg(long, env = "PEIXUN_PUBLIC_URL", value_name = "URL", value_parser = public_url)]
+    pub public_url: Option<String>,
     /// Serve the Prometheus metrics at `/metrics` on this address only (e.g. 127.0.0.1:9464);
     /// without it there are none. Never on the public address.
     #[arg(long, env = "PEIXUN_METRICS_ADDR")]
@@ -244,6 +251,7 @@ pub async fn run(cli: Cli) -> ExitCode {
 async fn serve(args: ServeArgs) -> Result<ExitCode, ExitCode> {
     let settings = Settings {
         login_attempts_per_minute: args.login_attempts_per_minute,
+        ..Settings::default()
     };
     let mut portal = open_with(&args.database, settings).await?;
     if let Some(file) = &args.clock_file {
@@ -262,13 +270,17 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, ExitCode> {
     }
     let exposure = crate::state::Exposure {
         https: args.https,
-        trust_proxy: args.trust_proxy,
+        trust_proxy: args.trust_proxy.unwrap_or(0),
     };
+    if args.https && args.public_url.is_none() {
+        tracing::warn!("--https without --public-url: QR codes open the listening address");
+    }
     let served = crate::web::serve(
         args.addr,
         args.metrics_addr,
         &args.site_root,
         exposure,
+        args.public_url,
         portal,
     );
     served.await.map_err(|err| {
@@ -424,5 +436,37 @@ fn print_report(report: &ImportReport) {
         } else {
             println!("{summary}");
         }
+    }
+}
+
+/// A web address at the root of its host: `https://px.sc.gov.cn` (a trailing slash is dropped).
+fn public_url(value: &str) -> Result<String, String> {
+    let url = reqwest::Url::parse(value.trim())
+        .map_err(|err| format!("{value:?} is not a web address ({err})"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(format!("{value:?} is not an http or https address"));
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(format!(
+            "{value:?}: the portal is served at the root of its address"
+        ));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(format!("{value:?} carries a user name"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+/// `--trust-proxy N`: a number of proxies (up to 16); `true` and `false`, as the flag's
+/// environment variable took before it had a value, are 1 and 0.
+fn proxy_hops(value: &str) -> Result<u8, String> {
+    match value.trim() {
+        "true" => Ok(1),
+        "false" => Ok(0),
+        n => n
+            .parse::<u8>()
+            .ok()
+            .filter(|n| *n <= 16)
+            .ok_or_else(|| format!("{n:?} is not a number of proxies from 0 to 16")),
     }
 }

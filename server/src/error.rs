@@ -48,14 +48,23 @@ pub struct ErrorDetail {
     /// What else a refused file deserves a mention for.
     #[serde(skip_serializing_if = "Option::is_none")]
     warnings: Option<Vec<app::error::FileProblem>>,
+    /// A fault of ours (500): the request's id (also `X-Request-Id`), to quote to the helpdesk;
+    /// the log keeps the cause under it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<String>,
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let err = self.0;
-        if let AppError::Internal(detail) = &err {
-            tracing::error!(%detail, "request failed");
-        }
+        let request_id = match &err {
+            AppError::Internal(detail) => {
+                let id = crate::request::current().map(|id| id.0);
+                tracing::error!(%detail, request_id = id.as_deref().unwrap_or("-"), "request failed");
+                id
+            }
+            _ => None,
+        };
         let status =
             StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = ErrorBody {
@@ -77,6 +86,7 @@ impl IntoResponse for ApiError {
                     AppError::FileRefused { warnings, .. } => Some(warnings.clone()),
                     _ => None,
                 },
+                request_id,
             },
         };
         let mut response = (status, Json(body)).into_response();

@@ -7,6 +7,7 @@ mod error;
 mod forms;
 mod metrics;
 mod prefs;
+mod request;
 mod security;
 mod session;
 mod state;

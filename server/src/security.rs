@@ -1,7 +1,6 @@
 //! The web security baseline every response passes through: security headers, and the
-//! cross-site request check for cookie-authenticated state changes.
+//! cross-site request check for state changes (form posts above all).
 
-use crate::session::token_of;
 use app::error::AppError;
 use axum::body::Body;
 use axum::http::{header, HeaderName, HeaderValue, Method, Request};
@@ -41,10 +40,36 @@ pub async fn headers(https: bool, request: Request<Body>, next: Next) -> Respons
     response
 }
 
-/// Makes sure an HTML page carries its CSP with the nonce its inline scripts were given. The
-/// document shell sets it while rendering; should a page come out without it (seen rarely
-/// under load in the browser tests), the nonce is read from the page itself, so a page is never
-/// served with a policy that blocks its own scripts. Runs inside the compression layer.
+/// Keeps what is personal out of every cache (the browser's back-forward and disk caches,
+/// a proxy's, a shared phone's): `Cache-Control: no-store` on every answer to a signed-in
+/// request, and on the personal and staff paths whoever asks. Runs after `find_user`.
+pub async fn private_answers(request: Request<Body>, next: Next) -> Response {
+    let path = request.uri().path();
+    let personal = [
+        "/me",
+        "/staff",
+        "/api/v1/me",
+        "/api/v1/staff",
+        "/api/v1/auth",
+    ]
+    .iter()
+    .any(|p| path == *p || path.starts_with(&format!("{p}/")));
+    let signed_in = request
+        .extensions()
+        .get::<app::access::CurrentUser>()
+        .is_some_and(|u| u.0.is_some());
+    let mut response = next.run(request).await;
+    if personal || signed_in {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// Makes sure an HTML page carries the CSP with the nonce its inline scripts were given (the
+/// document shell sets it while rendering). A page without it is a fault of ours: answered 500
+/// and logged, never sent with a policy guessed from the page itself.
 pub async fn page_policy(request: Request<Body>, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let response = next.run(request).await;
@@ -59,40 +84,24 @@ pub async fn page_policy(request: Request<Body>, next: Next) -> Response {
     if !is_html || has_policy {
         return response;
     }
-    let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
-        return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
-    };
-    if let Some(nonce) = nonce_in(&bytes) {
-        tracing::warn!(%path, "page rendered without its CSP; set from the page's nonce");
-        if let Ok(value) = HeaderValue::from_str(&app::site::page_policy(nonce)) {
-            parts.headers.insert(header::CONTENT_SECURITY_POLICY, value);
-        }
-    }
-    Response::from_parts(parts, Body::from(bytes))
+    let err = AppError::Internal(format!("the page {path} was rendered without its CSP"));
+    crate::error::ApiError(err).into_response()
 }
 
-/// The first `nonce="…"` attribute of a page (base64 characters only).
-fn nonce_in(html: &[u8]) -> Option<&str> {
-    const MARK: &[u8] = b"nonce=\"";
-    let start = html.windows(MARK.len()).position(|w| w == MARK)? + MARK.len();
-    let len = html[start..].iter().position(|b| *b == b'"')?;
-    let nonce = std::str::from_utf8(&html[start..start + len]).ok()?;
-    let base64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_');
-    (!nonce.is_empty() && nonce.len() <= 64 && nonce.chars().all(base64)).then_some(nonce)
-}
-
-/// Refuses a state-changing request that carries the session cookie unless it is plainly from
-/// this site: a JSON body (which another site cannot send without a CORS preflight, which this
-/// server never grants for writes), or the browser's own word (`Sec-Fetch-Site`, `Origin`).
-/// A non-browser client with the cookie and a JSON body works.
+/// Refuses a state-changing request that another site could have made a browser send:
+/// - a form post (form-encoded, multipart, plain text: what a page elsewhere can submit
+///   without asking), with or without a session cookie, sign-in and sign-up included (login
+///   forgery signs a visitor in to the attacker's account);
+/// - so also anything with the session cookie that is not JSON.
+///
+/// A JSON body is this site's own or a program's: another site cannot send one without a CORS
+/// preflight, which this server never grants for writes, so the open API (the anonymous
+/// eligibility check) stays open. What passes otherwise is the browser's own word that the
+/// request is same-site (`Sec-Fetch-Site`, `Origin`, `Referer`), or a client that is not a
+/// browser at all (none of the three).
 pub async fn same_site_writes(request: Request<Body>, next: Next) -> Response {
-    if is_write(request.method())
-        && token_of(request.headers()).is_some()
-        && !looks_same_site(&request)
-    {
-        let err = AppError::CrossSite;
-        return crate::error::ApiError(err).into_response();
+    if is_write(request.method()) && !is_json(&request) && !looks_same_site(&request) {
+        return crate::error::ApiError(AppError::CrossSite).into_response();
     }
     next.run(request).await
 }
@@ -101,19 +110,20 @@ fn is_write(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-fn looks_same_site(request: &Request<Body>) -> bool {
-    let headers = request.headers();
-    let json = headers
+fn is_json(request: &Request<Body>) -> bool {
+    request
+        .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| {
             v.trim_start()
                 .to_ascii_lowercase()
                 .starts_with("application/json")
-        });
-    if json {
-        return true;
-    }
+        })
+}
+
+fn looks_same_site(request: &Request<Body>) -> bool {
+    let headers = request.headers();
     match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         Some("same-origin") | Some("none") => return true,
         Some(_) => return false,
@@ -149,16 +159,43 @@ fn referer_is_same(request: &Request<Body>) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::nonce_in;
+    use axum::http::{header, Request, StatusCode};
+    use axum::routing::get;
+    use axum::Router;
+    use tower::ServiceExt;
 
-    #[test]
-    fn the_nonce_is_read_from_the_page() {
-        assert_eq!(
-            nonce_in(br#"<script nonce="Ab9+/_-=">x</script>"#),
-            Some("Ab9+/_-=")
+    async fn answer(page: Router) -> (StatusCode, String) {
+        let app = page.layer(axum::middleware::from_fn(super::page_policy));
+        let request = Request::get("/p").body(axum::body::Body::empty()).unwrap();
+        let response = app.oneshot(request).await.unwrap();
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    #[tokio::test]
+    async fn a_page_without_its_policy_is_refused_never_given_one_guessed_from_its_body() {
+        let page = r#"<script nonce="Ab9+/_-=">x</script>"#;
+        let bare =
+            Router::new().route("/p", get(move || async move { axum::response::Html(page) }));
+        let (status, body) = answer(bare).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!body.contains("Ab9+"), "{body}");
+
+        let policy = "script-src 'nonce-Ab9+/_-='";
+        let with = Router::new().route(
+            "/p",
+            get(move || async move {
+                (
+                    [(header::CONTENT_SECURITY_POLICY, policy)],
+                    axum::response::Html(page),
+                )
+            }),
         );
-        assert_eq!(nonce_in(br#"<script nonce="a b">"#), None, "not base64");
-        assert_eq!(nonce_in(br#"<script nonce="">"#), None);
-        assert_eq!(nonce_in(b"<p>no script</p>"), None);
+        assert_eq!(answer(with).await, (StatusCode::OK, page.to_string()));
+        let json = Router::new().route("/p", get(|| async { axum::Json(1) }));
+        assert_eq!(answer(json).await.0, StatusCode::OK, "only pages need one");
     }
 }

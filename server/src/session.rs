@@ -16,35 +16,48 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 pub const SESSION_COOKIE: &str = "peixun_session";
+/// The name under HTTPS: the browser keeps a `__Host-` cookie only when it is Secure, for this
+/// host alone and the whole site, so a neighbouring subdomain cannot plant one.
+pub const HOST_SESSION_COOKIE: &str = "__Host-peixun_session";
 
-/// The session token in a request's cookies, if any.
-pub fn token_of(headers: &HeaderMap) -> Option<String> {
+pub fn cookie_name(https: bool) -> &'static str {
+    if https {
+        HOST_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// The session token in a request's cookies, if any (under HTTPS only the `__Host-` one).
+pub fn token_of(headers: &HeaderMap, https: bool) -> Option<String> {
+    let wanted = cookie_name(https);
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value.to_string())
         .filter(|v| !v.is_empty() && v.len() <= 64)
 }
 
-/// The `Set-Cookie` value that starts a session: HttpOnly, SameSite=Lax, and Secure when the
-/// portal is served over HTTPS.
-pub fn session_cookie(token: &SessionToken, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
+/// The `Set-Cookie` value that starts a session: HttpOnly, SameSite=Lax, and under HTTPS
+/// Secure with the `__Host-` name.
+pub fn session_cookie(token: &SessionToken, https: bool) -> HeaderValue {
+    let secure = if https { "; Secure" } else { "" };
+    let name = cookie_name(https);
     HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax{secure}",
+        "{name}={}; Path=/; HttpOnly; SameSite=Lax{secure}",
         token.0
     ))
-    .unwrap_or_else(|_| HeaderValue::from_static("peixun_session=; Path=/; Max-Age=0"))
+    .unwrap_or_else(|_| clear_cookie(https))
 }
 
-pub fn clear_cookie(secure: bool) -> HeaderValue {
-    if secure {
+pub fn clear_cookie(https: bool) -> HeaderValue {
+    if https {
         HeaderValue::from_static(
-            "peixun_session=; Path=/; HttpOnly; SameSite=Lax; Secure; Max-Age=0",
+            "__Host-peixun_session=; Path=/; HttpOnly; SameSite=Lax; Secure; Max-Age=0",
         )
     } else {
         HeaderValue::from_static("peixun_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
@@ -62,7 +75,7 @@ pub async fn find_user(
     if request.uri().path().starts_with("/pkg/") {
         return next.run(request).await;
     }
-    let user = match token_of(request.headers()) {
+    let user = match token_of(request.headers(), state.https) {
         Some(token) => match sessions::signed_in(&state.portal, &token).await {
             Ok(user) => user,
             Err(err) => {

@@ -131,6 +131,7 @@ pub fn router(portal: Portal, site_root: &Path, exposure: Exposure) -> Router {
             _,
         >(page_context, fallback_shell))
         .layer(axum::middleware::from_fn(crate::metrics::track))
+        .layer(axum::middleware::from_fn(crate::security::private_answers))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::session::find_user,
@@ -147,12 +148,9 @@ pub fn router(portal: Portal, site_root: &Path, exposure: Exposure) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-                // Path only: a query string may carry what the visitor typed.
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
-            }),
-        )
+        // The span of each request is made by `request::ids`, which is outermost.
+        .layer(TraceLayer::new_for_http().make_span_with(|_: &Request<_>| tracing::Span::current()))
+        .layer(axum::middleware::from_fn(crate::request::ids))
 }
 
 async fn immutable_when_ok<B>(mut response: Response<B>) -> Response<B> {
@@ -171,8 +169,19 @@ pub async fn serve(
     metrics: Option<SocketAddr>,
     site_root: &Path,
     exposure: Exposure,
+    public_url: Option<String>,
     portal: Portal,
 ) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    let public_url = public_url.unwrap_or_else(|| {
+        let scheme = if exposure.https { "https" } else { "http" };
+        match local.ip().is_unspecified() {
+            true => format!("{scheme}://localhost:{}", local.port()),
+            false => format!("{scheme}://{local}"),
+        }
+    });
+    let portal = portal.with_public_url(public_url);
     sweep(portal.clone());
     let app = router(portal, site_root, exposure);
     if let Some(at) = metrics {
@@ -186,8 +195,7 @@ pub async fn serve(
             }
         });
     }
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    tracing::info!("listening on http://{}", listener.local_addr()?);
+    tracing::info!("listening on http://{local}");
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -197,7 +205,7 @@ pub async fn serve(
 }
 
 /// Seconds between sweeps for work that falls due with time (the waiting lists of classes that
-/// have started); `PEIXUN_SWEEP_SECONDS` sets another (the test suite's servers sweep every
+/// have started, sign-in counts that no longer matter); `PEIXUN_SWEEP_SECONDS` sets another (the test suite's servers sweep every
 /// second). Every instance sweeps; the write lock and the checks under it make a second
 /// instance's sweep find nothing left to do.
 const SWEEP_SECONDS: u64 = 60;
@@ -215,6 +223,10 @@ fn sweep(portal: Portal) {
             tick.tick().await;
             if let Err(err) = app::enrollment::waitlist::release_started(&portal).await {
                 tracing::warn!(%err, "cannot release the waiting lists of started classes");
+            }
+            if let Err(err) = app::throttle::store::purge(&portal.db, portal.clock.seconds()).await
+            {
+                tracing::warn!(%err, "cannot purge old sign-in counts");
             }
         }
     });

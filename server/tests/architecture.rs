@@ -186,6 +186,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("server::metrics", Http),
     ("server::prefs", Interface),
     ("server::security", Http),
+    ("server::request", Http),
     ("server::session", Http),
     ("server::state", Http),
     ("server::sync", Interface),

@@ -1722,6 +1722,12 @@ async fn outcomes_show_only_from_ten_people() {
         .find(|i| i["code"] == "INST-A")
         .unwrap();
     assert_eq!(a["outcomes"]["completion_rate"], 90);
+    // The list (one grouped query for the page) says what each institution's own answer says.
+    for item in list["items"].as_array().unwrap() {
+        let code = item["code"].as_str().unwrap();
+        let (_, one) = s.get_json(&format!("/api/v1/institutions/{code}")).await;
+        assert_eq!(item["outcomes"], one["outcomes"], "{code}");
+    }
 
     // The public pages say the same.
     let page = s.get("/institutions/INST-A").await.text().await.unwrap();

@@ -21,16 +21,17 @@ struct Checked {
 }
 
 fn check_name(name: &str, errors: &mut FieldErrors) -> Option<String> {
-    let name = name.trim();
-    if name.is_empty() {
-        errors.add("name", FieldProblem::Required);
-        return None;
-    }
-    if name.chars().count() > 50 || name.chars().any(char::is_control) {
-        errors.add("name", FieldProblem::TooLong { max: 50 });
-        return None;
-    }
-    Some(name.to_string())
+    use crate::identity::{check_name, NameProblem, MAX_NAME_CHARS};
+    let problem = match check_name(name) {
+        Ok(name) => return Some(name),
+        Err(NameProblem::Empty) => FieldProblem::Required,
+        Err(NameProblem::TooLong) => FieldProblem::TooLong {
+            max: MAX_NAME_CHARS,
+        },
+        Err(NameProblem::Characters) => FieldProblem::NameCharacters,
+    };
+    errors.add("name", problem);
+    None
 }
 
 /// Every field of a sign-up checked as of `today` (the date in Beijing); each bad one named.

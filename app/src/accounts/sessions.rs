@@ -6,6 +6,7 @@ use super::{hashing, store};
 use crate::access::{Actor, Role, SignedIn};
 use crate::error::{AppError, AppResult};
 use crate::identity::parse_mobile;
+use crate::inbox::{Kind, Notice};
 use crate::portal::Portal;
 use crate::throttle;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -22,6 +23,8 @@ const TOUCH_EVERY_SECS: i64 = 60;
 
 pub(super) const PHONE_DOMAIN: &str = "phone";
 const CLIENT_DOMAIN: &str = "client";
+const PHONE_CLIENT_DOMAIN: &str = "phone-client";
+const FAILED_DOMAIN: &str = "phone-failed";
 
 /// A new session's secret, to be put in the cookie; only its hash is stored.
 #[derive(Debug, Clone)]
@@ -31,7 +34,21 @@ fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
-/// Starts a session for a person who has just proved who they are (signed up, say).
+/// Starts a session for a person who has just proved who they are (signed up, say), ending
+/// the session the browser carried until then (`replacing`): a session planted before
+/// sign-in, or another person's on a shared phone, never lives on beside the new one.
+pub async fn start_replacing(
+    portal: &Portal,
+    user_id: i64,
+    replacing: Option<&str>,
+) -> AppResult<SessionToken> {
+    if let Some(old) = replacing {
+        store::delete_session(&portal.db, &token_hash(old)).await?;
+    }
+    start(portal, user_id).await
+}
+
+/// Starts a session for a person who has just proved who they are.
 pub async fn start(portal: &Portal, user_id: i64) -> AppResult<SessionToken> {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
@@ -46,13 +63,17 @@ pub async fn start(portal: &Portal, user_id: i64) -> AppResult<SessionToken> {
     Ok(SessionToken(token))
 }
 
-/// Signs in with phone and password. `client` identifies the caller's address for the
-/// per-address limit. Failures are throttled per phone number (see `throttle`).
+/// Signs in with phone and password. `client` is the caller's address as `throttle`
+/// counts it (`throttle::client_key`): the per-address limit, and the lock on one phone from
+/// one client (see `throttle`). A guesser elsewhere never locks the owner out; the owner is
+/// told of the failures at the next sign-in. The session the browser carried (`replacing`)
+/// ends when the new one starts.
 pub async fn login(
     portal: &Portal,
     phone: &str,
     password: &str,
     client: &str,
+    replacing: Option<&str>,
 ) -> AppResult<SessionToken> {
     // No password is longer than sign-up allows: refused before argon2 spends time on it.
     if password.chars().count() > crate::identity::MAX_PASSWORD_CHARS {
@@ -72,23 +93,52 @@ pub async fn login(
 
     let digits = parse_mobile(phone).unwrap_or_else(|_| phone.trim().to_string());
     let phone_key = vault.mac(PHONE_DOMAIN, &digits);
-    throttle::check(&throttle::store::load(db, &phone_key).await?, now)?;
+    let pair_key = vault.mac(PHONE_CLIENT_DOMAIN, &format!("{digits}\n{client}"));
+    let tally_key = vault.mac(FAILED_DOMAIN, &digits);
+    if let Err(locked) = throttle::check(&throttle::store::load(db, &pair_key).await?, now) {
+        throttle::store::tally(db, &tally_key, now).await?;
+        return Err(locked);
+    }
     let user = store::by_phone(db, &phone_key).await?;
     let ok = hashing::verify(password.to_string(), user.as_ref().map(|(_, h)| h.clone())).await?;
     match user {
         Some((id, _)) if ok => {
-            throttle::store::clear(db, &phone_key).await?;
-            start(portal, id).await
+            throttle::store::clear(db, &pair_key).await?;
+            let token = start_replacing(portal, id, replacing).await?;
+            let failed = throttle::store::take_tally(db, &tally_key).await?;
+            if failed > 0 {
+                tell_of_failures(portal, id, failed).await?;
+            }
+            Ok(token)
         }
         _ => {
+            throttle::store::tally(db, &tally_key, now).await?;
             let failures = throttle::PHONE_FAILURES;
-            let next = throttle::store::record(db, &phone_key, now, failures, true).await?;
+            let next = throttle::store::record(db, &pair_key, now, failures, true).await?;
             match throttle::retry_after(&next, now) {
                 Some(retry_after_secs) => Err(AppError::TooManyRequests { retry_after_secs }),
                 None => Err(AppError::Unauthorized),
             }
         }
     }
+}
+
+/// A message in the owner's inbox: `failed` sign-ins (a wrong password, or refused while
+/// locked) since the last one.
+async fn tell_of_failures(portal: &Portal, user: i64, failed: u32) -> AppResult<()> {
+    let count = failed.to_string();
+    let notice = Notice {
+        kind: Kind::Account,
+        subject: user,
+        status: crate::inbox::FAILED_SIGN_INS,
+        title: &count,
+        reason: None,
+        position: None,
+    };
+    let mut tx = portal.db.write_tx().await?;
+    crate::inbox::store::notify(&mut tx, &portal.clock.stamp(), Some(user), &notice).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The signed-in person behind a session token, if the session is still valid (not idle for

@@ -20,6 +20,8 @@ const NONCE_BYTES: usize = 24;
 pub enum VaultError {
     #[error("the secret key must be base64 of {KEY_BYTES} bytes")]
     BadKey,
+    #[error("the key file {path} can be read by others (mode {mode:o}): make it the owner's only, `chmod 600 {path}`")]
+    Exposed { path: String, mode: u32 },
     #[error("cannot read or create the key file {path}: {source}")]
     File {
         path: String,
@@ -73,7 +75,10 @@ impl Vault {
             source,
         };
         match std::fs::read_to_string(path) {
-            Ok(text) => Vault::from_base64(&text),
+            Ok(text) => {
+                refuse_exposed(path)?;
+                Vault::from_base64(&text)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
                     std::fs::create_dir_all(parent).map_err(err)?;
@@ -140,6 +145,31 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
         .mode(0o600)
         .open(path)?;
     f.write_all(text.as_bytes())
+}
+
+/// A key others can read is as good as published: refused rather than used.
+#[cfg(unix)]
+fn refuse_exposed(path: &Path) -> Result<(), VaultError> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path)
+        .map_err(|source| VaultError::File {
+            path: path.display().to_string(),
+            source,
+        })?
+        .permissions()
+        .mode();
+    if mode & 0o077 != 0 {
+        return Err(VaultError::Exposed {
+            path: path.display().to_string(),
+            mode: mode & 0o777,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn refuse_exposed(_: &Path) -> Result<(), VaultError> {
+    Ok(())
 }
 
 #[cfg(not(unix))]

@@ -22,9 +22,9 @@ pub struct CatalogSearch {
     current: RwLock<Option<(i64, Arc<CatalogIndex>)>>,
     /// Recent searches of the current index (popular searches repeat a lot); emptied with
     /// every new index, so it never answers from an older catalogue.
-    recent: quick_cache::sync::Cache<String, Arc<Hits>>,
+    recent: quick_cache::sync::Cache<String, Arc<Hits>, Bytes>,
     /// Seat counts of recently shown pages of courses, by the page's codes (see `fresh_seats`).
-    seats: quick_cache::sync::Cache<String, Arc<SeatBoard>>,
+    seats: quick_cache::sync::Cache<String, Arc<SeatBoard>, Bytes>,
     /// Moves on with every seat taken or freed on this instance.
     seats_epoch: AtomicU64,
     checked: Mutex<Option<Instant>>,
@@ -32,15 +32,41 @@ pub struct CatalogSearch {
     rebuilding: tokio::sync::Mutex<()>,
 }
 
-/// How many distinct recent searches are kept.
+/// About how many distinct recent searches are kept…
 const RECENT_SEARCHES: usize = 2_000;
+/// …and at most how many bytes each cache holds: a search that matches the whole catalogue
+/// keeps a pointer per course, so counting entries alone would let varied broad searches
+/// fill the memory.
+const CACHE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The weight of a cache entry: about the bytes it holds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Bytes;
+
+impl quick_cache::Weighter<String, Arc<Hits>> for Bytes {
+    fn weight(&self, key: &String, hits: &Arc<Hits>) -> u64 {
+        let facets: usize = hits
+            .facets
+            .iter()
+            .map(|(name, values)| name.len() + values.keys().map(|v| v.len() + 48).sum::<usize>())
+            .sum();
+        (key.len() + 64 + hits.courses.len() * std::mem::size_of::<usize>() + facets) as u64
+    }
+}
+
+impl quick_cache::Weighter<String, Arc<SeatBoard>> for Bytes {
+    fn weight(&self, key: &String, board: &Arc<SeatBoard>) -> u64 {
+        let seats: usize = board.seats.keys().map(|code| code.len() + 40).sum();
+        (key.len() + 64 + seats) as u64
+    }
+}
 
 impl Default for CatalogSearch {
     fn default() -> Self {
         CatalogSearch {
             current: RwLock::default(),
-            recent: quick_cache::sync::Cache::new(RECENT_SEARCHES),
-            seats: quick_cache::sync::Cache::new(RECENT_SEARCHES),
+            recent: quick_cache::sync::Cache::with_weighter(RECENT_SEARCHES, CACHE_BYTES, Bytes),
+            seats: quick_cache::sync::Cache::with_weighter(RECENT_SEARCHES, CACHE_BYTES, Bytes),
             seats_epoch: AtomicU64::default(),
             checked: Mutex::default(),
             changed_here: AtomicBool::default(),
@@ -171,5 +197,35 @@ impl CatalogSearch {
         });
         self.seats.insert(key, board.clone());
         Ok(board)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::testing::sample_course;
+
+    #[test]
+    fn broad_searches_are_kept_by_their_bytes_not_their_number() {
+        let search = CatalogSearch::default();
+        let course = Arc::new(sample_course());
+        // Each as broad as a catalogue of 20 000 courses allows; 400 of them would keep
+        // 64 MB of pointers alone.
+        for i in 0..400 {
+            let hits = Hits {
+                courses: vec![course.clone(); 20_000],
+                total: 20_000,
+                facets: Default::default(),
+            };
+            search
+                .recent
+                .insert(format!("1:q=broad{i}"), Arc::new(hits));
+        }
+        let kept: usize = (0..400)
+            .filter_map(|i| search.recent.peek(&format!("1:q=broad{i}")))
+            .map(|hits| hits.courses.len() * std::mem::size_of::<usize>())
+            .sum();
+        assert!(kept as u64 <= CACHE_BYTES, "{kept} bytes kept");
+        assert!(kept > 0, "the most recent are kept");
     }
 }

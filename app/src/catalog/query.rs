@@ -12,6 +12,8 @@ pub const DEFAULT_PER_PAGE: u32 = 20;
 pub const MAX_PER_PAGE: u32 = 100;
 pub const MAX_QUERY_CHARS: usize = 100;
 pub const MAX_DISTRICT_CHARS: usize = 50;
+/// A filter takes at most this many values (a person picks a few districts, never hundreds).
+pub const MAX_VALUES: usize = 20;
 const MAX_PAGE: u32 = 100_000;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -167,9 +169,19 @@ fn push_code<E: Enumeration + PartialEq>(
     errors: &mut FieldErrors,
 ) {
     match E::from_code(value) {
-        Some(v) if !list.contains(&v) => list.push(v),
+        Some(v) if !list.contains(&v) => push_bounded(list, key, v, errors),
         Some(_) => {}
         None => errors.add(key, FieldProblem::UnknownCode),
+    }
+}
+
+/// Adds a new value to a filter unless it has all it takes. With at most `MAX_VALUES` in a
+/// list, the check for repeats stays cheap however many a request sends.
+fn push_bounded<T>(list: &mut Vec<T>, key: &str, value: T, errors: &mut FieldErrors) {
+    if list.len() < MAX_VALUES {
+        list.push(value);
+    } else {
+        errors.add(key, FieldProblem::TooMany { max: MAX_VALUES });
     }
 }
 
@@ -253,8 +265,10 @@ impl CourseQuery {
                 continue;
             }
             match key {
+                // Repeated `q`s are one query, its length counted in all.
                 "q" => {
-                    if value.chars().count() > MAX_QUERY_CHARS {
+                    let so_far = query.q.as_ref().map_or(0, |q| q.chars().count() + 1);
+                    if so_far + value.chars().count() > MAX_QUERY_CHARS {
                         errors.add(
                             key,
                             FieldProblem::TooLong {
@@ -280,7 +294,7 @@ impl CourseQuery {
                             },
                         );
                     } else if !query.district.iter().any(|d| d == value) {
-                        query.district.push(value.to_string());
+                        push_bounded(&mut query.district, key, value.to_string(), &mut errors);
                     }
                 }
                 "group" => push_code(&mut query.group, key, value, &mut errors),

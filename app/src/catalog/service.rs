@@ -80,16 +80,20 @@ pub async fn institutions(
     paging: Paging,
 ) -> AppResult<Page<InstitutionSummary>> {
     let (rows, total) = store::institutions(&portal.db, cities, paging).await?;
-    let mut items = Vec::with_capacity(rows.len());
-    for row in rows {
-        items.push(InstitutionSummary {
-            outcomes: crate::outcomes::service::of_institution(portal, &row.code).await?,
+    let codes: Vec<String> = rows.iter().map(|r| r.code.clone()).collect();
+    let mut outcomes = crate::outcomes::service::of_institutions(portal, &codes).await?;
+    let items = rows
+        .into_iter()
+        .map(|row| InstitutionSummary {
+            outcomes: outcomes
+                .remove(&row.code)
+                .unwrap_or_else(|| crate::outcomes::Outcomes::publish(Default::default())),
             code: row.code,
             name: row.name,
             city: row.city,
             courses: row.courses,
-        });
-    }
+        })
+        .collect();
     Ok(paging.of(items, total))
 }
 

@@ -22,22 +22,6 @@ pub struct WalletItem {
     pub verify_url: String,
 }
 
-/// This site's own address as the browser used it (for QR codes to open on a phone).
-#[cfg(feature = "ssr")]
-fn site_origin() -> String {
-    let parts = use_context::<http::request::Parts>();
-    let header = |name: &str| {
-        parts
-            .as_ref()
-            .and_then(|p| p.headers.get(name))
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let host = header("host").unwrap_or_else(|| "localhost".into());
-    let scheme = header("x-forwarded-proto").unwrap_or_else(|| "http".into());
-    format!("{scheme}://{host}")
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Wallet {
     pub items: Vec<WalletItem>,
@@ -48,7 +32,7 @@ pub struct Wallet {
 pub async fn my_certificates() -> Result<Wallet, AppError> {
     let portal = crate::portal::from_context()?;
     let actor = crate::access::signed_in_actor()?;
-    let origin = site_origin();
+    let origin = portal.settings.public_url.clone();
     let list = super::service::wallet(&portal, &actor).await?;
     let ladder = super::service::ladder(&portal, &list).await?;
     let items = list
@@ -122,7 +106,7 @@ fn CertificateCard(locale: Locale, item: WalletItem) -> impl IntoView {
                 <div><dt>{td_string!(locale, cert.issued_on)}</dt><dd>{c.issued_on.to_string()}</dd></div>
             </dl>
             <div class="qr" role="img" aria-label=label inner_html=item.qr_svg></div>
-            <p><a href=format!("/verify?number={}", c.number)>{td_string!(locale, cert.verify_link)}</a></p>
+            <p><a href=item.verify_url>{td_string!(locale, cert.verify_link)}</a></p>
         </li>
     }
 }

@@ -7,6 +7,6 @@ mod password;
 mod phone;
 
 pub use id_number::{age_on, check_character, mask_id, IdProblem, ResidentId, Sex};
-pub use name::{mask_name, same_name};
+pub use name::{check_name, mask_name, same_name, NameProblem, MAX_NAME_CHARS};
 pub use password::{check_password, PasswordProblem, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 pub use phone::{mask_phone, parse_mobile, PhoneProblem};

@@ -27,7 +27,12 @@ pub enum Kind {
     Group,
     /// Money due back on a claim (追回): `due`, `recovered`, `waived`.
     Recovery,
+    /// The account itself: `sign_in_failures` (the title is how many, since the last sign-in).
+    Account,
 }
+
+/// The status of an `Account` message telling of failed sign-ins.
+pub const FAILED_SIGN_INS: &str = "sign_in_failures";
 
 impl Kind {
     pub fn code(self) -> &'static str {
@@ -38,6 +43,7 @@ impl Kind {
             Kind::Dispute => "dispute",
             Kind::Group => "group",
             Kind::Recovery => "recovery",
+            Kind::Account => "account",
         }
     }
 
@@ -48,6 +54,7 @@ impl Kind {
             "dispute" => Kind::Dispute,
             "group" => Kind::Group,
             "recovery" => Kind::Recovery,
+            "account" => Kind::Account,
             _ => Kind::Enrollment,
         }
     }
@@ -74,8 +81,8 @@ pub struct Notice<'a> {
 pub struct Notification {
     pub id: i64,
     pub at: String,
-    /// The record: `enrollment`, `certificate`, `subsidy` (a claim), `dispute`, `group` or
-    /// `recovery`.
+    /// The record: `enrollment`, `certificate`, `subsidy` (a claim), `dispute`, `group`,
+    /// `recovery` or `account` (failed sign-ins: `title` is how many).
     pub kind: String,
     pub subject_id: i64,
     /// The record's new status (an enrolment's, a claim's, `issued`/`failed` for an
@@ -111,7 +118,7 @@ impl Notification {
             Kind::Certificate => "/me/certificates",
             Kind::Subsidy | Kind::Dispute | Kind::Recovery => "/me/subsidies",
             Kind::Enrollment => "/me/enrollments",
-            Kind::Group => "/me",
+            Kind::Group | Kind::Account => "/me",
         }
     }
 }
@@ -145,6 +152,7 @@ pub fn notification_text(
         Kind::Enrollment => Status::from_code(status)
             .map(|s| s.label(locale).to_string())
             .unwrap_or_else(|| status.to_string()),
+        Kind::Account => String::new(),
     };
     let mut text = match kind {
         Kind::Subsidy => {
@@ -160,6 +168,7 @@ pub fn notification_text(
             td_string!(locale, enrol.notice, title = title, status = status_words).to_string()
         }
         Kind::Group => td_string!(locale, groups.notice, status = status_words).to_string(),
+        Kind::Account => td_string!(locale, account.failed_sign_ins, count = title).to_string(),
         Kind::Recovery => td_string!(
             locale,
             recovery.notice,

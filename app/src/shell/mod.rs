@@ -151,6 +151,23 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
+/// Logs a fault of ours met while rendering a page, under the request's id, and gives the id
+/// (for the page to show).
+#[cfg(feature = "ssr")]
+fn fault_logged(detail: &str) -> Option<String> {
+    let id = use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<crate::error::RequestId>().cloned())
+        .map(|id| id.0);
+    let shown = id.as_deref().unwrap_or("-");
+    tracing::error!(%detail, request_id = shown, "page failed");
+    id
+}
+
+#[cfg(not(feature = "ssr"))]
+fn fault_logged(_detail: &str) -> Option<String> {
+    None
+}
+
 /// Shown in place of data that could not be loaded; sets the page's status to match.
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
@@ -172,9 +189,16 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         AppError::Internal(_) => td_string!(locale, load_error).to_string(),
         other => other.message(locale),
     };
+    let request_id = match &error {
+        AppError::Internal(detail) => fault_logged(detail),
+        _ => None,
+    };
     view! {
         <section class="notice notice-error" role="alert">
             <h1>{headline}</h1>
+            {request_id.map(|id| view! {
+                <p>{td_string!(locale, request_id, id = id)}</p>
+            })}
             <ul>{details.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
             <p><a href="/courses">{td_string!(locale, back_to_courses)}</a></p>
         </section>

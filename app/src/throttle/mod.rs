@@ -1,20 +1,32 @@
 //! Throttling of sign-in attempts (and of certificate verifications). The state lives in the
 //! database (`store`) so every server instance sees the same counts. The rules are pure
 //! functions over that state:
-//! - per phone number: 5 failures within a minute lock sign-in for a minute, and each further
-//!   lock-out doubles (2, 4, 8 … minutes, at most an hour) until a sign-in succeeds;
+//! - per phone number *and client*: 5 failures within a minute lock sign-in to that phone from
+//!   that client for a minute, and each further lock-out doubles (2, 4, 8 … minutes, at most an
+//!   hour) until a sign-in succeeds. A guesser elsewhere never locks the owner out;
+//! - per phone number: a tally of failures since the last sign-in, told to the owner when
+//!   they next sign in;
 //! - per client address: a generous cap on attempts per minute (carrier-grade NAT puts many
-//!   people behind one address), configurable.
+//!   people behind one address), configurable. An IPv6 client is its /64: a home or a phone
+//!   is given a whole /64 and may use any address in it.
+//!
+//! Every count carries when it stops mattering (`expires_at`); the server's sweep purges it.
 
 #[cfg(feature = "ssr")]
 pub mod store;
 
 use crate::error::{AppError, AppResult};
+use std::net::IpAddr;
 
 pub const PHONE_FAILURES: u32 = 5;
 pub const WINDOW_SECS: i64 = 60;
 pub const FIRST_LOCK_SECS: i64 = 60;
 pub const MAX_LOCK_SECS: i64 = 3600;
+/// A count is kept this long after its lock and window are over (so a lock-out's doubling
+/// survives a short pause).
+pub const KEEP_SECS: i64 = 24 * 3600;
+/// The failures since the last sign-in are kept this long for the owner to be told.
+pub const TALLY_KEEP_SECS: i64 = 30 * 24 * 3600;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct State {
@@ -52,6 +64,26 @@ pub fn count(state: State, now: i64, limit: u32, escalate: bool) -> State {
         next.window_start = now;
     }
     next
+}
+
+/// When `state`, counted at `now`, stops mattering.
+pub fn expires_at(state: &State, now: i64) -> i64 {
+    state.locked_until.max(now + WINDOW_SECS) + KEEP_SECS
+}
+
+/// The client that limits count: an IPv4 address as it is, an IPv6 address by its /64 (an
+/// IPv4 address mapped into IPv6 as the IPv4 address).
+pub fn client_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
 }
 
 /// Refuses with 429 while `state` is locked.
@@ -105,6 +137,27 @@ mod tests {
             now += lock as i64;
         }
         assert_eq!(locks, [60, 120, 240, 480, 960, 1920, 3600, 3600]);
+    }
+
+    #[test]
+    fn an_ipv6_client_is_its_64_and_a_mapped_ipv4_is_the_ipv4() {
+        let key = |s: &str| client_key(s.parse().unwrap());
+        assert_eq!(key("203.0.113.9"), "203.0.113.9");
+        assert_eq!(key("2001:db8:77:1:a::b"), "2001:db8:77:1::/64");
+        assert_eq!(key("2001:db8:77:1:ffff::1"), key("2001:db8:77:1::2"));
+        assert_ne!(key("2001:db8:77:1::1"), key("2001:db8:77:2::1"));
+        assert_eq!(key("::ffff:198.51.100.4"), "198.51.100.4");
+    }
+
+    #[test]
+    fn a_count_expires_a_day_after_its_lock_or_window() {
+        let open = State::default();
+        assert_eq!(expires_at(&open, 1000), 1000 + WINDOW_SECS + KEEP_SECS);
+        let locked = State {
+            locked_until: 5000,
+            ..State::default()
+        };
+        assert_eq!(expires_at(&locked, 1000), 5000 + KEEP_SECS);
     }
 
     #[test]

@@ -60,7 +60,9 @@ pub async fn login(
     super::ApiJson(body): super::ApiJson<Credentials>,
 ) -> Result<Response, ApiError> {
     let client = client_address(&state, peer, &headers);
-    let token = sessions::login(&state.portal, &body.phone, &body.password, &client).await?;
+    let old = token_of(&headers, state.https);
+    let (phone, password) = (&body.phone, &body.password);
+    let token = sessions::login(&state.portal, phone, password, &client, old.as_deref()).await?;
     let user = sessions::signed_in(&state.portal, &token.0)
         .await?
         .ok_or(ApiError(app::error::AppError::Unauthorized))?;
@@ -78,7 +80,7 @@ pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    if let Some(token) = token_of(&headers) {
+    if let Some(token) = token_of(&headers, state.https) {
         sessions::logout(&state.portal, &token).await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();

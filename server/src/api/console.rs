@@ -169,6 +169,7 @@ pub struct EmploymentBody {
         (status = 200, description = "Recorded", body = EmploymentRecorded),
         (status = 400, description = "A field is missing or not valid", body = super::ErrorBody),
         (status = 403, description = "Not staff of this class's institution or city", body = super::ErrorBody),
+        (status = 404, description = "No such enrolment", body = super::ErrorBody),
         (status = 409, description = "Training has not begun", body = super::ErrorBody),
     )
 )]

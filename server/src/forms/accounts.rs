@@ -29,17 +29,19 @@ pub async fn register(
     Form(form): Form<Registration>,
 ) -> Response {
     let locale = locale_of(&headers);
-    let values: BTreeMap<String, String> = [
-        ("phone", form.phone.clone()),
-        ("name", form.name.clone()),
-        ("id_number", form.id_number.clone()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
+    // The identity number is never written back into a page: on a refused sign-up it is
+    // typed again.
+    let values: BTreeMap<String, String> =
+        [("phone", form.phone.clone()), ("name", form.name.clone())]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
     let result = match service::register(&app.portal, form).await {
         // Signed up: signed in straight away.
-        Ok(id) => sessions::start(&app.portal, id).await,
+        Ok(id) => {
+            let old = token_of(&headers, app.https);
+            sessions::start_replacing(&app.portal, id, old.as_deref()).await
+        }
         Err(e) => Err(e),
     };
     match result {
@@ -73,7 +75,9 @@ pub async fn login(
 ) -> Response {
     let locale = locale_of(&headers);
     let client = client_address(&app, peer, &headers);
-    match sessions::login(&app.portal, &form.phone, &form.password, &client).await {
+    let old = token_of(&headers, app.https);
+    let (phone, password) = (&form.phone, &form.password);
+    match sessions::login(&app.portal, phone, password, &client, old.as_deref()).await {
         Ok(token) => to_my_page(&token, app.https),
         Err(err) => {
             let values = BTreeMap::from([("phone".to_string(), form.phone.clone())]);
@@ -94,7 +98,7 @@ pub async fn login(
 }
 
 pub async fn logout(State(app): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(token) = token_of(&headers) {
+    if let Some(token) = token_of(&headers, app.https) {
         if let Err(err) = sessions::logout(&app.portal, &token).await {
             tracing::error!(%err, "logout failed");
         }

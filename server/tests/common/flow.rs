@@ -9,7 +9,12 @@ pub const PASSWORD: &str = "培训 secret 2026";
 
 /// A server with the enrolment fixture catalogue imported.
 pub async fn server() -> Server {
-    let s = Server::start(&[]).await;
+    server_with(&[]).await
+}
+
+/// The same, started with `extra` arguments.
+pub async fn server_with(extra: &[&str]) -> Server {
+    let s = Server::start(extra).await;
     let fixture = super::fixture("enrolment-catalog.csv");
     let out = peixun(&[
         "import-catalog",
