@@ -568,29 +568,6 @@ async fn many_people_signing_in_at_once_from_one_address_are_never_refused_for_c
 }
 
 /// A trainee of `s` who passed E-TEN's assessment: their session.
-async fn certified_trainee(s: &Server) -> String {
-    use common::flow::{assess, enroll, post, staff, staff_as, trainee};
-    let institution = staff(s, "13100000001", "INST-A").await;
-    let evaluator = staff_as(
-        s,
-        "13100000003",
-        "evaluator",
-        ("--evaluation-org", "成都测试评价中心"),
-    )
-    .await;
-    let me = trainee(s, 61).await;
-    let id = enroll(s, "E-TEN", &me).await.1["id"].as_i64().unwrap();
-    s.travel_to_day("2030-05-05").await;
-    for to in ["in_training", "completed"] {
-        let path = format!("/api/v1/staff/enrollments/{id}/status");
-        let (status, _) = post(s, &path, &institution, json!({"status": to})).await;
-        assert_eq!(status, 200);
-    }
-    let (status, body) = assess(s, &evaluator, json!({"enrollment_id": id, "passed": true})).await;
-    assert_eq!(status, 201, "{body}");
-    me
-}
-
 /// The wallet page as a browser that names `host` and `proto` would get it.
 async fn wallet_asked_as(s: &Server, me: &str, host: &str, proto: &str) -> String {
     let r = s
@@ -609,7 +586,7 @@ async fn wallet_asked_as(s: &Server, me: &str, host: &str, proto: &str) -> Strin
 #[tokio::test]
 async fn the_qr_code_opens_the_portals_public_address_whatever_the_request_says() {
     let s = common::flow::server_with(&["--public-url", "https://px.sc.gov.cn/"]).await;
-    let me = certified_trainee(&s).await;
+    let me = common::flow::certified_trainee(&s).await;
     let page = wallet_asked_as(&s, &me, "evil.example", "javascript").await;
     assert!(
         page.contains("https://px.sc.gov.cn/verify?number=PX"),
@@ -619,7 +596,7 @@ async fn the_qr_code_opens_the_portals_public_address_whatever_the_request_says(
 
     // Without --public-url, the address the portal listens on (never the request's Host).
     let s = common::flow::server().await;
-    let me = certified_trainee(&s).await;
+    let me = common::flow::certified_trainee(&s).await;
     let page = wallet_asked_as(&s, &me, "evil.example", "https").await;
     assert!(
         !page.contains("evil.example"),
@@ -653,7 +630,7 @@ fn a_public_url_that_is_no_web_address_is_refused_at_start() {
 #[tokio::test]
 async fn a_fault_of_ours_shows_a_request_id_the_log_files_its_cause_under() {
     let s = common::flow::server().await;
-    let me = certified_trainee(&s).await;
+    let me = common::flow::certified_trainee(&s).await;
     // Storage breaks under the wallet: the certificates' table is gone.
     let pool = common::pool(&s.database()).await;
     sqlx::query("ALTER TABLE certificates RENAME TO certificates_gone")
@@ -740,4 +717,43 @@ async fn every_page_carries_the_policy_of_its_own_scripts_under_load() {
             "{path}: the policy's nonce is not its scripts'"
         );
     }
+}
+
+/// Slowloris: a client that sends its headers a line at a time, never finishing, is cut off
+/// once the header-read time is up, and the portal goes on serving everyone else.
+#[tokio::test]
+async fn a_client_that_trickles_its_headers_is_cut_off() {
+    use std::io::{Read, Write};
+    let s = Server::start(&["--header-read-timeout", "1"]).await;
+    let addr = s.base.trim_start_matches("http://").to_string();
+    let ended = tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_millis(500)))
+            .unwrap();
+        stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").unwrap();
+        let mut buf = [0u8; 256];
+        // A header line every half second: each arrives well within the time, the whole never.
+        for n in 0..16 {
+            if stream.write_all(format!("X-Slow-{n}: 1\r\n").as_bytes()).is_err() {
+                return Some(());
+            }
+            match stream.read(&mut buf) {
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::WouldBlock
+                        || e.kind() == std::io::ErrorKind::TimedOut => {}
+                // Closed (or an answer refusing the request): cut off.
+                Ok(_) | Err(_) => return Some(()),
+            }
+        }
+        None
+    })
+    .await
+    .unwrap();
+    assert!(
+        ended.is_some(),
+        "still connected after 8 seconds of trickled headers"
+    );
+    let r = s.client.get(s.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), 200, "others are still served");
 }

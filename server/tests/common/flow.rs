@@ -316,3 +316,26 @@ impl Flow {
         .await
     }
 }
+
+/// A trainee (61) whose class on `E-TEN` is completed and assessed passed; their session.
+pub async fn certified_trainee(s: &Server) -> String {
+    let institution = staff(s, "13100000001", "INST-A").await;
+    let evaluator = staff_as(
+        s,
+        "13100000003",
+        "evaluator",
+        ("--evaluation-org", "成都测试评价中心"),
+    )
+    .await;
+    let me = trainee(s, 61).await;
+    let id = enroll(s, "E-TEN", &me).await.1["id"].as_i64().unwrap();
+    s.travel_to_day("2030-05-05").await;
+    for to in ["in_training", "completed"] {
+        let path = format!("/api/v1/staff/enrollments/{id}/status");
+        let (status, _) = post(s, &path, &institution, json!({"status": to})).await;
+        assert_eq!(status, 200);
+    }
+    let (status, body) = assess(s, &evaluator, json!({"enrollment_id": id, "passed": true})).await;
+    assert_eq!(status, 201, "{body}");
+    me
+}

@@ -19,6 +19,9 @@ pub struct Server {
     pub client: reqwest::Client,
     /// Everything the server logged so far.
     pub log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    /// The security events the server wrote on its standard output so far, one JSON object
+    /// each (a line that is not one is kept as a JSON string, for the test to see).
+    pub events: std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>,
 }
 
 impl Server {
@@ -64,10 +67,19 @@ impl Server {
             .env("NO_COLOR", "1")
             .env("PEIXUN_SWEEP_SECONDS", "1")
             .envs(shared_key())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn peixun");
+        let stdout = child.stdout.take().expect("stdout");
+        let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let into = events.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let event = serde_json::from_str(&line).unwrap_or(serde_json::Value::String(line));
+                into.lock().unwrap().push(event);
+            }
+        });
         let stderr = child.stderr.take().expect("stderr");
         let (tx, rx) = std::sync::mpsc::channel();
         let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -98,6 +110,7 @@ impl Server {
             db: db.to_string(),
             client,
             log,
+            events,
         };
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
@@ -153,6 +166,22 @@ impl Server {
         let r = self.client.get(&at).send().await.expect("metrics");
         assert_eq!(r.status(), 200);
         r.text().await.expect("metrics text")
+    }
+
+    /// The security events so far, once `done` holds of them (the log trails the answer by a
+    /// moment); after 5 seconds, whatever has come.
+    pub async fn events_until(
+        &self,
+        done: impl Fn(&[serde_json::Value]) -> bool,
+    ) -> Vec<serde_json::Value> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let all = self.events.lock().unwrap().clone();
+            if done(&all) || Instant::now() > deadline {
+                return all;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
