@@ -9,7 +9,7 @@ VENV=$(end2end/api-tools.sh)
 PORT=${PEIXUN_FUZZ_PORT:-3918}
 DIR=$(mktemp -d)
 target/release/peixun serve --demo --addr "127.0.0.1:$PORT" --database-url "sqlite://$DIR/fuzz.db" \
-  --site-root target/site 2>"$DIR/server.log" &
+  --site-root target/site >"$DIR/security.log" 2>"$DIR/server.log" &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DIR"' EXIT
 BASE="http://127.0.0.1:$PORT"

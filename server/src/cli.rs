@@ -32,6 +32,14 @@ pub struct Cli {
     command: Command,
 }
 
+impl Cli {
+    /// Whether this run serves the portal: its standard output is then free for the security
+    /// log; a command's standard output is its answer.
+    pub fn serves(&self) -> bool {
+        matches!(self.command, Command::Serve(_))
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the portal (pages, JSON API and static files).
@@ -188,6 +196,11 @@ pub struct ServeArgs {
     /// Sign-in attempts allowed per client address per minute.
     #[arg(long, env = "PEIXUN_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..))]
     pub login_attempts_per_minute: u32,
+    /// Seconds a client has to send a request's headers before the connection is closed, so
+    /// that slow clients cannot hold connections open (slowloris).
+    #[arg(long, env = "PEIXUN_HEADER_READ_TIMEOUT", value_name = "SECONDS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub header_read_timeout: u64,
     /// Read the time from this file (an RFC 3339 instant) instead of the system's clock: for
     /// tests and training drills that must see days pass, never for a real deployment.
     #[arg(long, value_name = "FILE")]
@@ -281,6 +294,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, ExitCode> {
         &args.site_root,
         exposure,
         args.public_url,
+        std::time::Duration::from_secs(args.header_read_timeout),
         portal,
     );
     served.await.map_err(|err| {

@@ -41,7 +41,7 @@ pub async fn ids(mut request: Request<Body>, next: Next) -> Response {
     // Path only: a query string may carry what the visitor typed.
     let span = tracing::info_span!(
         "request",
-        id = %id.0,
+        request_id = %id.0,
         method = %request.method(),
         path = %request.uri().path()
     );

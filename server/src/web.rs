@@ -5,14 +5,17 @@ use crate::state::{AppState, Exposure};
 use crate::{api, forms};
 use app::portal::Portal;
 use app::site::{shell, App, Assets};
+use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderValue, Request, Response};
 use axum::routing::post;
 use axum::Router;
+use hyper::body::Incoming;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
+use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
@@ -170,6 +173,7 @@ pub async fn serve(
     site_root: &Path,
     exposure: Exposure,
     public_url: Option<String>,
+    header_read_timeout: Duration,
     portal: Portal,
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
@@ -196,12 +200,60 @@ pub async fn serve(
         });
     }
     tracing::info!("listening on http://{local}");
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
+    serve_connections(listener, app, header_read_timeout).await;
+    Ok(())
+}
+
+/// The accept loop: `axum::serve` gives hyper no timer, so a client could take forever over
+/// its headers and hold a connection each time (slowloris). Here hyper closes a connection
+/// whose request headers have not all come within `header_read_timeout`. On Ctrl-C or SIGTERM
+/// it stops accepting and lets requests in flight finish (for at most 30 seconds).
+async fn serve_connections(listener: TcpListener, app: Router, header_read_timeout: Duration) {
+    use hyper::server::conn::http1::Builder;
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::server::graceful::GracefulShutdown;
+    use tower::ServiceExt;
+    // HTTP/1.1 only, as behind the TLS proxy (and as `axum::serve` did with axum's features).
+    let mut builder = Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout);
+    let graceful = GracefulShutdown::new();
+    let mut stop = std::pin::pin!(shutdown_signal());
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(err) => {
+                    // Out of file descriptors, say: wait a moment rather than spin.
+                    tracing::warn!(%err, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+            let mut request = request.map(axum::body::Body::new);
+            request.extensions_mut().insert(ConnectInfo(peer));
+            app.clone().oneshot(request)
+        });
+        let connection = builder.serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            // A client that goes away or sends garbage ends only its own connection.
+            if let Err(err) = connection.await {
+                tracing::debug!(%err, "connection ended");
+            }
+        });
+    }
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(Duration::from_secs(30)) => {
+            tracing::warn!("stopping with requests still in flight after 30 seconds");
+        }
+    }
 }
 
 /// Seconds between sweeps for work that falls due with time (the waiting lists of classes that

@@ -51,6 +51,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("app::accounts::store", Store),
     ("app::accounts::vault", Core),
     ("app::audit", Core),
+    ("app::audit::events", Core),
     ("app::audit::pages", Page),
     ("app::audit::service", Service),
     ("app::audit::store", Store),

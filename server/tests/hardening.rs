@@ -731,11 +731,16 @@ async fn a_client_that_trickles_its_headers_is_cut_off() {
         stream
             .set_read_timeout(Some(std::time::Duration::from_millis(500)))
             .unwrap();
-        stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").unwrap();
+        stream
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+            .unwrap();
         let mut buf = [0u8; 256];
         // A header line every half second: each arrives well within the time, the whole never.
         for n in 0..16 {
-            if stream.write_all(format!("X-Slow-{n}: 1\r\n").as_bytes()).is_err() {
+            if stream
+                .write_all(format!("X-Slow-{n}: 1\r\n").as_bytes())
+                .is_err()
+            {
                 return Some(());
             }
             match stream.read(&mut buf) {

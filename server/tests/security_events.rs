@@ -129,11 +129,13 @@ async fn every_audit_trail_write_is_logged_without_its_values() {
     let s = server().await;
     let _ = common::flow::certified_trainee(&s).await;
     let pool = common::pool(&s.database()).await;
-    let rows: Vec<(String, String)> =
-        sqlx::query_as("SELECT record, action FROM audit_writes ORDER BY id")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
+    // The catalogue's import was the command line's (its events went to its standard error).
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT record, action FROM audit_writes WHERE actor_role <> 'operator' ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
     assert!(rows.len() >= 3, "the flow writes the trail: {rows:?}");
     let changed = |all: &[Value]| -> Vec<(String, String)> {
         all.iter()

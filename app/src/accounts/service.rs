@@ -5,6 +5,7 @@ use super::sessions::{self, SessionToken, PHONE_DOMAIN};
 use super::store::{self, MacColumn, NewUser, Sealed};
 use super::{hashing, NewAccount, Profile, Registration};
 use crate::access::{Actor, Role};
+use crate::audit::events::{self, Via};
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
 use crate::identity::{check_password, mask_id, mask_phone, parse_mobile, ResidentId, Sex};
 use crate::portal::Portal;
@@ -106,7 +107,9 @@ pub async fn register(portal: &Portal, r: Registration) -> AppResult<i64> {
         id: Some(&checked.id),
         password_hash: &hash,
     };
-    store::insert(&portal.db, &portal.clock.stamp(), &user, sealed).await
+    let id = store::insert(&portal.db, &portal.clock.stamp(), &user, sealed).await?;
+    events::account_created(id, Role::Trainee.code(), None, Via::SignUp);
+    Ok(id)
 }
 
 /// Creates an account of any role (the command line). Each staff role needs its scope, and
@@ -168,7 +171,9 @@ pub async fn create_account(portal: &Portal, a: NewAccount) -> AppResult<i64> {
         password_hash: &hash,
     };
     let sealed = seal(portal, &phone, id.as_ref());
-    store::insert(&portal.db, &portal.clock.stamp(), &user, sealed).await
+    let account = store::insert(&portal.db, &portal.clock.stamp(), &user, sealed).await?;
+    events::account_created(account, a.role.code(), scope.as_deref(), Via::CommandLine);
+    Ok(account)
 }
 
 /// The actor's profile, the identity and phone numbers masked.
@@ -231,6 +236,7 @@ pub async fn change_password(
     }
     let new_hash = hashing::hash(new.to_string()).await?;
     store::set_password(&portal.db, &portal.clock.stamp(), actor.id, &new_hash).await?;
+    events::password_changed(actor.id);
     sessions::start(portal, actor.id).await
 }
 

@@ -4,6 +4,7 @@
 
 use super::{hashing, store};
 use crate::access::{Actor, Role, SignedIn};
+use crate::audit::events::{self, Failure};
 use crate::error::{AppError, AppResult};
 use crate::identity::parse_mobile;
 use crate::inbox::{Kind, Notice};
@@ -25,6 +26,8 @@ pub(super) const PHONE_DOMAIN: &str = "phone";
 const CLIENT_DOMAIN: &str = "client";
 const PHONE_CLIENT_DOMAIN: &str = "phone-client";
 const FAILED_DOMAIN: &str = "phone-failed";
+/// The phone's reference in the security log (its own domain: never the key of a lookup).
+const PHONE_REF_DOMAIN: &str = "security-phone";
 
 /// A new session's secret, to be put in the cookie; only its hash is stored.
 #[derive(Debug, Clone)]
@@ -86,41 +89,69 @@ pub async fn login(
     let now = portal.clock.seconds();
     let (db, vault) = (&portal.db, &portal.vault);
     let client_key = vault.mac(CLIENT_DOMAIN, client);
-    throttle::check(&throttle::store::load(db, &client_key).await?, now)?;
     let limit = portal.settings.login_attempts_per_minute;
-    let counted = throttle::store::record(db, &client_key, now, limit, false).await?;
-    throttle::check(&counted, now)?;
+    let over_limit = match throttle::check(&throttle::store::load(db, &client_key).await?, now) {
+        Ok(()) => {
+            let counted = throttle::store::record(db, &client_key, now, limit, false).await?;
+            throttle::check(&counted, now)
+        }
+        refused => refused,
+    };
+    if let Err(refused) = over_limit {
+        if let AppError::TooManyRequests { retry_after_secs } = &refused {
+            events::client_throttled(client, *retry_after_secs);
+        }
+        return Err(refused);
+    }
 
     let digits = parse_mobile(phone).unwrap_or_else(|_| phone.trim().to_string());
     let phone_key = vault.mac(PHONE_DOMAIN, &digits);
+    let phone_ref = hex_prefix(&vault.mac(PHONE_REF_DOMAIN, &digits));
     let pair_key = vault.mac(PHONE_CLIENT_DOMAIN, &format!("{digits}\n{client}"));
     let tally_key = vault.mac(FAILED_DOMAIN, &digits);
+    let user = store::by_phone(db, &phone_key).await?;
+    let account = user.as_ref().map(|(id, _, _)| *id);
     if let Err(locked) = throttle::check(&throttle::store::load(db, &pair_key).await?, now) {
         throttle::store::tally(db, &tally_key, now).await?;
+        events::sign_in_failed(account, &phone_ref, client, Failure::Locked);
         return Err(locked);
     }
-    let user = store::by_phone(db, &phone_key).await?;
-    let ok = hashing::verify(password.to_string(), user.as_ref().map(|(_, h)| h.clone())).await?;
+    let hash = user.as_ref().map(|(_, h, _)| h.clone());
+    let ok = hashing::verify(password.to_string(), hash).await?;
     match user {
-        Some((id, _)) if ok => {
+        Some((id, _, role)) if ok => {
             throttle::store::clear(db, &pair_key).await?;
             let token = start_replacing(portal, id, replacing).await?;
             let failed = throttle::store::take_tally(db, &tally_key).await?;
             if failed > 0 {
                 tell_of_failures(portal, id, failed).await?;
             }
+            events::signed_in(id, &role, client);
             Ok(token)
         }
         _ => {
+            let why = match account {
+                Some(_) => Failure::Password,
+                None => Failure::NoAccount,
+            };
+            events::sign_in_failed(account, &phone_ref, client, why);
             throttle::store::tally(db, &tally_key, now).await?;
             let failures = throttle::PHONE_FAILURES;
             let next = throttle::store::record(db, &pair_key, now, failures, true).await?;
             match throttle::retry_after(&next, now) {
-                Some(retry_after_secs) => Err(AppError::TooManyRequests { retry_after_secs }),
+                Some(retry_after_secs) => {
+                    events::sign_in_locked(account, &phone_ref, client, retry_after_secs);
+                    Err(AppError::TooManyRequests { retry_after_secs })
+                }
                 None => Err(AppError::Unauthorized),
             }
         }
     }
+}
+
+/// The first six bytes of a keyed hash, in hex: a reference for the log.
+fn hex_prefix(mac: &[u8]) -> String {
+    mac.iter().take(6).map(|b| format!("{b:02x}")).collect()
 }
 
 /// A message in the owner's inbox: `failed` sign-ins (a wrong password, or refused while

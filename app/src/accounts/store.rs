@@ -118,9 +118,10 @@ pub async fn user(db: &Db, id: i64) -> AppResult<UserRow> {
 }
 
 /// The account and password hash of a phone number's keyed hash.
-pub async fn by_phone(db: &Db, phone_mac: &[u8]) -> AppResult<Option<(i64, String)>> {
+/// The account with the phone: its id, password hash and role.
+pub async fn by_phone(db: &Db, phone_mac: &[u8]) -> AppResult<Option<(i64, String, String)>> {
     Ok(
-        sqlx::query_as("SELECT id, password_hash FROM users WHERE phone_mac = $1")
+        sqlx::query_as("SELECT id, password_hash, role FROM users WHERE phone_mac = $1")
             .bind(phone_mac)
             .fetch_optional(db.pool())
             .await?,

@@ -6,6 +6,8 @@
 //! when, on which record, from what to what. The database refuses to change or delete an
 //! entry; deleting an account only cuts the link to it.
 
+#[cfg(feature = "ssr")]
+pub mod events;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -98,6 +98,13 @@ pub async fn record_write(
     .bind(write.after.as_deref())
     .execute(&mut *conn)
     .await?;
+    super::events::record_changed(
+        &write.record,
+        write.action,
+        write.city,
+        &who.reference,
+        &who.role,
+    );
     Ok(())
 }
 

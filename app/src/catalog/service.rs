@@ -1,7 +1,7 @@
 //! The catalogue's use cases: search, read, the institutions, and import. Pages, the JSON API
 //! and the CLI all come here; nothing else reads or writes courses.
 
-use super::import::{refused, CatalogItem, Finding, ParsedFile, Problem};
+use super::import::{refused, CatalogItem, FileKind, Finding, ParsedFile, Problem};
 use super::{store, Course, CourseList, CourseQuery, CourseRef, Institution, InstitutionSummary};
 use crate::access::Actor;
 use crate::error::{AppError, AppResult};
@@ -147,13 +147,19 @@ pub fn importer_city(actor: &Actor) -> AppResult<City> {
 }
 
 /// An HR officer imports a file of their city's catalogue (items of other cities refused).
+/// The file is read only once the actor may import, and off the async workers: a workbook
+/// takes up to seconds of work that must not hold up other requests.
 pub async fn import_for_city(
     portal: &Portal,
     actor: &Actor,
-    parsed: ParsedFile,
+    file: impl AsRef<[u8]> + Send + 'static,
+    kind: FileKind,
     dry_run: bool,
 ) -> AppResult<ImportReport> {
     let city = importer_city(actor)?;
+    let parsed = tokio::task::spawn_blocking(move || super::import::parse(file.as_ref(), kind))
+        .await
+        .map_err(|e| AppError::Internal(format!("reading the file stopped: {e}")))?;
     let options = ImportOptions {
         dry_run,
         only_city: Some(city),

@@ -109,6 +109,7 @@ pub async fn delete_account(portal: &Portal, actor: &Actor) -> AppResult<()> {
         return Err(AppError::NotFound);
     }
     tx.commit().await?;
+    crate::audit::events::account_deleted(actor.id, actor.role.code());
     portal.catalog.seats_changed();
     Ok(())
 }

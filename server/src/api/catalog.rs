@@ -228,6 +228,6 @@ pub async fn import_upload(
     actor: &Actor,
     upload: Upload,
 ) -> Result<ImportReport, AppError> {
-    let parsed = import::parse(&upload.bytes, FileKind::detect(&upload.name, &upload.bytes));
-    service::import_for_city(&state.portal, actor, parsed, upload.dry_run).await
+    let kind = FileKind::detect(&upload.name, &upload.bytes);
+    service::import_for_city(&state.portal, actor, upload.bytes, kind, upload.dry_run).await
 }

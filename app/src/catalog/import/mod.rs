@@ -88,6 +88,8 @@ impl From<CatalogItem> for Course {
 pub enum Problem {
     FileTooLarge,
     TooManyRows,
+    TooManyColumns { max: usize },
+    TooMuchData { mb: u64 },
     Unreadable,
     Empty,
     MissingColumn,
@@ -124,6 +126,12 @@ impl Problem {
             .to_string(),
             Problem::TooManyRows => {
                 td_string!(locale, import.too_many_rows, max = MAX_ROWS).to_string()
+            }
+            Problem::TooManyColumns { max } => {
+                td_string!(locale, import.too_many_columns, max = *max).to_string()
+            }
+            Problem::TooMuchData { mb } => {
+                td_string!(locale, import.too_much_data, mb = *mb).to_string()
             }
             Problem::Unreadable => td_string!(locale, import.unreadable).to_string(),
             Problem::Empty => td_string!(locale, import.empty).to_string(),
