@@ -525,21 +525,19 @@ async fn the_database_and_its_key_are_readable_by_the_owner_only() {
     std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
     let db = common::sqlite_url(dir.path());
     // Every command opens the key as the server does.
-    let out = common::peixun(&[
-        "create-user",
-        "--database-url",
+    let out = common::create_user_in(
         &db,
-        "--password",
-        common::STAFF_PASSWORD,
-        "--role",
-        "hr_officer",
-        "--phone",
-        "13100000073",
-        "--name",
-        "成都人社",
-        "--city",
-        "成都",
-    ]);
+        &[
+            "--role",
+            "hr_officer",
+            "--phone",
+            "13100000073",
+            "--name",
+            "成都人社",
+            "--city",
+            "成都",
+        ],
+    );
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "started with a readable key: {said}");
     assert!(

@@ -173,22 +173,19 @@ async fn accounts_made_by_sign_up_and_on_the_command_line_are_logged_with_their_
     assert_eq!(made["via"], "sign_up");
 
     // The command line's standard output is its own answer: its events go to standard error.
-    let db = s.database();
-    let out = common::peixun(&[
-        "create-user",
-        "--database-url",
-        &db,
-        "--password",
-        common::STAFF_PASSWORD,
-        "--role",
-        "hr_officer",
-        "--phone",
-        "13100000077",
-        "--name",
-        "人社专员",
-        "--city",
-        "510100",
-    ]);
+    let out = common::create_user_in(
+        &s.database(),
+        &[
+            "--role",
+            "hr_officer",
+            "--phone",
+            "13100000077",
+            "--name",
+            "人社专员",
+            "--city",
+            "510100",
+        ],
+    );
     assert!(out.status.success(), "{out:?}");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(!stdout.contains("account_created"), "{stdout}");

@@ -408,21 +408,25 @@ impl Server {
 
 /// Creates an account from the command line (staff roles), password `staff password 1`.
 pub fn create_user(s: &Server, args: &[&str]) {
-    let db = s.database();
-    let mut all = vec![
-        "create-user",
-        "--database-url",
-        db.as_str(),
-        "--password",
-        STAFF_PASSWORD,
-    ];
-    all.extend_from_slice(args);
-    let out = peixun(&all);
+    let out = create_user_in(&s.database(), args);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// `peixun create-user` on database `db` with password `staff password 1`: what it answered.
+pub fn create_user_in(db: &str, args: &[&str]) -> Output {
+    let mut all = vec![
+        "create-user",
+        "--database-url",
+        db,
+        "--password",
+        STAFF_PASSWORD,
+    ];
+    all.extend_from_slice(args);
+    peixun(&all)
 }
 
 pub const STAFF_PASSWORD: &str = "staff password 1";
