@@ -7,7 +7,23 @@ use app::error::AppError;
 
 pub const DEMO_CATALOG: &[u8] = include_bytes!("../data/demo-catalog.csv");
 
+/// Demo data only goes into a demo database: one whose courses, if any, are all demo courses.
+/// A real catalogue never gets the demo accounts (their password is published).
+pub async fn refuse_real(portal: &app::portal::Portal) -> Result<(), String> {
+    let real = service::real_count(portal)
+        .await
+        .map_err(|e| e.to_string())?;
+    if real == 0 {
+        return Ok(());
+    }
+    Err(format!(
+        "this database holds {real} real courses: demo mode and demo accounts are refused on it \
+         (start without --demo) / 该数据库有 {real} 个正式课程，不能使用演示模式或演示账号（请去掉 --demo 启动）"
+    ))
+}
+
 pub async fn load_if_empty(portal: &app::portal::Portal) -> Result<(), String> {
+    refuse_real(portal).await?;
     if service::count(portal).await.map_err(|e| e.to_string())? > 0 {
         return Ok(());
     }
@@ -35,6 +51,7 @@ pub async fn load_if_empty(portal: &app::portal::Portal) -> Result<(), String> {
 pub const DEMO_PASSWORD: &str = "peixun-demo-2026";
 
 pub async fn create_accounts(portal: &app::portal::Portal) -> Result<usize, String> {
+    refuse_real(portal).await?;
     use app::access::Role;
     use app::accounts::service::create_account;
     use app::accounts::NewAccount;

@@ -168,3 +168,63 @@ async fn oversized_files_are_refused_with_a_clear_message() {
         "{err}"
     );
 }
+
+/// Runs `peixun ARGS…`, killed if it has not exited within `secs` (then `None`).
+fn exits_within(args: &[&str], secs: u64) -> Option<std::process::Output> {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_peixun"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .envs(common::shared_key())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while std::time::Instant::now() < deadline {
+        if child.try_wait().unwrap().is_some() {
+            return Some(child.wait_with_output().unwrap());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    child.kill().unwrap();
+    let _ = child.wait();
+    None
+}
+
+#[tokio::test]
+async fn demo_mode_is_refused_on_a_database_with_a_real_catalogue() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_url(dir.path());
+    let out = import(&fixture("sample-catalog.csv"), &db, &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // Demo accounts (published password, HR of 成都 included) never on a real database…
+    let site = dir.path().join("site");
+    let site = site.to_str().unwrap();
+    let serve = [
+        "serve",
+        "--demo",
+        "--addr",
+        "127.0.0.1:0",
+        "--database-url",
+        &db,
+        "--site-root",
+        site,
+    ];
+    let out = exits_within(&serve, 60).expect("serve --demo on a real catalogue must exit");
+    assert!(!out.status.success());
+    let said = text(&out.stderr);
+    assert!(said.contains("演示") && said.contains("demo"), "{said}");
+    // …nor from the command line.
+    let out = peixun(&["create-user", "--demo", "--database-url", &db]);
+    assert!(!out.status.success(), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("演示"), "{}", text(&out.stderr));
+    let pool = common::pool(&db).await;
+    let accounts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    assert_eq!(accounts, 0, "no demo account was made");
+    assert_eq!(count(&db).await, 6, "the real catalogue is untouched");
+}

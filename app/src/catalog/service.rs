@@ -46,6 +46,12 @@ pub async fn count(portal: &Portal) -> AppResult<u64> {
     store::count(&portal.db).await
 }
 
+/// How many courses are real (not the demo catalogue's): a database holding any is not a
+/// demo database.
+pub async fn real_count(portal: &Portal) -> AppResult<u64> {
+    store::real_count(&portal.db).await
+}
+
 /// Searches the catalogue: one page of courses, the total, and facet counts; the seats left
 /// are the database's (see `index`).
 pub async fn search(portal: &Portal, query: &CourseQuery) -> AppResult<CourseList> {

@@ -152,6 +152,14 @@ pub async fn count(db: &Db) -> AppResult<u64> {
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
+/// How many courses are not demo data (a real catalogue's).
+pub async fn real_count(db: &Db) -> AppResult<u64> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM courses WHERE demo = 0")
+        .fetch_one(db.pool())
+        .await?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
 /// Stores `c` (a new course, or with `update` a new version of a stored one) at `at`.
 pub async fn write(conn: &mut Conn, c: &Course, at: &str, update: bool) -> AppResult<()> {
     let sql = if update {
