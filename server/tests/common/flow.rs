@@ -14,7 +14,12 @@ pub async fn server() -> Server {
 
 /// The same, started with `extra` arguments.
 pub async fn server_with(extra: &[&str]) -> Server {
-    let s = Server::start(extra).await;
+    server_in(tempfile::tempdir().unwrap(), extra).await
+}
+
+/// The same, on the database kept in `dir`.
+pub async fn server_in(dir: tempfile::TempDir, extra: &[&str]) -> Server {
+    let s = Server::start_in(dir, extra).await;
     let fixture = super::fixture("enrolment-catalog.csv");
     let out = peixun(&[
         "import-catalog",
@@ -167,7 +172,11 @@ pub struct Flow {
 }
 
 pub async fn flow() -> Flow {
-    let s = server().await;
+    flow_on(server().await).await
+}
+
+/// The flow on server `s` (with the enrolment fixture imported, as `server_in` does).
+pub async fn flow_on(s: Server) -> Flow {
     let fixture = super::fixture("subsidy-catalog.csv");
     let out = peixun(&[
         "import-catalog",

@@ -66,7 +66,7 @@ impl Server {
             .env("PEIXUN_LOG", "debug,sqlx=warn,hyper=warn,tower_http=debug")
             .env("NO_COLOR", "1")
             .env("PEIXUN_SWEEP_SECONDS", "1")
-            .envs(shared_key())
+            .envs(key_env(db))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -250,6 +250,29 @@ pub fn shared_key() -> Vec<(&'static str, &'static str)> {
     }
 }
 
+/// Key files a test gave its database (`own_key_file`): its servers and commands use that file
+/// instead of the suite's shared key.
+static KEY_FILES: std::sync::Mutex<Vec<(String, PathBuf)>> = std::sync::Mutex::new(Vec::new());
+
+/// Every process on database `db` (servers, and commands given `--database-url db`) reads its
+/// key ring from `file` (PEIXUN_KEY_FILE), as a deployment with a key file does: on
+/// PostgreSQL too, where the suite otherwise shares one key in the environment.
+pub fn own_key_file(db: &str, file: PathBuf) {
+    KEY_FILES.lock().unwrap().push((db.to_string(), file));
+}
+
+/// The key a process on database `db` is given.
+fn key_env(db: &str) -> Vec<(&'static str, String)> {
+    let files = KEY_FILES.lock().unwrap();
+    match files.iter().find(|(d, _)| d == db) {
+        Some((_, file)) => vec![("PEIXUN_KEY_FILE", file.display().to_string())],
+        None => shared_key()
+            .into_iter()
+            .map(|(k, v)| (k, v.to_string()))
+            .collect(),
+    }
+}
+
 /// A pool on a test's database, for checks the API cannot make.
 pub async fn pool(url: &str) -> sqlx::AnyPool {
     sqlx::any::install_default_drivers();
@@ -332,10 +355,16 @@ mod postgres {
 
 /// Runs `peixun ARGS…` to completion.
 pub fn peixun(args: &[&str]) -> Output {
+    let db = args
+        .iter()
+        .position(|a| *a == "--database-url")
+        .and_then(|i| args.get(i + 1))
+        .copied()
+        .unwrap_or_default();
     Command::new(BIN)
         .args(args)
         .env("NO_COLOR", "1")
-        .envs(shared_key())
+        .envs(key_env(db))
         .output()
         .expect("run peixun")
 }
