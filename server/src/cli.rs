@@ -2,21 +2,23 @@
 
 use app::access::Role;
 use app::accounts::service as accounts;
-use app::accounts::vault::Vault;
 use app::accounts::NewAccount;
 use app::catalog::import::{self, FileKind};
 use app::catalog::service::{self, ImportOptions, ImportReport};
 use app::error::AppError;
 use app::i18n::Locale;
 use app::portal::{Portal, Settings};
-use app::storage::{Backend, DEFAULT_DATABASE_URL};
 use clap::{Args, Parser, Subcommand};
 use leptos_i18n::td_string;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod database;
+mod keys;
 mod policy;
+
+use database::{open, open_with, DatabaseArgs};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -53,6 +55,9 @@ enum Command {
     /// Set a city's own subsidy numbers (payout shares and living allowance), or with --reset
     /// put it back on the province's defaults (100 / 80 / 60 %, 50 元 a day).
     SetPolicy(policy::PolicyArgs),
+    /// Seal every personal value again under a new key, while the portal runs (see README,
+    /// Security); `--stage` and `--retire` for instances on several machines.
+    RotateKey(keys::RotateArgs),
     /// Print the OpenAPI 3.1 document of the JSON API (as `GET /api/openapi.json` serves it).
     Openapi,
 }
@@ -112,55 +117,6 @@ struct CreateUserArgs {
     id_number: Option<String>,
     #[command(flatten)]
     database: DatabaseArgs,
-}
-
-#[derive(Debug, Args)]
-struct DatabaseArgs {
-    /// Database to use: sqlite://PATH (created when missing) or postgres://USER@HOST:PORT/NAME.
-    #[arg(long, env = "PEIXUN_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
-    database_url: String,
-    /// File holding the key that encrypts personal data (created when missing). Default: the
-    /// database's folder, `peixun.key`. `PEIXUN_SECRET_KEY` (base64 of 64 bytes) overrides it.
-    #[arg(long, env = "PEIXUN_KEY_FILE")]
-    key_file: Option<PathBuf>,
-}
-
-impl DatabaseArgs {
-    /// The key file: as given, or `peixun.key` beside a SQLite file. A PostgreSQL database is
-    /// shared by instances on many machines, which must all hold the same key: it is never
-    /// made up on the spot.
-    fn key_file(&self) -> Result<PathBuf, String> {
-        if let Some(file) = &self.key_file {
-            return Ok(file.clone());
-        }
-        match Backend::of_url(&self.database_url) {
-            Some(Backend::Postgres) => Err(
-                "PostgreSQL: give every instance the same key, with --key-file (PEIXUN_KEY_FILE) \
-                 or PEIXUN_SECRET_KEY (使用 PostgreSQL 时，所有实例须使用同一密钥)"
-                    .to_string(),
-            ),
-            _ => {
-                let path = self
-                    .database_url
-                    .trim_start_matches("sqlite://")
-                    .trim_start_matches("sqlite:");
-                let file = path.split('?').next().unwrap_or_default();
-                Ok(std::path::Path::new(file)
-                    .parent()
-                    .unwrap_or(std::path::Path::new("."))
-                    .join("peixun.key"))
-            }
-        }
-    }
-
-    fn vault(&self) -> Result<Vault, String> {
-        match std::env::var("PEIXUN_SECRET_KEY") {
-            Ok(key) if !key.is_empty() => {
-                Vault::from_base64(&key).map_err(|e| format!("PEIXUN_SECRET_KEY: {e}"))
-            }
-            _ => Vault::load_or_create(&self.key_file()?).map_err(|e| e.to_string()),
-        }
-    }
 }
 
 #[derive(Debug, Args)]
@@ -232,23 +188,6 @@ struct SyncArgs {
     database: DatabaseArgs,
 }
 
-async fn open(database: &DatabaseArgs) -> Result<Portal, ExitCode> {
-    open_with(database, Settings::default()).await
-}
-
-async fn open_with(database: &DatabaseArgs, settings: Settings) -> Result<Portal, ExitCode> {
-    let fail = |err: &dyn std::fmt::Display| {
-        eprintln!("peixun: {err}");
-        ExitCode::FAILURE
-    };
-    let vault = database.vault().map_err(|e| fail(&e))?;
-    let portal =
-        (Portal::open(&database.database_url, vault, settings).await).map_err(|e| fail(&e))?;
-    let sealed = app::privacy::service::seal_what_was_clear(&portal).await;
-    sealed.map_err(|e| fail(&e))?;
-    Ok(portal)
-}
-
 pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => serve(args).await,
@@ -256,6 +195,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::SyncCatalog(args) => sync_catalog(args).await,
         Command::CreateUser(args) => create_user(args).await,
         Command::SetPolicy(args) => policy::set_policy(args).await,
+        Command::RotateKey(args) => keys::rotate_key(args).await,
         Command::Openapi => print_openapi(),
     };
     result.unwrap_or_else(|code| code)

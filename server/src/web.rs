@@ -187,6 +187,7 @@ pub async fn serve(
     });
     let portal = portal.with_public_url(public_url);
     sweep(portal.clone());
+    watch_key_file(portal.clone());
     let app = router(portal, site_root, exposure);
     if let Some(at) = metrics {
         // Operations data on its own listener: the public one never serves it.
@@ -279,6 +280,30 @@ fn sweep(portal: Portal) {
             if let Err(err) = app::throttle::store::purge(&portal.db, portal.clock.seconds()).await
             {
                 tracing::warn!(%err, "cannot purge old sign-in counts");
+            }
+        }
+    });
+}
+
+/// Reads the key file again when it changes (`peixun rotate-key`), so a new key seals here
+/// within seconds; a file whose hash key changed is refused and the ring in use kept.
+fn watch_key_file(portal: Portal) {
+    if portal.vault.path().is_none() {
+        return;
+    }
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(app::privacy::rotation::REFRESH);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match portal.vault.refresh() {
+                Ok(true) => {
+                    let ring = portal.vault.ring();
+                    let key = ring.current().map(|k| k.id).unwrap_or_default();
+                    tracing::info!(key, "the key file changed: sealing with key {key}");
+                }
+                Ok(false) => {}
+                Err(err) => tracing::error!(%err, "cannot take the changed key file"),
             }
         }
     });

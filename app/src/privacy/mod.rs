@@ -3,4 +3,8 @@
 
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod reseal;
+#[cfg(feature = "ssr")]
+pub mod rotation;
+#[cfg(feature = "ssr")]
 pub mod service;

@@ -1,39 +1,56 @@
-//! The secret key that protects personal data at rest: XChaCha20-Poly1305 to seal values that
-//! must be read back (phone, identity number), HMAC-SHA-256 for values that are only compared
-//! (uniqueness, look-up by phone). The key comes from `PEIXUN_SECRET_KEY` (base64 of 64
-//! bytes) or a key file, generated with mode 0600 on first use.
+//! The keys that protect personal data at rest: sealing (XChaCha20-Poly1305, or SM4-GCM with
+//! `--cipher sm4`) for values that must be read back (phone, identity number, bank account,
+//! groups), keyed hashes (HMAC-SHA-256, or HMAC-SM3) for values that are only compared
+//! (uniqueness, look-up by phone). The keys form a ring (`ring`): every sealed value names the
+//! key that sealed it, so `peixun rotate-key` can seal under a new key while the portal runs.
+//! The ring comes from `PEIXUN_SECRET_KEY` or a key file, generated with mode 0600 on first
+//! use; a running portal reads the file again when it changes or names a key it lacks.
+
+pub mod ring;
 
 use crate::error::{AppError, AppResult};
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
-use chacha20poly1305::aead::{Aead, KeyInit};
-use chacha20poly1305::{XChaCha20Poly1305, XNonce};
-use hmac::{Hmac, Mac};
-use rand_core::{OsRng, RngCore};
-use sha2::Sha256;
-use std::path::Path;
-
-const KEY_BYTES: usize = 64;
-const NONCE_BYTES: usize = 24;
+pub use ring::{Cipher, Ring, RingError};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant, SystemTime};
 
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
-    #[error("the secret key must be base64 of {KEY_BYTES} bytes")]
-    BadKey,
+    #[error("the secret key: {0}")]
+    BadKey(#[from] RingError),
     #[error("the key file {path} can be read by others (mode {mode:o}): make it the owner's only, `chmod 600 {path}`")]
     Exposed { path: String, mode: u32 },
-    #[error("cannot read or create the key file {path}: {source}")]
+    #[error("cannot read or write the key file {path}: {source}")]
     File {
         path: String,
         source: std::io::Error,
     },
+    #[error("the key file {path} seals with {found}, not {asked}: move to {asked} with `peixun rotate-key --cipher {asked}` (密钥文件的加密算法与 --cipher 不符)")]
+    OtherCipher {
+        path: String,
+        found: &'static str,
+        asked: &'static str,
+    },
+    #[error("the key file {path} now holds another hash key: every look-up would fail, so it was not taken (密钥文件的摘要密钥已变，未加载)")]
+    MacChanged { path: String },
+}
+
+/// The file a ring was read from, and what it looked like then.
+struct Source {
+    path: PathBuf,
+    seen: Mutex<Seen>,
+}
+
+struct Seen {
+    stamp: Option<(SystemTime, u64)>,
+    /// When a value naming an unknown key last sent us to the file (at most once a second).
+    asked: Option<Instant>,
 }
 
 #[derive(Clone)]
 pub struct Vault {
-    cipher: XChaCha20Poly1305,
-    /// HMAC-SHA-256 keyed once; each hash starts from a copy.
-    mac: Hmac<Sha256>,
+    ring: Arc<RwLock<Arc<Ring>>>,
+    source: Option<Arc<Source>>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -43,75 +60,161 @@ impl std::fmt::Debug for Vault {
 }
 
 impl Vault {
+    pub fn of_ring(ring: Ring) -> Vault {
+        Vault {
+            ring: Arc::new(RwLock::new(Arc::new(ring))),
+            source: None,
+        }
+    }
+
+    /// The ring of the first versions' 64-byte key (tests, benchmarks).
     pub fn from_key(material: &[u8]) -> Result<Vault, VaultError> {
-        if material.len() != KEY_BYTES {
-            return Err(VaultError::BadKey);
-        }
-        let cipher = <XChaCha20Poly1305 as KeyInit>::new_from_slice(&material[..32])
-            .map_err(|_| VaultError::BadKey)?;
-        let mac = <Hmac<Sha256> as Mac>::new_from_slice(&material[32..])
-            .map_err(|_| VaultError::BadKey)?;
-        Ok(Vault { cipher, mac })
+        let key: [u8; 64] = material
+            .try_into()
+            .map_err(|_| VaultError::BadKey(RingError::Line(1)))?;
+        Ok(Vault::of_ring(Ring::legacy(&key)))
     }
 
+    /// `PEIXUN_SECRET_KEY`: a ring's text, or the first versions' base64 of 64 bytes.
     pub fn from_base64(text: &str) -> Result<Vault, VaultError> {
-        let bytes = STANDARD
-            .decode(text.trim())
-            .map_err(|_| VaultError::BadKey)?;
-        Vault::from_key(&bytes)
+        Ok(Vault::of_ring(Ring::parse(text)?))
     }
 
-    /// A random key that lives as long as the process (benchmarks, tests).
+    /// A random ring that lives as long as the process (benchmarks, tests).
     pub fn ephemeral() -> Result<Vault, VaultError> {
-        let mut key = [0u8; KEY_BYTES];
-        OsRng.fill_bytes(&mut key);
-        Vault::from_key(&key)
+        Ok(Vault::of_ring(Ring::generate(Cipher::XChaCha20Poly1305)))
     }
 
-    /// Reads the key file, creating it (and its folder) with a fresh random key when missing.
-    pub fn load_or_create(path: &Path) -> Result<Vault, VaultError> {
-        let err = |source| VaultError::File {
-            path: path.display().to_string(),
-            source,
+    /// Reads the key file, creating it (and its folder) with a new ring of `cipher` when
+    /// missing. With a cipher given, an existing ring must seal with it.
+    pub fn load_or_create(path: &Path, cipher: Option<Cipher>) -> Result<Vault, VaultError> {
+        let ring = match read_ring(path) {
+            Ok(ring) => ring,
+            Err(VaultError::File { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                let ring = Ring::generate(cipher.unwrap_or(Cipher::XChaCha20Poly1305));
+                create_private(path, &ring.to_text()).map_err(file_error(path))?;
+                ring
+            }
+            Err(e) => return Err(e),
         };
-        match std::fs::read_to_string(path) {
-            Ok(text) => {
-                refuse_exposed(path)?;
-                Vault::from_base64(&text)
+        let found = ring.current().map(|k| k.cipher);
+        if let (Some(asked), Some(found)) = (cipher, found) {
+            if asked != found {
+                return Err(VaultError::OtherCipher {
+                    path: path.display().to_string(),
+                    found: found.code(),
+                    asked: asked.code(),
+                });
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(parent).map_err(err)?;
-                }
-                let mut key = [0u8; KEY_BYTES];
-                OsRng.fill_bytes(&mut key);
-                write_private(path, &STANDARD.encode(key)).map_err(err)?;
-                Vault::from_key(&key)
-            }
-            Err(e) => Err(err(e)),
+        }
+        let seen = Seen {
+            stamp: stamp(path),
+            asked: None,
+        };
+        Ok(Vault {
+            ring: Arc::new(RwLock::new(Arc::new(ring))),
+            source: Some(Arc::new(Source {
+                path: path.to_path_buf(),
+                seen: Mutex::new(seen),
+            })),
+        })
+    }
+
+    /// The ring in use now.
+    pub fn ring(&self) -> Arc<Ring> {
+        match self.ring.read() {
+            Ok(ring) => ring.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
         }
     }
 
-    /// Encrypts `plain`; the result is nonce ‖ ciphertext ‖ tag.
+    /// The key file, if the ring came from one.
+    pub fn path(&self) -> Option<&Path> {
+        self.source.as_deref().map(|s| s.path.as_path())
+    }
+
+    /// Reads the key file again if it changed since it was last read (a running portal calls
+    /// this every few seconds, so a rotated key takes over). True when a new ring was taken.
+    pub fn refresh(&self) -> Result<bool, VaultError> {
+        let Some(source) = &self.source else {
+            return Ok(false);
+        };
+        let now = stamp(&source.path);
+        {
+            let seen = source.seen.lock().unwrap_or_else(|p| p.into_inner());
+            if seen.stamp == now {
+                return Ok(false);
+            }
+        }
+        self.reload(source, now)
+    }
+
+    fn reload(&self, source: &Source, now: Option<(SystemTime, u64)>) -> Result<bool, VaultError> {
+        let ring = read_ring(&source.path)?;
+        if !ring.same_mac(&self.ring()) {
+            return Err(VaultError::MacChanged {
+                path: source.path.display().to_string(),
+            });
+        }
+        source.seen.lock().unwrap_or_else(|p| p.into_inner()).stamp = now;
+        let mut held = self.ring.write().unwrap_or_else(|p| p.into_inner());
+        *held = Arc::new(ring);
+        Ok(true)
+    }
+
+    /// Puts `ring` in the key file (atomically, owner-only) and takes it.
+    pub fn replace(&self, ring: Ring) -> Result<(), VaultError> {
+        let Some(source) = &self.source else {
+            return Err(VaultError::File {
+                path: "PEIXUN_SECRET_KEY".into(),
+                source: std::io::Error::other(
+                    "the key is in the environment: rotation rewrites a key file; move the key into one (--key-file) first",
+                ),
+            });
+        };
+        if !ring.same_mac(&self.ring()) {
+            return Err(VaultError::MacChanged {
+                path: source.path.display().to_string(),
+            });
+        }
+        replace_private(&source.path, &ring.to_text()).map_err(file_error(&source.path))?;
+        source.seen.lock().unwrap_or_else(|p| p.into_inner()).stamp = stamp(&source.path);
+        *self.ring.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(ring);
+        Ok(())
+    }
+
+    /// Encrypts `plain` under the current key; the result names the key.
     pub fn seal(&self, plain: &[u8]) -> Vec<u8> {
-        let mut nonce = [0u8; NONCE_BYTES];
-        OsRng.fill_bytes(&mut nonce);
-        let mut out = nonce.to_vec();
-        // Encryption with a valid key and nonce cannot fail.
-        out.extend(
-            self.cipher
-                .encrypt(XNonce::from_slice(&nonce), plain)
-                .unwrap_or_default(),
-        );
-        out
+        self.ring().seal(plain)
     }
 
     pub fn open(&self, sealed: &[u8]) -> Option<Vec<u8>> {
-        if sealed.len() < NONCE_BYTES {
-            return None;
+        match self.ring().open(sealed) {
+            Ok(plain) => plain,
+            // Sealed under a key another process added: read the file again (once a second
+            // at most, whatever the values ask), then try once more.
+            Err(_) => {
+                let source = self.source.as_ref()?;
+                let due = {
+                    let mut seen = source.seen.lock().unwrap_or_else(|p| p.into_inner());
+                    let due = seen
+                        .asked
+                        .is_none_or(|at| at.elapsed() >= Duration::from_secs(1));
+                    if due {
+                        seen.asked = Some(Instant::now());
+                    }
+                    due
+                };
+                if due {
+                    if let Err(err) = self.reload(source, stamp(&source.path)) {
+                        tracing::error!(%err, "cannot read the key file again");
+                    }
+                }
+                self.ring().open(sealed).ok().flatten()
+            }
         }
-        let (nonce, body) = sealed.split_at(NONCE_BYTES);
-        self.cipher.decrypt(XNonce::from_slice(nonce), body).ok()
     }
 
     pub fn open_text(&self, sealed: &[u8]) -> Option<String> {
@@ -127,12 +230,48 @@ impl Vault {
 
     /// A keyed hash of `value` within `domain` (so equal values of different kinds differ).
     pub fn mac(&self, domain: &str, value: &str) -> Vec<u8> {
-        let mut mac = self.mac.clone();
-        mac.update(domain.as_bytes());
-        mac.update(&[0]);
-        mac.update(value.as_bytes());
-        mac.finalize().into_bytes().to_vec()
+        self.ring()
+            .mac
+            .hash(&[domain.as_bytes(), &[0], value.as_bytes()])
     }
+}
+
+fn file_error(path: &Path) -> impl Fn(std::io::Error) -> VaultError + '_ {
+    move |source| VaultError::File {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+fn read_ring(path: &Path) -> Result<Ring, VaultError> {
+    let text = std::fs::read_to_string(path).map_err(file_error(path))?;
+    refuse_exposed(path)?;
+    Ok(Ring::parse(&text)?)
+}
+
+/// When and how big the file was last written (a rotation rewrites it by renaming).
+fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
+}
+
+fn create_private(path: &Path, text: &str) -> std::io::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    write_private(path, text)
+}
+
+/// Writes `text` beside `path` and renames it over: a reader sees the old ring or the new,
+/// never half of one.
+fn replace_private(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".new-{}", std::process::id()));
+    let temp = path.with_file_name(name);
+    let _ = std::fs::remove_file(&temp);
+    write_private(&temp, text)?;
+    std::fs::File::open(&temp)?.sync_all()?;
+    std::fs::rename(&temp, path)
 }
 
 #[cfg(unix)]
@@ -196,7 +335,6 @@ mod tests {
         let mut tampered = sealed.clone();
         tampered[30] ^= 1;
         assert_eq!(v.open(&tampered), None);
-        assert_ne!(v.seal(b"x"), v.seal(b"x"), "every seal has its own nonce");
     }
 
     #[test]
@@ -207,23 +345,79 @@ mod tests {
     }
 
     #[test]
-    fn key_file_is_created_once_and_private() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("keys/peixun.key");
-        let a = Vault::load_or_create(&path).unwrap();
-        let b = Vault::load_or_create(&path).unwrap();
-        assert_eq!(a.mac("d", "v"), b.mac("d", "v"));
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            assert_eq!(
-                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-                0o600
-            );
+    fn key_file_is_created_once_and_private_with_the_cipher_asked() {
+        for cipher in [Cipher::XChaCha20Poly1305, Cipher::Sm4Gcm] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("keys/peixun.key");
+            let a = Vault::load_or_create(&path, Some(cipher)).unwrap();
+            let b = Vault::load_or_create(&path, None).unwrap();
+            assert_eq!(a.mac("d", "v"), b.mac("d", "v"));
+            assert_eq!(b.ring().current().unwrap().cipher, cipher);
+            assert_eq!(b.open(&a.seal(b"x")).as_deref(), Some(&b"x"[..]));
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                assert_eq!(
+                    std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                    0o600
+                );
+            }
+            let other = match cipher {
+                Cipher::Sm4Gcm => Cipher::XChaCha20Poly1305,
+                Cipher::XChaCha20Poly1305 => Cipher::Sm4Gcm,
+            };
+            assert!(matches!(
+                Vault::load_or_create(&path, Some(other)),
+                Err(VaultError::OtherCipher { .. })
+            ));
         }
         assert!(matches!(
             Vault::from_base64("c2hvcnQ="),
-            Err(VaultError::BadKey)
+            Err(VaultError::BadKey(_))
         ));
+    }
+
+    #[test]
+    fn a_vault_reads_the_key_another_process_added() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("peixun.key");
+        let portal = Vault::load_or_create(&path, None).unwrap();
+        let before = portal.seal(b"before");
+        // Another process (`peixun rotate-key`) adds a key and seals under it.
+        let rotator = Vault::load_or_create(&path, None).unwrap();
+        let ring = rotator
+            .ring()
+            .with_new_key(Cipher::XChaCha20Poly1305, false);
+        rotator.replace(ring).unwrap();
+        let after = rotator.seal(b"after");
+        assert_eq!(Ring::key_id_of(&after), 2);
+        // The portal opens it at once (the unknown key sends it to the file) ...
+        assert_eq!(portal.open(&after).as_deref(), Some(&b"after"[..]));
+        assert_eq!(portal.open(&before).as_deref(), Some(&b"before"[..]));
+        // ... and seals under the new key from then on.
+        assert_eq!(Ring::key_id_of(&portal.seal(b"x")), 2);
+        assert!(!portal.refresh().unwrap(), "nothing changed since");
+    }
+
+    #[test]
+    fn a_file_with_another_hash_key_is_never_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("peixun.key");
+        let portal = Vault::load_or_create(&path, None).unwrap();
+        let mac = portal.mac("phone", "13800000002");
+        std::fs::remove_file(&path).unwrap();
+        Vault::load_or_create(&path, None).unwrap();
+        assert!(matches!(
+            portal.refresh(),
+            Err(VaultError::MacChanged { .. })
+        ));
+        assert_eq!(portal.mac("phone", "13800000002"), mac);
+    }
+
+    #[test]
+    fn a_key_in_the_environment_cannot_be_rotated() {
+        let v = vault();
+        let ring = v.ring().with_new_key(Cipher::XChaCha20Poly1305, false);
+        assert!(matches!(v.replace(ring), Err(VaultError::File { .. })));
     }
 }
