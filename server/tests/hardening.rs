@@ -760,3 +760,113 @@ async fn a_client_that_trickles_its_headers_is_cut_off() {
     let r = s.client.get(s.url("/healthz")).send().await.unwrap();
     assert_eq!(r.status(), 200, "others are still served");
 }
+
+/// A catalogue of `n` classes in Chengdu open to everyone, starting a day apart from
+/// 2030-03-01 (so the check lists them in code order), imported into `s`.
+fn import_open_classes(s: &Server, n: u32) {
+    let header = std::fs::read_to_string(common::fixture("enrolment-catalog.csv")).unwrap();
+    let mut csv = header.lines().next().unwrap().to_string();
+    let first = chrono::NaiveDate::from_ymd_opt(2030, 3, 1).unwrap();
+    for i in 0..n {
+        let start = first + chrono::Days::new(u64::from(i));
+        let end = start + chrono::Days::new(30);
+        csv.push_str(&format!(
+            "\nG-{i:03},电工（初级）{i}班,电工,,advanced_manufacturing,510100,武侯区,INST-A,\
+             甲职业技能培训学校（测试）,成都测试评价中心,level5,skill_level,night,regular,all,\
+             18,60,120,{start},{end},2030-02-20,10,1800.00,1000.00,,成都市武侯区测试路1号,,"
+        ));
+    }
+    let file = s.dir.path().join("open-classes.csv");
+    std::fs::write(&file, csv).unwrap();
+    let out = common::peixun(&[
+        "import-catalog",
+        "--database-url",
+        &s.database(),
+        file.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `peixun_eligibility_assessed_total` from the metrics listener.
+async fn assessed(s: &Server) -> u64 {
+    s.metrics()
+        .await
+        .lines()
+        .find(|l| l.starts_with("peixun_eligibility_assessed_total"))
+        .and_then(|l| l.split_whitespace().last())
+        .map_or(0, |n| n.parse().unwrap())
+}
+
+#[tokio::test]
+async fn the_anonymous_check_judges_only_as_many_courses_as_its_page_needs() {
+    let s = Server::start(&[]).await;
+    import_open_classes(&s, 300);
+    let ask = |body: serde_json::Value| {
+        let s = &s;
+        async move {
+            let r = s
+                .client
+                .post(s.url("/api/v1/eligibility/check"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (
+                r.status().as_u16(),
+                r.json::<serde_json::Value>().await.unwrap(),
+            )
+        }
+    };
+    let codes = |answer: &serde_json::Value| -> Vec<String> {
+        answer["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["course"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let person = json!({"birth_date": "1990-03-07", "city": "510100"});
+    let with = |page: u32, per_page: u32| {
+        let mut body = person.clone();
+        body["page"] = json!(page);
+        body["per_page"] = json!(per_page);
+        body
+    };
+    let before = assessed(&s).await;
+    let (status, first) = ask(with(1, 5)).await;
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(codes(&first), ["G-000", "G-001", "G-002", "G-003", "G-004"]);
+    assert_eq!(
+        (first["page"].clone(), first["more"].clone()),
+        (json!(1), json!(true))
+    );
+    let judged = assessed(&s).await - before;
+    assert!(
+        (6..=100).contains(&judged),
+        "a page of 5 judged {judged} of the 300 courses"
+    );
+    // The next page goes on where the first stopped.
+    let (_, second) = ask(with(2, 5)).await;
+    assert_eq!(
+        codes(&second),
+        ["G-005", "G-006", "G-007", "G-008", "G-009"]
+    );
+    // The last page says there is no more, and how many there were in all.
+    let (_, last) = ask(with(6, 50)).await;
+    assert_eq!(codes(&last).len(), 50);
+    assert_eq!(codes(&last)[49], "G-299");
+    assert_eq!(
+        (last["more"].clone(), last["total"].clone()),
+        (json!(false), json!(300))
+    );
+    // Pages are bounded: a client cannot ask for more work than the check will do.
+    for (page, per_page, field) in [(0, 5, "page"), (1, 51, "per_page"), (21, 50, "page")] {
+        let (status, body) = ask(with(page, per_page)).await;
+        assert_eq!(status, 400, "{page} × {per_page}: {body}");
+        assert!(body["error"]["fields"][field].is_string(), "{body}");
+    }
+}
