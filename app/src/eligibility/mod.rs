@@ -114,7 +114,19 @@ pub struct Question {
     pub certificates: Vec<HeldCertificate>,
     /// One course's code: answer for it alone.
     pub course: Option<String>,
+    /// The page of eligible courses (from 1; `page × per_page` at most 1 000).
+    #[serde(default)]
+    pub page: Option<u32>,
+    /// Eligible courses a page (1–50, default 20).
+    #[serde(default)]
+    pub per_page: Option<u32>,
 }
+
+/// Eligible courses a page of the anonymous check, by default and at most.
+pub const CHECK_PER_PAGE: u32 = 20;
+pub const CHECK_MAX_PER_PAGE: u32 = 50;
+/// How deep the check's pages go (`page × per_page`), as many as it ever judges.
+pub const CHECK_MAX_DEPTH: u32 = 1_000;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -131,6 +143,8 @@ pub struct Asked {
     pub city: Option<crate::reference::City>,
     pub history: crate::subsidy::rules::History,
     pub course: Option<String>,
+    pub page: u32,
+    pub per_page: u32,
 }
 
 impl Question {
@@ -203,6 +217,17 @@ impl Question {
         if self.course.as_ref().is_some_and(|c| c.chars().count() > 64) {
             errors.add("course", FieldProblem::TooLong { max: 64 });
         }
+        let per_page = self.per_page.unwrap_or(CHECK_PER_PAGE);
+        if !(1..=CHECK_MAX_PER_PAGE).contains(&per_page) {
+            let max = i64::from(CHECK_MAX_PER_PAGE);
+            errors.add("per_page", FieldProblem::OutOfRange { min: 1, max });
+        }
+        let page = self.page.unwrap_or(1);
+        let deepest = CHECK_MAX_DEPTH / per_page.clamp(1, CHECK_MAX_PER_PAGE);
+        if !(1..=deepest).contains(&page) {
+            let max = i64::from(deepest);
+            errors.add("page", FieldProblem::OutOfRange { min: 1, max });
+        }
         errors.into_result(Asked {
             applicant: Applicant {
                 groups,
@@ -219,6 +244,8 @@ impl Question {
                 .clone()
                 .map(|c| c.trim().to_string())
                 .filter(|c| !c.is_empty()),
+            page,
+            per_page,
         })
     }
 }
@@ -227,7 +254,12 @@ impl Question {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CheckAnswer {
-    /// How many courses were found eligible (at most `MAX_CHECKED` are looked at).
+    /// Eligible courses found up to this page and one beyond it: all of them when `more` is
+    /// false (the check judges only as many courses as the page needs).
     pub total: u32,
     pub items: Vec<Assessment>,
+    pub page: u32,
+    pub per_page: u32,
+    /// Whether a next page has courses.
+    pub more: bool,
 }

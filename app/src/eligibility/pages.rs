@@ -181,6 +181,8 @@ pub fn CheckPage() -> impl IntoView {
                 }]
             },
             course: None,
+            page: q.get("page").and_then(|p| p.trim().parse().ok()),
+            per_page: None,
         }
     });
     let q = question.clone();
@@ -222,7 +224,7 @@ pub fn CheckPage() -> impl IntoView {
         <Title text=td_string!(locale, enrol.check_title) />
         <h1>{td_string!(locale, enrol.check_title)}</h1>
         <p class="lead">{td_string!(locale, enrol.check_lead)}</p>
-        <form method="get" action="/eligibility" class="check-form">
+        <form method="get" action="/eligibility" class="check-form" id="check-form">
             <input type="hidden" name="submitted" value="1" />
             <fieldset>
                 <legend>{td_string!(locale, enrol.check_groups_legend)}</legend>
@@ -273,9 +275,25 @@ pub fn CheckPage() -> impl IntoView {
                             <p><a href="/courses">{td_string!(locale, nav_courses)}</a></p>
                         </section>
                     }.into_any(),
-                    Some(Ok(answer)) => view! {
+                    Some(Ok(answer)) => {
+                        let heading = match (answer.page, answer.more) {
+                            (1, false) => td_string!(locale, enrol.check_results, count = answer.total).to_string(),
+                            (page, _) => td_string!(locale, enrol.check_results_page, page = page).to_string(),
+                        };
+                        // The pages are the same form sent again with another page number.
+                        let previous = (answer.page > 1).then(|| view! {
+                            <button type="submit" form="check-form" name="page" value=(answer.page - 1).to_string() class="button-secondary">
+                                {td_string!(locale, enrol.check_previous)}
+                            </button>
+                        });
+                        let next = answer.more.then(|| view! {
+                            <button type="submit" form="check-form" name="page" value=(answer.page + 1).to_string() class="button-secondary">
+                                {td_string!(locale, enrol.check_next)}
+                            </button>
+                        });
+                        view! {
                         <section aria-labelledby="results-heading">
-                            <h2 id="results-heading">{td_string!(locale, enrol.check_results, count = answer.total, shown = answer.items.len()).to_string()}</h2>
+                            <h2 id="results-heading">{heading}</h2>
                             <ul class="check-results">
                                 {answer.items.into_iter().map(|a| view! {
                                     <li>
@@ -290,8 +308,12 @@ pub fn CheckPage() -> impl IntoView {
                                     </li>
                                 }).collect_view()}
                             </ul>
+                            {(previous.is_some() || next.is_some()).then(|| view! {
+                                <nav class="pagination" aria-label=td_string!(locale, enrol.check_results_nav)>{previous}{next}</nav>
+                            })}
                         </section>
-                    }.into_any(),
+                    }.into_any()
+                    }
                 }
             })}
         </Suspense>

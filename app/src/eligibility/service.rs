@@ -6,26 +6,36 @@ use crate::catalog::{Course, CourseList, CourseQuery, Facets, Sort};
 use crate::enrollment::rules::{self, Applicant};
 use crate::error::{AppError, AppResult};
 use crate::portal::Portal;
+use std::ops::ControlFlow;
 
-/// How many candidate courses a check looks at, and how many an anonymous check lists.
+/// How many candidate courses a check looks at.
 pub const MAX_CHECKED: u32 = 1_000;
-pub const MAX_LISTED: usize = 50;
 
 /// Walks the catalogue's answer to `query` page by page (100 a page), handing each course to
-/// `each`, until the last page or `MAX_CHECKED` courses; the facets are the first page's.
+/// `each` while it answers `Continue`, until the last page or `MAX_CHECKED` courses; the
+/// facets are the first page's. Every course judged is counted in the metrics.
 async fn each_candidate(
     portal: &Portal,
     mut query: CourseQuery,
-    mut each: impl FnMut(&Course),
+    mut each: impl FnMut(&Course) -> ControlFlow<()>,
 ) -> AppResult<Facets> {
     query.page = 1;
     query.per_page = 100;
     let (mut facets, mut looked) = (None, 0u32);
     loop {
         let list = crate::catalog::service::search(portal, &query).await?;
-        list.items.iter().for_each(&mut each);
-        looked += u32::try_from(list.items.len()).unwrap_or(u32::MAX);
-        let last = list.items.is_empty() || query.page >= list.pages() || looked >= MAX_CHECKED;
+        let (mut judged, mut stopped) = (0u32, false);
+        for course in list.items.iter().take((MAX_CHECKED - looked) as usize) {
+            judged += 1;
+            if each(course).is_break() {
+                stopped = true;
+                break;
+            }
+        }
+        looked += judged;
+        metrics::counter!("peixun_eligibility_assessed_total").increment(u64::from(judged));
+        let last =
+            stopped || list.items.is_empty() || query.page >= list.pages() || looked >= MAX_CHECKED;
         facets.get_or_insert(list.facets);
         if last {
             return Ok(facets.unwrap_or_default());
@@ -82,6 +92,9 @@ pub async fn check(portal: &Portal, question: &Question) -> AppResult<CheckAnswe
         return Ok(CheckAnswer {
             total: u32::from(one.eligible),
             items: vec![one],
+            page: 1,
+            per_page: 1,
+            more: false,
         });
     }
     let query = CourseQuery {
@@ -93,19 +106,32 @@ pub async fn check(portal: &Portal, question: &Question) -> AppResult<CheckAnswe
         ..Default::default()
     };
     let policies = crate::subsidy::service::policies(portal).await?;
+    // The courses before this page are counted, not kept; one beyond it tells of a next page.
+    let skip = (asked.page - 1) * asked.per_page;
+    let enough = skip + asked.per_page + 1;
     let (mut total, mut items) = (0u32, Vec::new());
     each_candidate(portal, query, |course| {
         let policy = policies.of(course.city);
         let a = assess(course, &asked.applicant, &asked.history, &policy, today);
         if a.eligible {
             total += 1;
-            if items.len() < MAX_LISTED {
+            if total > skip && items.len() < asked.per_page as usize {
                 items.push(a);
             }
         }
+        match total >= enough {
+            true => ControlFlow::Break(()),
+            false => ControlFlow::Continue(()),
+        }
     })
     .await?;
-    Ok(CheckAnswer { total, items })
+    Ok(CheckAnswer {
+        more: total >= enough,
+        total,
+        items,
+        page: asked.page,
+        per_page: asked.per_page,
+    })
 }
 
 /// The catalogue search; with `eligible=true` for a signed-in trainee, narrowed to the courses
@@ -142,6 +168,7 @@ pub async fn search(
         if rules::all_ok(&rules::check(course, &person, today)) {
             eligible.push(course.clone());
         }
+        ControlFlow::Continue(())
     })
     .await?;
     let per_page = query.per_page.max(1) as usize;

@@ -234,7 +234,9 @@ mod tests {
         assert!(found.len() >= 7, "{found:?}");
         for (table, column) in found {
             assert!(
-                SEALED.iter().any(|c| c.table == table && c.column == column),
+                SEALED
+                    .iter()
+                    .any(|c| c.table == table && c.column == column),
                 "{table}.{column} is sealed but not in SEALED"
             );
         }
