@@ -97,12 +97,15 @@ async fn one_account_per_phone_and_per_identity_number() {
     let s = Server::start(&[]).await;
     let id = id_number("51070319881120004");
     assert_eq!(s.register("13900000011", &id).await.status(), 201);
+    // The phone's owner gets no code (a text says it has an account): a sign-up on it is
+    // refused as any wrong code is, never "registered" (see phone_codes.rs).
     let r = s
         .register("13900000011", &id_number("51070319881120014"))
         .await;
-    assert_eq!(r.status(), 409);
+    assert_eq!(r.status(), 400);
     let body: Value = r.json().await.unwrap();
-    assert!(body["error"]["fields"]["phone"].is_string());
+    assert!(body["error"]["fields"]["code"].is_string(), "{body}");
+    assert!(body["error"]["fields"]["phone"].is_null(), "{body}");
     let r = s.register("13900000012", &id.to_lowercase()).await;
     assert_eq!(r.status(), 409);
     let body: Value = r.json().await.unwrap();
@@ -619,6 +622,29 @@ async fn the_sign_up_form_works_without_javascript() {
     assert!(html.contains(r#"value="王小明""#), "what was typed is kept");
     assert!(html.contains(r#"aria-invalid="true""#));
 
+    // The code first: the same form's other button texts it, and the page comes back with
+    // the phone kept and where the code went.
+    let r = s
+        .client
+        .post(s.url("/register/code"))
+        .header("origin", format!("http://{host}"))
+        .form(&[
+            ("name", "王小明"),
+            ("phone", "13800000008"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("验证码已发送") && html.contains("138****0008"),
+        "{html}"
+    );
+    assert!(html.contains(r#"value="13800000008""#), "the phone is kept");
+    assert!(!html.contains(PASSWORD), "never a password");
+    let code = s.texts.wait_for("13800000008", 1).await[0].code().unwrap();
     let r = s
         .client
         .post(s.url("/register"))
@@ -627,6 +653,7 @@ async fn the_sign_up_form_works_without_javascript() {
             ("name", "王小明"),
             ("id_number", &id_number("51010419900307183")),
             ("phone", "13800000008"),
+            ("code", &code),
             ("password", PASSWORD),
         ])
         .send()

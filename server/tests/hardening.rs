@@ -448,14 +448,17 @@ async fn a_refused_sign_up_never_shows_the_identity_number_again() {
 
 /// Signs up with `name`; the status and the answer.
 async fn sign_up_named(s: &Server, n: u32, name: &str) -> (u16, serde_json::Value) {
+    let phone = format!("1390000{n:04}");
+    let code = s.phone_code(&phone, "register").await;
     let r = s
         .client
         .post(s.url("/api/v1/auth/register"))
         .json(&json!({
-            "phone": format!("1390000{n:04}"),
+            "phone": phone,
             "password": common::flow::PASSWORD,
             "name": name,
             "id_number": common::id_number(&format!("51010419900307{:03}", n % 1000)),
+            "code": code,
         }))
         .send()
         .await

@@ -3,6 +3,9 @@
 #![allow(dead_code)]
 
 pub mod flow;
+pub mod gateway;
+
+use gateway::Gateway;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -22,6 +25,9 @@ pub struct Server {
     /// The security events the server wrote on its standard output so far, one JSON object
     /// each (a line that is not one is kept as a JSON string, for the test to see).
     pub events: std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>,
+    /// The SMS gateway the server sends its texts to (unless the test named another with
+    /// `--sms-gateway`, then this one hears nothing).
+    pub texts: Gateway,
 }
 
 impl Server {
@@ -49,6 +55,16 @@ impl Server {
     }
 
     async fn launch(dir: tempfile::TempDir, db: &str, extra: &[&str]) -> Server {
+        let texts = Gateway::start();
+        let named = |flag: &str| extra.iter().any(|a| *a == flag);
+        let mut defaults: Vec<String> = Vec::new();
+        if !named("--sms-gateway") {
+            defaults.extend(["--sms-gateway".into(), texts.url.clone()]);
+        }
+        // The suite signs many people up from one address.
+        if !named("--codes-per-address-per-hour") {
+            defaults.extend(["--codes-per-address-per-hour".into(), "100000".into()]);
+        }
         let mut child = Command::new(BIN)
             .args([
                 "serve",
@@ -62,8 +78,13 @@ impl Server {
             .arg("--clock-file")
             .arg(dir.path().join("clock"))
             .args(["--metrics-addr", "127.0.0.1:0"])
+            .args(&defaults)
             .args(extra)
-            .env("PEIXUN_LOG", "debug,sqlx=warn,hyper=warn,tower_http=debug")
+            .env("PEIXUN_SMS_TOKEN", gateway::TOKEN)
+            .env(
+                "PEIXUN_LOG",
+                "debug,sqlx=warn,hyper=warn,reqwest=warn,tower_http=debug",
+            )
             .env("NO_COLOR", "1")
             .env("PEIXUN_SWEEP_SECONDS", "1")
             .envs(key_env(db))
@@ -111,6 +132,7 @@ impl Server {
             client,
             log,
             events,
+            texts,
         };
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
@@ -399,13 +421,48 @@ pub fn cookie(response: &reqwest::Response, name: &str) -> Option<String> {
 }
 
 impl Server {
+    /// Signs up with the code texted to `phone` (a phone that has an account gets no code:
+    /// then a code that cannot be right is sent, as a guesser would).
     pub async fn register(&self, phone: &str, id: &str) -> reqwest::Response {
+        let code = self.phone_code(phone, "register").await;
         self.client
             .post(self.url("/api/v1/auth/register"))
-            .json(&serde_json::json!({"phone": phone, "password": "培训 secret 2026", "name": "测试学员", "id_number": id}))
+            .json(&serde_json::json!({"phone": phone, "password": "培训 secret 2026", "name": "测试学员", "id_number": id, "code": code.unwrap_or_else(|| "000000".into())}))
             .send()
             .await
             .unwrap()
+    }
+
+    /// Asks for a code for `purpose` to be texted to `phone` (202) and waits for the text:
+    /// its code, or None when the text carries none (a phone that has an account, say).
+    pub async fn phone_code(&self, phone: &str, purpose: &str) -> Option<String> {
+        self.phone_code_as(phone, purpose, None).await
+    }
+
+    /// The same, signed in with `session` (a new phone for the profile).
+    pub async fn phone_code_as(
+        &self,
+        phone: &str,
+        purpose: &str,
+        session: Option<&str>,
+    ) -> Option<String> {
+        let before = self.texts.texts_to(phone).len();
+        let mut request = self
+            .client
+            .post(self.url("/api/v1/auth/phone-code"))
+            .json(&serde_json::json!({"phone": phone, "purpose": purpose}));
+        if let Some(session) = session {
+            request = request.header("cookie", session);
+        }
+        let r = request.send().await.unwrap();
+        assert_eq!(
+            r.status(),
+            202,
+            "code for {phone}: {}",
+            r.text().await.unwrap()
+        );
+        let got = self.texts.wait_for(phone, before + 1).await;
+        got.last().and_then(|t| t.code())
     }
 
     /// Signs in and returns the session cookie (`peixun_session=…`).
