@@ -6,6 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 
 const port = Number(process.env.PEIXUN_E2E_PORT || 3917);
+// The stand-in SMS gateway (texts-gateway.mjs): the servers text their codes there.
+const gatewayPort = Number(process.env.PEIXUN_E2E_GATEWAY_PORT || 3919);
+process.env.PEIXUN_E2E_GATEWAY_PORT = String(gatewayPort);
+process.env.PEIXUN_SMS_TOKEN ||= 'e2e-sms-token';
 // Set once in the main process; workers inherit it.
 process.env.PEIXUN_E2E_DB ||= path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'peixun-e2e-')), 'e2e.db');
 
@@ -45,14 +49,25 @@ export default defineConfig({
     { name: 'phone-nojs', use: { viewport: phone, isMobile: true, hasTouch: true, javaScriptEnabled: false } },
     { name: 'desktop-js', use: { viewport: desktop } },
   ],
-  webServer: {
-    command:
-      `../target/release/peixun serve --demo --addr 127.0.0.1:${port} ` +
-      `--database-url sqlite://${process.env.PEIXUN_E2E_DB} --site-root ../target/site`,
-    url: `http://127.0.0.1:${port}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: 'node texts-gateway.mjs',
+      url: `http://127.0.0.1:${gatewayPort}/healthz`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command:
+        `../target/release/peixun serve --demo --addr 127.0.0.1:${port} ` +
+        `--database-url sqlite://${process.env.PEIXUN_E2E_DB} --site-root ../target/site ` +
+        `--sms-gateway http://127.0.0.1:${gatewayPort}/texts --codes-per-address-per-hour 100000`,
+      url: `http://127.0.0.1:${port}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 });

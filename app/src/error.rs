@@ -43,6 +43,12 @@ pub enum FieldProblem {
     PasswordCommon,
     AlreadyRegistered,
     WrongPassword,
+    /// Not the code texted to the phone.
+    CodeWrong,
+    /// No code is good for this phone now (none asked for, expired, or used): ask again.
+    CodeExpired,
+    /// Too many wrong tries: ask for a new code.
+    CodeTries,
     AlreadyEnrolled,
     /// A status change the enrolment's current status does not allow.
     BadTransition,
@@ -198,6 +204,9 @@ impl FieldProblem {
                 td_string!(locale, error.already_registered).to_string()
             }
             FieldProblem::WrongPassword => td_string!(locale, error.wrong_password).to_string(),
+            FieldProblem::CodeWrong => td_string!(locale, error.code_wrong).to_string(),
+            FieldProblem::CodeExpired => td_string!(locale, error.code_expired).to_string(),
+            FieldProblem::CodeTries => td_string!(locale, error.code_tries).to_string(),
             FieldProblem::AlreadyEnrolled => td_string!(locale, error.already_enrolled).to_string(),
             FieldProblem::BadTransition => td_string!(locale, error.bad_transition).to_string(),
             FieldProblem::ClassStarted => td_string!(locale, error.class_started).to_string(),

@@ -38,6 +38,8 @@ pub mod storage;
 pub mod subsidy;
 pub mod text;
 #[cfg(feature = "ssr")]
+pub mod texts;
+#[cfg(feature = "ssr")]
 pub mod throttle;
 
 /// The browser entry point: wires up the islands of a server-rendered page.

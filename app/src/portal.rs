@@ -18,6 +18,10 @@ pub struct Settings {
     /// The address people reach the portal at, without a trailing slash (`--public-url`):
     /// what a QR code or a link sent outside the portal opens. Never taken from a request.
     pub public_url: String,
+    /// Texts a phone may be sent in an hour (codes and notices together).
+    pub texts_per_phone_per_hour: u32,
+    /// Codes one client address may ask for in an hour (sign-up, reset, a new phone).
+    pub codes_per_address_per_hour: u32,
 }
 
 impl Default for Settings {
@@ -25,6 +29,8 @@ impl Default for Settings {
         Settings {
             login_attempts_per_minute: 300,
             public_url: "http://localhost:3000".into(),
+            texts_per_phone_per_hour: 5,
+            codes_per_address_per_hour: 30,
         }
     }
 }
@@ -37,6 +43,8 @@ pub struct Portal {
     /// The one clock every service reads (fixed in tests).
     pub clock: Clock,
     pub(crate) catalog: Arc<CatalogSearch>,
+    /// Woken when a text is queued, so this instance's sender hands it on at once.
+    pub texts_ready: Arc<tokio::sync::Notify>,
 }
 
 impl Portal {
@@ -47,6 +55,7 @@ impl Portal {
             settings: Arc::new(settings),
             clock: Clock::system(),
             catalog: Arc::new(CatalogSearch::default()),
+            texts_ready: Arc::new(tokio::sync::Notify::new()),
         }
     }
 

@@ -1,4 +1,4 @@
-import { test, expect, visit, jsEnabled, expectAccessible, idNumber, phoneFor } from './fixtures.mjs';
+import { test, expect, visit, jsEnabled, expectAccessible, idNumber, phoneFor, codeForSignUp, textsTo } from './fixtures.mjs';
 
 test('sign up, sign out, sign in and set my groups', async ({ page, consoleErrors }, testInfo) => {
   // The refused posts answer 400 and 401, which the browser logs.
@@ -9,11 +9,20 @@ test('sign up, sign out, sign in and set my groups', async ({ page, consoleError
   const id = idNumber(`510104${birth}${String(100 + (Date.now() % 800)).slice(0, 3)}`);
   await visit(page, '/register', testInfo);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('注册');
+  // First the phone: a code is texted to it, and the rest of the form follows.
+  await page.getByLabel('手机号码').fill('1380000');
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await expect(page.locator('#phone-error')).toHaveText('请输入 11 位手机号码');
+  if (jsEnabled(testInfo)) await expectAccessible(page);
+  await codeForSignUp(page, testInfo, phone);
+  await expect(page.getByRole('status')).toContainText(`${phone.slice(0, 3)}****${phone.slice(7)}`);
+  expect((await textsTo(phone)).at(-1).template).toBe('code');
+  // The answer to a POST: without JS its twin cannot load it again (see expectAccessible).
+  if (jsEnabled(testInfo)) await expectAccessible(page);
 
   // A refused sign-up keeps what was typed and puts each error by its field.
   await page.getByLabel('姓名').fill('测试学员');
   await page.getByLabel('身份证号').fill(id.slice(0, 17) + (id.endsWith('1') ? '2' : '1'));
-  await page.getByLabel('手机号码').fill(phone);
   await page.getByLabel('密码').fill('12345678');
   await page.getByRole('button', { name: '注册' }).click();
   await expect(page.getByRole('alert')).toContainText('请修改以下问题');

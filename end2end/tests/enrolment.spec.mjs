@@ -1,17 +1,11 @@
-import { test, travelling, expect, visit, jsEnabled, expectAccessible, idNumberFor, phoneFor, signIn } from './fixtures.mjs';
+import { test, travelling, expect, visit, jsEnabled, expectAccessible, idNumberFor, phoneFor, signIn, signUpAs } from './fixtures.mjs';
 
 const PASSWORD = '我的 培训 密码 2026';
 
 /** Signs up a fresh trainee (born 1975–1999) through the sign-up page; returns the phone. */
 async function signUp(page, testInfo) {
   const phone = phoneFor(testInfo, '136');
-  await visit(page, '/register', testInfo);
-  await page.getByLabel('姓名').fill('报名学员');
-  await page.getByLabel('身份证号').fill(idNumberFor(phone));
-  await page.getByLabel('手机号码').fill(phone);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '注册' }).click();
-  await expect(page).toHaveURL(/\/me$/);
+  await signUpAs(page, testInfo, { phone, name: '报名学员', id: idNumberFor(phone), password: PASSWORD });
   return phone;
 }
 

@@ -50,6 +50,7 @@ export const travelling = test.extend({
     const child = spawn('../target/release/peixun', [
       'serve', '--demo', '--addr', '127.0.0.1:0', '--database-url', `sqlite://${dir}/travel.db`,
       '--site-root', '../target/site', '--clock-file', file,
+      '--sms-gateway', `${GATEWAY}/texts`, '--codes-per-address-per-hour', '100000',
     ], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1', PEIXUN_LOG: 'info' } });
     const url = await new Promise((resolve, reject) => {
       let seen = '';
@@ -143,6 +144,52 @@ export function idNumberFor(phone) {
   const seq = String(Math.floor(rest / 5) % 1000).padStart(3, '0');
   const birth = new Date(Date.UTC(1975, 0, 1) + days * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
   return idNumber(`${region}${birth}${seq}`);
+}
+
+/** The stand-in SMS gateway (texts-gateway.mjs) every server of the run texts. */
+export const GATEWAY = `http://127.0.0.1:${process.env.PEIXUN_E2E_GATEWAY_PORT || 3919}`;
+
+/** The texts the gateway took for `phone`, oldest first. */
+export async function textsTo(phone) {
+  const r = await fetch(`${GATEWAY}/texts?phone=${encodeURIComponent(phone)}`);
+  return r.json();
+}
+
+/** The code of the first text to `phone` after its first `seen` texts (waits for it). */
+export async function textedCode(phone, seen) {
+  for (let i = 0; i < 150; i += 1) {
+    const texts = await textsTo(phone);
+    if (texts.length > seen) {
+      const code = texts[texts.length - 1].params?.code;
+      if (!code) throw new Error(`the text to ${phone} carries no code: ${JSON.stringify(texts.at(-1))}`);
+      return code;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no code was texted to ${phone}`);
+}
+
+/**
+ * The first step of signing up: the phone on /register, "获取验证码", and the code the phone
+ * received typed into the second step's form (which the page then shows).
+ */
+export async function codeForSignUp(page, testInfo, phone) {
+  await visit(page, '/register', testInfo);
+  const seen = (await textsTo(phone)).length;
+  await page.getByLabel('手机号码').fill(phone);
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await expect(page.getByRole('status')).toContainText('验证码已发送');
+  await page.getByLabel('短信验证码').fill(await textedCode(phone, seen));
+}
+
+/** Signs a trainee up through the sign-up page (both steps) and lands on 我的. */
+export async function signUpAs(page, testInfo, { phone, name, id, password }) {
+  await codeForSignUp(page, testInfo, phone);
+  await page.getByLabel('姓名').fill(name);
+  await page.getByLabel('身份证号').fill(id);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '注册' }).click();
+  await expect(page).toHaveURL(/\/me$/);
 }
 
 /** Signs in through the sign-in page. */

@@ -1,7 +1,7 @@
 // Verified groups: a trainee declares a group with its document, the city and the separate
 // consent on 我的; the city's HR officer verifies it on /staff/groups; the trainee sees it
 // count. On a phone with and without JS and on a desktop, each page checked with axe.
-import { test, expect, visit, jsEnabled, expectAccessible, idNumberFor, phoneFor, signIn } from './fixtures.mjs';
+import { test, expect, visit, jsEnabled, expectAccessible, idNumberFor, phoneFor, signIn, signUpAs } from './fixtures.mjs';
 
 const PASSWORD = '我的 培训 密码 2026';
 const DEMO = 'peixun-demo-2026';
@@ -12,13 +12,7 @@ test('a declared group counts once the city verifies it', async ({ page, console
   consoleErrors.allowStatus(400);
   const name = `${PREFIX[testInfo.project.name] ?? '丁'}核验学员`;
   const phone = phoneFor(testInfo, '136');
-  await visit(page, '/register', testInfo);
-  await page.getByLabel('姓名').fill(name);
-  await page.getByLabel('身份证号').fill(idNumberFor(phone));
-  await page.getByLabel('手机号码').fill(phone);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '注册' }).click();
-  await expect(page).toHaveURL(/\/me$/);
+  await signUpAs(page, testInfo, { phone, name, id: idNumberFor(phone), password: PASSWORD });
 
   // Without the document, the city and the consent, nothing is saved and each is said.
   await page.getByLabel('退役军人').check();

@@ -3,7 +3,7 @@
 // downloaded and paid (HR officer) → revoked and recovered, with a "这不是我" dispute, each
 // page checked with axe.
 import fs from 'node:fs';
-import { travelling, expect, visit, jsEnabled, expectAccessible, idNumberFor, phoneFor, signIn } from './fixtures.mjs';
+import { travelling, expect, visit, jsEnabled, expectAccessible, idNumberFor, phoneFor, signIn, signUpAs } from './fixtures.mjs';
 
 const PASSWORD = '我的 培训 密码 2026';
 const DEMO = 'peixun-demo-2026';
@@ -32,13 +32,7 @@ travelling('from enrolment to a paid subsidy, every step seen by the trainee', a
   const maskedPhone = `${phone.slice(0, 3)}****${phone.slice(7)}`;
 
   // The trainee signs up and enrols.
-  await visit(page, '/register', testInfo);
-  await page.getByLabel('姓名').fill(name);
-  await page.getByLabel('身份证号').fill(idNumberFor(phone));
-  await page.getByLabel('手机号码').fill(phone);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '注册' }).click();
-  await expect(page).toHaveURL(/\/me$/);
+  await signUpAs(page, testInfo, { phone, name, id: idNumberFor(phone), password: PASSWORD });
   await visit(page, '/courses/CD-2026-0010', testInfo);
   await page.getByRole('region', { name: '我能报名吗' }).getByRole('button', { name: '报名' }).click();
   await expect(page).toHaveURL(/enrolled=approved/);

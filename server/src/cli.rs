@@ -16,6 +16,7 @@ use std::process::ExitCode;
 
 mod database;
 mod keys;
+mod outbox;
 mod policy;
 
 use database::{open, open_with, DatabaseArgs};
@@ -58,6 +59,8 @@ enum Command {
     /// Seal every personal value again under a new key, while the portal runs (see README,
     /// Security); `--stage` and `--retire` for instances on several machines.
     RotateKey(keys::RotateArgs),
+    /// List the texts in the outbox, oldest first (for development and tests: codes in full).
+    Outbox(outbox::OutboxArgs),
     /// Print the OpenAPI 3.1 document of the JSON API (as `GET /api/openapi.json` serves it).
     Openapi,
 }
@@ -149,6 +152,20 @@ pub struct ServeArgs {
     /// without it there are none. Never on the public address.
     #[arg(long, env = "PEIXUN_METRICS_ADDR")]
     pub metrics_addr: Option<SocketAddr>,
+    /// The SMS gateway's address: texts (codes, notices) are posted there as JSON
+    /// `{"phone", "template", "params"}` with `Authorization: Bearer $PEIXUN_SMS_TOKEN`.
+    /// Without it, texts wait in the outbox (`peixun outbox`).
+    #[arg(long, env = "PEIXUN_SMS_GATEWAY", value_name = "URL", value_parser = gateway_url)]
+    pub sms_gateway: Option<GatewayUrl>,
+    /// Texts a phone may be sent in an hour (codes and notices together).
+    #[arg(long, env = "PEIXUN_TEXTS_PER_PHONE_PER_HOUR", default_value_t = 5,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub texts_per_phone_per_hour: u32,
+    /// Codes one client address may ask for in an hour (raise it for a test suite that signs
+    /// many people up from one address).
+    #[arg(long, env = "PEIXUN_CODES_PER_ADDRESS_PER_HOUR", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub codes_per_address_per_hour: u32,
     /// Sign-in attempts allowed per client address per minute.
     #[arg(long, env = "PEIXUN_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..))]
     pub login_attempts_per_minute: u32,
@@ -196,6 +213,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::CreateUser(args) => create_user(args).await,
         Command::SetPolicy(args) => policy::set_policy(args).await,
         Command::RotateKey(args) => keys::rotate_key(args).await,
+        Command::Outbox(args) => outbox::outbox(args).await,
         Command::Openapi => print_openapi(),
     };
     result.unwrap_or_else(|code| code)
@@ -204,6 +222,8 @@ pub async fn run(cli: Cli) -> ExitCode {
 async fn serve(args: ServeArgs) -> Result<ExitCode, ExitCode> {
     let settings = Settings {
         login_attempts_per_minute: args.login_attempts_per_minute,
+        texts_per_phone_per_hour: args.texts_per_phone_per_hour,
+        codes_per_address_per_hour: args.codes_per_address_per_hour,
         ..Settings::default()
     };
     let mut portal = open_with(&args.database, settings).await?;
@@ -228,6 +248,17 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, ExitCode> {
     if args.https && args.public_url.is_none() {
         tracing::warn!("--https without --public-url: QR codes open the listening address");
     }
+    let gateway = args
+        .sms_gateway
+        .and_then(|url| url.0)
+        .map(|url| crate::texts::Gateway {
+            url,
+            token: std::env::var("PEIXUN_SMS_TOKEN").unwrap_or_default(),
+        });
+    if gateway.is_none() {
+        tracing::warn!("no --sms-gateway: texts wait in the outbox (peixun outbox)");
+    }
+    crate::texts::deliver(portal.clone(), gateway);
     let served = crate::web::serve(
         args.addr,
         args.metrics_addr,
@@ -409,6 +440,22 @@ fn public_url(value: &str) -> Result<String, String> {
         return Err(format!("{value:?} carries a user name"));
     }
     Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+/// `--sms-gateway`: an http or https address; empty means none.
+#[derive(Debug, Clone)]
+pub struct GatewayUrl(Option<String>);
+
+fn gateway_url(value: &str) -> Result<GatewayUrl, String> {
+    if value.trim().is_empty() {
+        return Ok(GatewayUrl(None));
+    }
+    let url = reqwest::Url::parse(value.trim())
+        .map_err(|err| format!("{value:?} is not a web address ({err})"))?;
+    match url.scheme() {
+        "http" | "https" => Ok(GatewayUrl(Some(url.to_string()))),
+        _ => Err(format!("{value:?} is not an http or https address")),
+    }
 }
 
 /// `--trust-proxy N`: a number of proxies (up to 16); `true` and `false`, as the flag's

@@ -12,6 +12,7 @@ mod security;
 mod session;
 mod state;
 mod sync;
+mod texts;
 mod web;
 
 use clap::Parser;

@@ -90,6 +90,7 @@ pub fn router(portal: Portal, site_root: &Path, exposure: Exposure) -> Router {
         .merge(api)
         .route("/prefs", post(crate::prefs::set))
         .route("/register", post(forms::register))
+        .route("/register/code", post(forms::register_code))
         .route("/login", post(forms::login))
         .route("/logout", post(forms::logout))
         .route("/me/groups", post(forms::declare_groups))
@@ -280,6 +281,9 @@ fn sweep(portal: Portal) {
             if let Err(err) = app::throttle::store::purge(&portal.db, portal.clock.seconds()).await
             {
                 tracing::warn!(%err, "cannot purge old sign-in counts");
+            }
+            if let Err(err) = app::accounts::phone_codes::purge(&portal).await {
+                tracing::warn!(%err, "cannot purge old phone codes");
             }
         }
     });

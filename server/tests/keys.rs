@@ -343,13 +343,14 @@ async fn instances_on_other_machines_take_the_key_staged_first() {
     );
 
     // Once the other machine has the file, a run without a new key catches what it sealed
-    // meanwhile (its phone and identity number).
+    // meanwhile (the new account's phone and identity number, and its code's text: phone and
+    // parameters).
     copy(&file, &elsewhere);
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
     let (ok, said) = rotate_key(&db, &["--reseal"]);
     assert!(ok, "{said}");
     assert!(
-        said.contains("key 2 (xchacha20poly1305): 2 sealed again"),
+        said.contains("key 2 (xchacha20poly1305): 4 sealed again"),
         "{said}"
     );
     let (ok, said) = rotate_key(&db, &["--retire"]);

@@ -105,9 +105,12 @@ async fn seen(r: reqwest::Response) -> (u16, Vec<(String, String)>, String) {
 #[tokio::test]
 async fn nothing_tells_a_stranger_whether_a_phone_has_an_account() {
     let s = Server::start(&[]).await;
+    s.travel_to("2031-03-01T09:00:00+08:00").await;
     let taken = "13800000204";
     let r = s.register(taken, &id_number("51010419900307204")).await;
     assert_eq!(r.status(), 201);
+    // A minute later (a phone is texted at most once a minute).
+    s.travel_to("2031-03-01T09:01:05+08:00").await;
     let ask = |phone: &'static str| {
         let s = &s;
         async move {

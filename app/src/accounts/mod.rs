@@ -4,6 +4,11 @@
 #[cfg(feature = "ssr")]
 mod hashing;
 pub mod pages;
+pub mod phone_code;
+#[cfg(feature = "ssr")]
+pub mod phone_code_store;
+#[cfg(feature = "ssr")]
+pub mod phone_codes;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
@@ -56,6 +61,9 @@ pub struct Registration {
     pub name: String,
     /// 身份证号 (18 characters).
     pub id_number: String,
+    /// The six-digit code texted to the phone (`POST /api/v1/auth/phone-code`).
+    #[serde(default)]
+    pub code: String,
 }
 
 /// An account of any role, created from the command line.

@@ -8,7 +8,7 @@ use crate::groups::pages::MyGroups;
 use crate::i18n::Locale;
 use crate::identity::Sex;
 use crate::prefs::use_locale;
-use crate::shell::{form_outcome, ErrorSummary, Field, Loaded};
+use crate::shell::{form_outcome, ErrorSummary, Field, FormNotice, Loaded};
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use leptos_meta::Title;
@@ -23,36 +23,49 @@ pub async fn my_profile() -> Result<Profile, AppError> {
 pub fn RegisterPage() -> impl IntoView {
     let locale = use_locale();
     let state = form_outcome();
+    let query = leptos_router::hooks::use_query_map();
+    // Two steps, each a plain form: the phone (a code is texted to it), then the rest. The
+    // second shows once a code was sent, when a sign-up was refused, or when asked for.
+    let has_code = query.with_untracked(|q| q.get("code").is_some());
+    let second = has_code || (state.status != 0 && state.value("step") != "phone");
     let labels = vec![
+        ("phone", td_string!(locale, account.phone)),
+        ("code", td_string!(locale, account.code)),
         ("name", td_string!(locale, account.name)),
         ("id_number", td_string!(locale, account.id_number)),
-        ("phone", td_string!(locale, account.phone)),
         ("password", td_string!(locale, account.password)),
     ];
-    view! {
-        <Title text=td_string!(locale, account.register_title) />
-        <div class="narrow">
-            <h1>{td_string!(locale, account.register_title)}</h1>
-            <p class="lead">{td_string!(locale, account.register_lead)}</p>
-            <ErrorSummary locale=locale state=state.clone() labels=labels />
+    let phone = view! {
+        <Field
+            name="phone"
+            label=td_string!(locale, account.phone)
+            hint=if second { td_string!(locale, account.phone_hint) } else { td_string!(locale, account.phone_step_hint) }
+            kind="tel"
+            autocomplete="tel-national"
+            inputmode="numeric"
+            value=state.value("phone")
+            state=state.clone()
+        />
+    };
+    let form = if second {
+        view! {
             <form method="post" action="/register" novalidate>
+                {phone}
+                <Field
+                    name="code"
+                    label=td_string!(locale, account.code)
+                    hint=td_string!(locale, account.code_hint)
+                    autocomplete="one-time-code"
+                    inputmode="numeric"
+                    value=state.value("code")
+                    state=state.clone()
+                />
                 <Field name="name" label=td_string!(locale, account.name) autocomplete="name" value=state.value("name") state=state.clone() />
                 <Field
                     name="id_number"
                     label=td_string!(locale, account.id_number)
                     hint=td_string!(locale, account.id_number_hint)
                     autocomplete="off"
-                    value=state.value("id_number")
-                    state=state.clone()
-                />
-                <Field
-                    name="phone"
-                    label=td_string!(locale, account.phone)
-                    hint=td_string!(locale, account.phone_hint)
-                    kind="tel"
-                    autocomplete="tel-national"
-                    inputmode="numeric"
-                    value=state.value("phone")
                     state=state.clone()
                 />
                 <Field
@@ -66,6 +79,31 @@ pub fn RegisterPage() -> impl IntoView {
                 <p class="hint">{td_string!(locale, account.privacy_note)}</p>
                 <button type="submit">{td_string!(locale, account.register_button)}</button>
             </form>
+            <form method="post" action="/register/code">
+                <input type="hidden" name="phone" value=state.value("phone") />
+                <input type="hidden" name="name" value=state.value("name") />
+                <button type="submit" class="button-secondary">{td_string!(locale, account.resend_code)}</button>
+            </form>
+        }
+        .into_any()
+    } else {
+        view! {
+            <form method="post" action="/register/code" novalidate>
+                {phone}
+                <button type="submit">{td_string!(locale, account.get_code)}</button>
+            </form>
+            <p><a href="/register?code=1">{td_string!(locale, account.have_code)}</a></p>
+        }
+        .into_any()
+    };
+    view! {
+        <Title text=td_string!(locale, account.register_title) />
+        <div class="narrow">
+            <h1>{td_string!(locale, account.register_title)}</h1>
+            <p class="lead">{td_string!(locale, account.register_lead)}</p>
+            <ErrorSummary locale=locale state=state.clone() labels=labels />
+            <FormNotice state=state.clone() />
+            {form}
             <p>{td_string!(locale, account.have_account)} " " <a href="/login">{td_string!(locale, account.login_link)}</a></p>
         </div>
     }

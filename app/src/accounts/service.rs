@@ -1,9 +1,10 @@
 //! Accounts: a trainee's sign-up, anyone's profile, groups and password, and staff accounts
 //! made from the command line. Signing in and out is `sessions`.
 
+use super::phone_code::Purpose;
 use super::sessions::{self, SessionToken, PHONE_DOMAIN};
 use super::store::{self, MacColumn, NewUser, Sealed};
-use super::{hashing, NewAccount, Profile, Registration};
+use super::{hashing, phone_codes, NewAccount, Profile, Registration};
 use crate::access::{Actor, Role};
 use crate::audit::events::{self, Via};
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
@@ -53,6 +54,9 @@ fn check_registration(r: &Registration, today: NaiveDate) -> Result<Checked, App
         errors.add("password", p.into());
     }
     let name = check_name(&r.name, &mut errors);
+    if r.code.trim().is_empty() {
+        errors.add("code", FieldProblem::Required);
+    }
     let id = match ResidentId::parse(&r.id_number, today) {
         Ok(id) => Some(id),
         Err(_) if r.id_number.trim().is_empty() => {
@@ -81,22 +85,25 @@ fn seal(portal: &Portal, phone: &str, id: Option<&ResidentId>) -> Sealed {
     }
 }
 
-/// Signs a trainee up. The identity number gives the birth date and sex; it and the phone are
-/// stored sealed, with keyed hashes that keep each unique (409 when either is taken).
+/// Signs a trainee up with the code texted to the phone (`phone_codes`). The identity number
+/// gives the birth date and sex; it and the phone are stored sealed, with keyed hashes that
+/// keep each unique. A phone that has an account is never texted a sign-up code, so it is
+/// refused as a wrong code is; an identity number already registered is a 409, told only to
+/// someone who proved their phone. The code is used only when the account is made.
 pub async fn register(portal: &Portal, r: Registration) -> AppResult<i64> {
     let checked = check_registration(&r, portal.clock.today())?;
+    let code = phone_codes::check(portal, &checked.phone, Purpose::Register, &r.code).await?;
     let sealed = seal(portal, &checked.phone, Some(&checked.id));
-    let mut taken = FieldErrors::default();
     if store::mac_taken(&portal.db, MacColumn::Phone, &sealed.phone_mac).await? {
-        taken.add("phone", FieldProblem::AlreadyRegistered);
+        return Err(AppError::field("code", FieldProblem::CodeExpired));
     }
     if let Some(mac) = &sealed.id_mac {
         if store::mac_taken(&portal.db, MacColumn::Id, mac).await? {
-            taken.add("id_number", FieldProblem::AlreadyRegistered);
+            return Err(AppError::conflict(
+                "id_number",
+                FieldProblem::AlreadyRegistered,
+            ));
         }
-    }
-    if !taken.is_empty() {
-        return Err(AppError::Conflict(taken));
     }
     let hash = hashing::hash(r.password).await?;
     let user = NewUser {
@@ -107,7 +114,10 @@ pub async fn register(portal: &Portal, r: Registration) -> AppResult<i64> {
         id: Some(&checked.id),
         password_hash: &hash,
     };
-    let id = store::insert(&portal.db, &portal.clock.stamp(), &user, sealed).await?;
+    let mut tx = portal.db.write_tx().await?;
+    phone_codes::take(portal, &mut tx, code).await?;
+    let id = store::insert(&mut tx, &portal.clock.stamp(), &user, sealed).await?;
+    tx.commit().await?;
     events::account_created(id, Role::Trainee.code(), None, Via::SignUp);
     Ok(id)
 }
@@ -171,7 +181,8 @@ pub async fn create_account(portal: &Portal, a: NewAccount) -> AppResult<i64> {
         password_hash: &hash,
     };
     let sealed = seal(portal, &phone, id.as_ref());
-    let account = store::insert(&portal.db, &portal.clock.stamp(), &user, sealed).await?;
+    let mut conn = portal.db.pool().acquire().await?;
+    let account = store::insert(&mut conn, &portal.clock.stamp(), &user, sealed).await?;
     events::account_created(account, a.role.code(), scope.as_deref(), Via::CommandLine);
     Ok(account)
 }
@@ -262,12 +273,13 @@ mod tests {
                 password: "password".into(),
                 name: " ".into(),
                 id_number: "11010519491231002Y".into(),
+                code: String::new(),
             },
             NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
         )
         .err()
         .unwrap();
         let fields: Vec<String> = err.fields().unwrap().0.keys().cloned().collect();
-        assert_eq!(fields, ["id_number", "name", "password", "phone"]);
+        assert_eq!(fields, ["code", "id_number", "name", "password", "phone"]);
     }
 }

@@ -22,7 +22,7 @@ pub const ABSOLUTE_TIMEOUT_SECS: i64 = 12 * 60 * 60;
 /// `last_seen_at` is written at most this often per session.
 const TOUCH_EVERY_SECS: i64 = 60;
 
-pub(super) const PHONE_DOMAIN: &str = "phone";
+pub(crate) const PHONE_DOMAIN: &str = "phone";
 const CLIENT_DOMAIN: &str = "client";
 const PHONE_CLIENT_DOMAIN: &str = "phone-client";
 const FAILED_DOMAIN: &str = "phone-failed";

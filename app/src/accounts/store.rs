@@ -52,7 +52,7 @@ impl MacColumn {
 
 /// Stores a new account at `at`. Two sign-ups of the same phone at the same moment: the
 /// unique index decides, and the second is a conflict on the field it repeats.
-pub async fn insert(db: &Db, at: &str, u: &NewUser<'_>, sealed: Sealed) -> AppResult<i64> {
+pub async fn insert(conn: &mut Conn, at: &str, u: &NewUser<'_>, sealed: Sealed) -> AppResult<i64> {
     let sex = u.id.map(|id| match id.sex {
         Sex::Male => "male",
         Sex::Female => "female",
@@ -73,7 +73,7 @@ pub async fn insert(db: &Db, at: &str, u: &NewUser<'_>, sealed: Sealed) -> AppRe
     .bind(sex)
     .bind(u.password_hash)
     .bind(at)
-    .fetch_one(db.pool())
+    .fetch_one(&mut *conn)
     .await;
     match result {
         Ok(id) => Ok(id),

@@ -54,6 +54,8 @@ const SEALED: &[Column] = &[
         column: "breakdown",
         holds: Holds::Text,
     },
+    bytes("texts", &["id"], "phone_sealed"),
+    bytes("texts", &["id"], "params_sealed"),
     bytes(
         "payment_batch_claims",
         &["batch_id", "claim_id"],

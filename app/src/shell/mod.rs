@@ -35,6 +35,8 @@ pub struct FormState {
     pub status: u16,
     /// Lines that go with the message (an import's problems, each in the visitor's language).
     pub details: Vec<String>,
+    /// What the post did, when the page shows it rather than moving on (a code was texted).
+    pub notice: Option<String>,
 }
 
 impl FormState {
@@ -55,6 +57,14 @@ pub fn form_outcome() -> FormState {
         set_status(state.status);
     }
     state
+}
+
+/// What a form post did, at the top of its page (not an error: a status message).
+#[component]
+pub fn FormNotice(state: FormState) -> impl IntoView {
+    state
+        .notice
+        .map(|m| view! { <div class="notice-ok" role="status"><p>{m}</p></div> })
 }
 
 /// A form's refusal at the top of its page.

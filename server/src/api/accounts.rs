@@ -3,8 +3,9 @@
 use super::ApiError;
 use crate::session::{clear_cookie, session_cookie, token_of, Signed};
 use crate::state::{client_address, AppState};
+use app::access::CurrentUser;
 use app::accounts::service;
-use app::accounts::sessions;
+use app::accounts::{phone_codes, sessions};
 use app::accounts::{Profile, Registration};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -13,7 +14,8 @@ use axum::Json;
 use serde::Deserialize;
 use std::net::SocketAddr;
 
-/// Sign up as a trainee: mobile number, password, real name and identity number.
+/// Sign up as a trainee: mobile number with the code texted to it (`/auth/phone-code`),
+/// password, real name and identity number.
 #[utoipa::path(
     post,
     path = "/auth/register",
@@ -21,8 +23,8 @@ use std::net::SocketAddr;
     request_body = Registration,
     responses(
         (status = 201, description = "Signed up (not yet signed in)", body = Profile),
-        (status = 400, description = "A field is not valid; `fields` names each", body = super::ErrorBody),
-        (status = 409, description = "The phone or identity number is registered already", body = super::ErrorBody),
+        (status = 400, description = "A field is not valid (the texted `code` too); `fields` names each", body = super::ErrorBody),
+        (status = 409, description = "The identity number is registered already", body = super::ErrorBody),
     )
 )]
 pub async fn register(
@@ -32,6 +34,62 @@ pub async fn register(
     let id = service::register(&state.portal, body).await?;
     let profile = service::profile_of(&state.portal, id).await?;
     Ok((StatusCode::CREATED, Json(profile)).into_response())
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct CodeRequest {
+    /// The mobile number to text.
+    phone: String,
+    /// `register`, `reset` or `change_phone` (signed in: the new phone).
+    purpose: String,
+}
+
+/// What every accepted code request answers, whatever the phone's account.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct CodeSent {
+    /// How long a code is good for.
+    expires_in_secs: i64,
+    /// How long before the same phone may be texted again.
+    resend_after_secs: i64,
+}
+
+/// Text a six-digit code to a phone (sign-up, password reset, a new phone). The answer is the
+/// same whether or not the phone has an account: a phone that has one is told so by text
+/// instead of being sent a sign-up code, one that has none gets no reset code.
+#[utoipa::path(
+    post,
+    path = "/auth/phone-code",
+    tag = "accounts",
+    request_body = CodeRequest,
+    responses(
+        (status = 202, description = "Queued for the phone", body = CodeSent),
+        (status = 400, description = "A field is not valid; `fields` names each", body = super::ErrorBody),
+        (status = 401, description = "A new phone needs someone signed in", body = super::ErrorBody),
+        (status = 429, description = "Too many for this phone or this address; see Retry-After", body = super::ErrorBody),
+    )
+)]
+pub async fn phone_code(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    axum::Extension(CurrentUser(user)): axum::Extension<CurrentUser>,
+    super::ApiJson(body): super::ApiJson<CodeRequest>,
+) -> Result<Response, ApiError> {
+    let client = client_address(&state, peer, &headers);
+    let actor = user.map(|u| u.actor);
+    phone_codes::request(
+        &state.portal,
+        &body.phone,
+        &body.purpose,
+        &client,
+        actor.as_ref(),
+    )
+    .await?;
+    let sent = CodeSent {
+        expires_in_secs: app::accounts::phone_code::CODE_SECS,
+        resend_after_secs: app::accounts::phone_code::RESEND_SECS,
+    };
+    Ok((StatusCode::ACCEPTED, Json(sent)).into_response())
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -81,6 +81,7 @@ pub fn router() -> (Router<AppState>, OpenApi) {
     let (door, door_doc) = OpenApiRouter::new()
         .routes(routes!(accounts::register))
         .routes(routes!(accounts::login))
+        .routes(routes!(accounts::phone_code))
         .split_for_parts();
     let door = door.layer(axum::extract::DefaultBodyLimit::max(AUTH_BODY_BYTES));
     // Only a city's catalogue upload may be up to 20 MB.

@@ -4,9 +4,11 @@ use super::{locale_of, refused, render_again};
 use crate::session::{clear_cookie, see_other, session_cookie, token_of, SignedForm};
 use crate::state::{client_address, AppState};
 use app::access::CurrentUser;
+use app::accounts::phone_codes;
 use app::accounts::sessions::{self, SessionToken};
 use app::accounts::{service, Registration};
 use app::error::AppError;
+use app::shell::FormState;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap};
 use axum::response::Response;
@@ -31,11 +33,14 @@ pub async fn register(
     let locale = locale_of(&headers);
     // The identity number is never written back into a page: on a refused sign-up it is
     // typed again.
-    let values: BTreeMap<String, String> =
-        [("phone", form.phone.clone()), ("name", form.name.clone())]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect();
+    let values: BTreeMap<String, String> = [
+        ("phone", form.phone.clone()),
+        ("name", form.name.clone()),
+        ("code", form.code.clone()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
     let result = match service::register(&app.portal, form).await {
         // Signed up: signed in straight away.
         Ok(id) => {
@@ -57,6 +62,59 @@ pub async fn register(
             .await
         }
     }
+}
+
+/// The sign-up form's phone (its other fields are typed again after the code comes).
+#[derive(Debug, serde::Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    name: String,
+}
+
+/// "获取验证码": texts the phone a sign-up code and shows the sign-up form again, the phone and
+/// name kept, with where the code went.
+pub async fn register_code(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let locale = locale_of(&headers);
+    let client = client_address(&app, peer, &headers);
+    let mut values = BTreeMap::from([
+        ("phone".to_string(), form.phone.clone()),
+        ("name".to_string(), form.name),
+    ]);
+    let asked = phone_codes::request(&app.portal, &form.phone, "register", &client, None).await;
+    let state = match asked {
+        Ok(()) => {
+            let phone = app::identity::parse_mobile(&form.phone).unwrap_or_default();
+            values.insert("phone".into(), phone.clone());
+            FormState {
+                values,
+                status: 200,
+                notice: Some(code_sent(locale, &phone)),
+                ..Default::default()
+            }
+        }
+        Err(err) => {
+            values.insert("step".into(), "phone".into());
+            let mut state = refused(&err, locale, values);
+            if let AppError::TooManyRequests { .. } = err {
+                state.message = Some(err.message(locale));
+            }
+            state
+        }
+    };
+    render_again(&app, "/register", headers, CurrentUser(None), state).await
+}
+
+/// Where a code went, the phone masked.
+fn code_sent(locale: app::i18n::Locale, phone: &str) -> String {
+    let masked = app::identity::mask_phone(phone);
+    leptos_i18n::td_string!(locale, account.code_sent, phone = masked).to_string()
 }
 
 #[derive(Debug, serde::Deserialize)]

@@ -13,7 +13,7 @@ mod groups;
 mod payment;
 mod subsidy;
 
-pub use accounts::{delete_account, login, logout, register};
+pub use accounts::{delete_account, login, logout, register, register_code};
 pub use catalog::upload_catalog;
 pub use certificate::{
     assess, correct as correct_certificate, revoke as revoke_certificate, verify,
@@ -97,6 +97,7 @@ fn refused(err: &AppError, locale: Locale, values: BTreeMap<String, String>) -> 
         message,
         status: err.status(),
         details: Vec::new(),
+        notice: None,
     }
 }
 

@@ -56,7 +56,7 @@ impl Server {
 
     async fn launch(dir: tempfile::TempDir, db: &str, extra: &[&str]) -> Server {
         let texts = Gateway::start();
-        let named = |flag: &str| extra.iter().any(|a| *a == flag);
+        let named = |flag: &str| extra.contains(&flag);
         let mut defaults: Vec<String> = Vec::new();
         if !named("--sms-gateway") {
             defaults.extend(["--sms-gateway".into(), texts.url.clone()]);

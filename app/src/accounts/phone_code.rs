@@ -1,0 +1,76 @@
+//! Codes texted to a phone to prove it is the person's: what each is for, how long it is
+//! good, how often it may be asked for and tried.
+
+use serde::{Deserialize, Serialize};
+
+/// What a code proves the phone for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// Signing up with this phone.
+    Register,
+    /// A new password for the account of this phone.
+    Reset,
+    /// This phone in place of the signed-in person's.
+    ChangePhone,
+    /// The second step of a sign-in (staff, or a phone many clients guessed at): sent by the
+    /// portal itself, never asked for.
+    SignIn,
+}
+
+impl Purpose {
+    pub fn code(self) -> &'static str {
+        match self {
+            Purpose::Register => "register",
+            Purpose::Reset => "reset",
+            Purpose::ChangePhone => "change_phone",
+            Purpose::SignIn => "sign_in",
+        }
+    }
+
+    /// A purpose a client may ask a code for (`sign_in` codes come with the sign-in).
+    pub fn askable(text: &str) -> Option<Purpose> {
+        match text.trim() {
+            "register" => Some(Purpose::Register),
+            "reset" => Some(Purpose::Reset),
+            "change_phone" => Some(Purpose::ChangePhone),
+            _ => None,
+        }
+    }
+}
+
+/// How long a code is good for, in seconds (as long as its text is worth sending).
+pub const CODE_SECS: i64 = 5 * 60;
+/// Wrong tries a code takes before it is dead.
+pub const TRIES: i64 = 5;
+/// A phone is texted a code at most once in this many seconds.
+pub const RESEND_SECS: i64 = 60;
+
+/// The code as typed: six digits (spaces around them forgiven), else none.
+pub fn typed(text: &str) -> Option<String> {
+    let t = text.trim();
+    (t.len() == 6 && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_six_digits_are_a_code() {
+        assert_eq!(typed(" 012345 ").as_deref(), Some("012345"));
+        for bad in ["", "12345", "1234567", "12345a", "１２３４５６"] {
+            assert_eq!(typed(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_sign_in_code_is_never_asked_for() {
+        for p in [Purpose::Register, Purpose::Reset, Purpose::ChangePhone] {
+            assert_eq!(Purpose::askable(p.code()), Some(p));
+        }
+        assert_eq!(Purpose::askable("sign_in"), None);
+        assert_eq!(Purpose::askable("lottery"), None);
+    }
+}
