@@ -421,7 +421,7 @@ async fn a_person_can_download_their_data_and_delete_their_account() {
         .client
         .delete(s.url("/api/v1/me"))
         .header("cookie", &session)
-        .header("content-type", "application/json")
+        .json(&json!({"password": PASSWORD}))
         .send()
         .await
         .unwrap();

@@ -357,7 +357,7 @@ async fn every_write_of_the_flow_names_who_made_it_and_outlives_their_account() 
         f.s.client
             .delete(f.s.url("/api/v1/me"))
             .header("cookie", &hr)
-            .header("content-type", "application/json")
+            .json(&json!({"password": common::STAFF_PASSWORD}))
             .send()
             .await
             .unwrap();
@@ -413,7 +413,7 @@ async fn delete_account(f: &Flow, session: &str) -> (u16, Value) {
         f.s.client
             .delete(f.s.url("/api/v1/me"))
             .header("cookie", session)
-            .header("content-type", "application/json")
+            .json(&json!({"password": PASSWORD}))
             .send()
             .await
             .unwrap();

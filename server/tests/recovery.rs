@@ -140,6 +140,7 @@ async fn a_revoked_certificate_verifies_as_revoked_and_its_paid_claim_is_recover
         f.s.client
             .delete(f.s.url("/api/v1/me"))
             .header("cookie", &me)
+            .json(&json!({"password": PASSWORD}))
             .send()
             .await
             .unwrap();
