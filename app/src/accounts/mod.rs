@@ -10,6 +10,9 @@ pub mod phone_code_store;
 #[cfg(feature = "ssr")]
 pub mod phone_codes;
 #[cfg(feature = "ssr")]
+pub mod recovery;
+pub mod recovery_pages;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod sessions;

@@ -113,6 +113,8 @@ pub fn RegisterPage() -> impl IntoView {
 pub fn LoginPage() -> impl IntoView {
     let locale = use_locale();
     let state = form_outcome();
+    let query = leptos_router::hooks::use_query_map();
+    let reset = query.with_untracked(|q| q.get("reset").is_some());
     let labels = vec![
         ("phone", td_string!(locale, account.phone)),
         ("password", td_string!(locale, account.password)),
@@ -121,6 +123,7 @@ pub fn LoginPage() -> impl IntoView {
         <Title text=td_string!(locale, account.login_title) />
         <div class="narrow">
             <h1>{td_string!(locale, account.login_title)}</h1>
+            {reset.then(|| view! { <p class="notice-ok" role="status">{td_string!(locale, account.reset_done)}</p> })}
             <ErrorSummary locale=locale state=state.clone() labels=labels />
             <form method="post" action="/login" novalidate>
                 <Field
@@ -141,6 +144,7 @@ pub fn LoginPage() -> impl IntoView {
                 />
                 <button type="submit">{td_string!(locale, account.login_button)}</button>
             </form>
+            <p><a href="/reset">{td_string!(locale, account.forgot_password)}</a></p>
             <p>{td_string!(locale, account.no_account)} " " <a href="/register">{td_string!(locale, account.register_link)}</a></p>
         </div>
     }
@@ -195,6 +199,8 @@ fn ProfileDetails(locale: Locale, profile: Profile) -> impl IntoView {
         <section aria-labelledby="me-more">
             <h2 id="me-more">{td_string!(locale, account.more_heading)}</h2>
             <ul>
+                <li><a href="/me/password">{td_string!(locale, account.password_link)}</a></li>
+                <li><a href="/me/phone">{td_string!(locale, account.phone_link)}</a></li>
                 <li><a href="/me/data">{td_string!(locale, account.my_data_link)}</a></li>
             </ul>
         </section>
@@ -205,10 +211,17 @@ fn ProfileDetails(locale: Locale, profile: Profile) -> impl IntoView {
 pub fn ProfilePage() -> impl IntoView {
     let locale = use_locale();
     form_outcome();
+    let saved = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("saved"));
+    let notice = match saved.as_deref() {
+        Some("password") => Some(td_string!(locale, account.password_saved)),
+        Some("phone") => Some(td_string!(locale, account.phone_saved)),
+        _ => None,
+    };
     let data = Resource::new(|| (), |_| my_profile());
     view! {
         <Title text=td_string!(locale, account.profile_title) />
         <h1>{td_string!(locale, account.profile_title)}</h1>
+        {notice.map(|n| view! { <p class="notice-ok" role="status">{n}</p> })}
         <Loaded data=data view={move |profile: Profile| view! { <ProfileDetails locale=locale profile=profile /> }} />
     }
 }

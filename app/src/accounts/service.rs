@@ -247,7 +247,7 @@ pub async fn change_password(
     }
     let new_hash = hashing::hash(new.to_string()).await?;
     store::set_password(&portal.db, &portal.clock.stamp(), actor.id, &new_hash).await?;
-    events::password_changed(actor.id);
+    events::password_changed(actor.id, "change");
     sessions::start(portal, actor.id).await
 }
 

@@ -151,18 +151,48 @@ pub async fn birth_date(conn: &mut Conn, id: i64) -> AppResult<Option<Option<Str
 /// A new password hash; every session of the account ends with it.
 pub async fn set_password(db: &Db, at: &str, id: i64, hash: &str) -> AppResult<()> {
     let mut tx = db.write_tx().await?;
+    set_password_in(&mut tx, at, id, hash).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A new password, in the caller's transaction; every session of the account ends.
+pub async fn set_password_in(conn: &mut Conn, at: &str, id: i64, hash: &str) -> AppResult<()> {
     sqlx::query("UPDATE users SET password_hash = $2, password_changed_at = $3 WHERE id = $1")
         .bind(id)
         .bind(hash)
         .bind(at)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-    tx.commit().await?;
     Ok(())
+}
+
+/// The sealed phone of account `id` (for its masked form in the trail).
+pub async fn phone_sealed(conn: &mut Conn, id: i64) -> AppResult<Vec<u8>> {
+    sqlx::query_scalar("SELECT phone_sealed FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// A new phone for account `id`; false when another account holds it (its unique index).
+pub async fn set_phone(conn: &mut Conn, id: i64, mac: &[u8], sealed: &[u8]) -> AppResult<bool> {
+    let done = sqlx::query("UPDATE users SET phone_mac = $2, phone_sealed = $3 WHERE id = $1")
+        .bind(id)
+        .bind(mac)
+        .bind(sealed)
+        .execute(&mut *conn)
+        .await;
+    match done {
+        Ok(d) => Ok(d.rows_affected() == 1),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(false),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Deletes the account's row (its sessions go with it); false when there was none.

@@ -99,8 +99,9 @@ pub fn account_deleted(account: i64, role: &str) {
     tracing::info!(target: TARGET, event = "account_deleted", account, role);
 }
 
-pub fn password_changed(account: i64) {
-    tracing::info!(target: TARGET, event = "password_changed", account);
+/// A password changed: `via` `change` (the person, signed in) or `reset` (a texted code).
+pub fn password_changed(account: i64, via: &str) {
+    tracing::info!(target: TARGET, event = "password_changed", account, via);
 }
 
 /// A write to the audit trail, without its values.

@@ -5,7 +5,7 @@ use crate::session::{clear_cookie, session_cookie, token_of, Signed};
 use crate::state::{client_address, AppState};
 use app::access::CurrentUser;
 use app::accounts::service;
-use app::accounts::{phone_codes, sessions};
+use app::accounts::{phone_codes, recovery, sessions};
 use app::accounts::{Profile, Registration};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -90,6 +90,64 @@ pub async fn phone_code(
         resend_after_secs: app::accounts::phone_code::RESEND_SECS,
     };
     Ok((StatusCode::ACCEPTED, Json(sent)).into_response())
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct Reset {
+    phone: String,
+    /// The code texted for `reset`.
+    code: String,
+    /// The new password.
+    password: String,
+}
+
+/// A new password for a forgotten one, with the code texted to the account's phone
+/// (`/auth/phone-code`, purpose `reset`). Every session of the account ends.
+#[utoipa::path(
+    post,
+    path = "/auth/reset",
+    tag = "accounts",
+    request_body = Reset,
+    responses(
+        (status = 204, description = "The password is changed; sign in with it"),
+        (status = 400, description = "A field is not valid (the code too); `fields` names each", body = super::ErrorBody),
+    )
+)]
+pub async fn reset(
+    State(state): State<AppState>,
+    super::ApiJson(body): super::ApiJson<Reset>,
+) -> Result<StatusCode, ApiError> {
+    recovery::reset_password(&state.portal, &body.phone, &body.code, &body.password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct PhoneChange {
+    /// The new phone.
+    phone: String,
+    /// The code texted to it (`/auth/phone-code`, purpose `change_phone`, signed in).
+    code: String,
+}
+
+/// My phone, changed to one I show I hold.
+#[utoipa::path(
+    post,
+    path = "/me/phone",
+    tag = "accounts",
+    request_body = PhoneChange,
+    responses(
+        (status = 200, description = "Changed", body = Profile),
+        (status = 400, description = "A field is not valid (the code too); `fields` names each", body = super::ErrorBody),
+        (status = 401, description = "Not signed in", body = super::ErrorBody),
+    )
+)]
+pub async fn change_phone(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    super::ApiJson(body): super::ApiJson<PhoneChange>,
+) -> Result<Json<Profile>, ApiError> {
+    recovery::change_phone(&state.portal, &user.actor, &body.phone, &body.code).await?;
+    Ok(Json(service::profile(&state.portal, &user.actor).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -82,6 +82,7 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .routes(routes!(accounts::register))
         .routes(routes!(accounts::login))
         .routes(routes!(accounts::phone_code))
+        .routes(routes!(accounts::reset))
         .split_for_parts();
     let door = door.layer(axum::extract::DefaultBodyLimit::max(AUTH_BODY_BYTES));
     // Only a city's catalogue upload may be up to 20 MB.
@@ -98,6 +99,7 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .routes(routes!(groups::queue))
         .routes(routes!(groups::decide))
         .routes(routes!(accounts::change_password))
+        .routes(routes!(accounts::change_phone))
         .routes(routes!(privacy::export))
         .routes(routes!(enrollment::enroll))
         .routes(routes!(enrollment::mine))

@@ -34,21 +34,45 @@ pub async fn export(
     Ok(response)
 }
 
-/// Delete my account. Records the law requires to keep are kept without my identity.
+/// What deleting an account asks for.
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct DeleteConfirmation {
+    /// The account's password.
+    #[serde(default)]
+    password: String,
+}
+
+/// Delete my account, confirmed with its password. Records the law requires to keep are kept
+/// without my identity.
 #[utoipa::path(
     delete,
     path = "/me",
     tag = "accounts",
+    request_body = DeleteConfirmation,
     responses(
         (status = 204, description = "Deleted; signed out"),
+        (status = 400, description = "The password is missing or wrong", body = super::ErrorBody),
         (status = 401, description = "Not signed in", body = super::ErrorBody),
+        (status = 409, description = "A claim, dispute or recovery is still open", body = super::ErrorBody),
     )
 )]
 pub async fn delete(
     State(state): State<AppState>,
     Signed(user): Signed,
+    body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    service::delete_account(&state.portal, &user.actor).await?;
+    // A body is optional in the request's shape, the password is not.
+    let confirm: DeleteConfirmation = match body.iter().all(u8::is_ascii_whitespace) {
+        true => DeleteConfirmation::default(),
+        false => super::json::parse(&body)?,
+    };
+    if confirm.password.is_empty() {
+        let problem = app::error::FieldProblem::Required;
+        return Err(ApiError(app::error::AppError::field("password", problem)));
+    }
+    let portal = &state.portal;
+    app::accounts::service::check_own_password(portal, &user.actor, &confirm.password).await?;
+    service::delete_account(portal, &user.actor).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     response
         .headers_mut()

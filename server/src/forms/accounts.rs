@@ -112,7 +112,7 @@ pub async fn register_code(
 }
 
 /// Where a code went, the phone masked.
-fn code_sent(locale: app::i18n::Locale, phone: &str) -> String {
+pub(super) fn code_sent(locale: app::i18n::Locale, phone: &str) -> String {
     let masked = app::identity::mask_phone(phone);
     leptos_i18n::td_string!(locale, account.code_sent, phone = masked).to_string()
 }

@@ -11,6 +11,7 @@ mod dispute;
 mod enrollment;
 mod groups;
 mod payment;
+mod recovery;
 mod subsidy;
 
 pub use accounts::{delete_account, login, logout, register, register_code};
@@ -22,6 +23,7 @@ pub use dispute::{dispute, resolve_dispute};
 pub use enrollment::{cancel, enroll, mark_read, staff};
 pub use groups::{decide_group, declare_groups};
 pub use payment::{batch_paid, change_claim_payee, gather_batch, returned};
+pub use recovery::{change_password, change_phone, phone_code, reset, reset_code};
 pub use subsidy::{claim, decide_claim, decide_recovery};
 
 use crate::state::AppState;
