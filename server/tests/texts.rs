@@ -180,7 +180,7 @@ async fn without_a_gateway_the_outbox_keeps_the_texts_for_the_command_line() {
 
 #[tokio::test]
 async fn a_phone_gets_at_most_a_few_texts_an_hour_and_one_code_a_minute() {
-    let s = Server::start(&[]).await;
+    let s = Server::start(&["--texts-per-phone-per-hour", "5"]).await;
     s.travel_to("2031-01-01T09:00:00+08:00").await;
     let phone = "13800000105";
     assert_eq!(ask_code(&s, phone, "register").await.status(), 202);
