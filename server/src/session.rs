@@ -75,8 +75,9 @@ pub async fn find_user(
     if request.uri().path().starts_with("/pkg/") {
         return next.run(request).await;
     }
-    let user = match token_of(request.headers(), state.https) {
-        Some(token) => match sessions::signed_in(&state.portal, &token).await {
+    let token = token_of(request.headers(), state.https);
+    let user = match &token {
+        Some(token) => match sessions::signed_in(&state.portal, token).await {
             Ok(user) => user,
             Err(err) => {
                 tracing::error!(%err, "session lookup failed");
@@ -85,6 +86,12 @@ pub async fn find_user(
         },
         None => None,
     };
+    // A half-made session (the second step owed) signs nobody in; its page reads it here.
+    if let (None, Some(token)) = (&user, &token) {
+        if let Ok(owed) = app::accounts::second_factor::view(&state.portal, token).await {
+            request.extensions_mut().insert(owed);
+        }
+    }
     request.extensions_mut().insert(CurrentUser(user));
     next.run(request).await
 }

@@ -43,6 +43,12 @@ impl Role {
     pub fn from_code(code: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.code() == code)
     }
+
+    /// Staff approve money and see personal data: they sign in with a second step after the
+    /// password (a texted code, or an authenticator app's).
+    pub fn needs_second_factor(self) -> bool {
+        self != Role::Trainee
+    }
 }
 
 /// What a staff member works for.

@@ -13,11 +13,17 @@ pub mod phone_codes;
 pub mod recovery;
 pub mod recovery_pages;
 #[cfg(feature = "ssr")]
+pub mod second_factor;
+#[cfg(feature = "ssr")]
+pub mod second_factor_store;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod sessions;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod totp;
 #[cfg(feature = "ssr")]
 pub mod vault;
 
@@ -53,6 +59,18 @@ pub struct Profile {
 /// The groups that can be chosen on the profile page, in order.
 pub fn choosable_groups() -> &'static [Group] {
     Group::all()
+}
+
+/// The second step a sign-in owes, as its page says it (the request's extensions hold it when
+/// the browser carries a half-made session).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct OwedView {
+    /// The authenticator app (else a texted code).
+    pub totp: bool,
+    /// The phone the code went to, masked.
+    pub phone: String,
+    /// The texted code's reference.
+    pub reference: Option<String>,
 }
 
 /// What a person types to sign up.

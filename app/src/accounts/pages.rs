@@ -115,9 +115,11 @@ pub fn LoginPage() -> impl IntoView {
     let state = form_outcome();
     let query = leptos_router::hooks::use_query_map();
     let reset = query.with_untracked(|q| q.get("reset").is_some());
+    let need_code = state.value("need_code") == "1";
     let labels = vec![
         ("phone", td_string!(locale, account.phone)),
         ("password", td_string!(locale, account.password)),
+        ("code", td_string!(locale, account.code)),
     ];
     view! {
         <Title text=td_string!(locale, account.login_title) />
@@ -125,6 +127,7 @@ pub fn LoginPage() -> impl IntoView {
             <h1>{td_string!(locale, account.login_title)}</h1>
             {reset.then(|| view! { <p class="notice-ok" role="status">{td_string!(locale, account.reset_done)}</p> })}
             <ErrorSummary locale=locale state=state.clone() labels=labels />
+            <FormNotice state=state.clone() />
             <form method="post" action="/login" novalidate>
                 <Field
                     name="phone"
@@ -142,8 +145,24 @@ pub fn LoginPage() -> impl IntoView {
                     autocomplete="current-password"
                     state=state.clone()
                 />
+                {need_code.then(|| view! {
+                    <Field
+                        name="code"
+                        label=td_string!(locale, account.code)
+                        hint=td_string!(locale, account.sign_in_code_hint)
+                        autocomplete="one-time-code"
+                        inputmode="numeric"
+                        state=state.clone()
+                    />
+                })}
                 <button type="submit">{td_string!(locale, account.login_button)}</button>
             </form>
+            {need_code.then(|| view! {
+                <form method="post" action="/login/code">
+                    <input type="hidden" name="phone" value=state.value("phone") />
+                    <button type="submit" class="button-secondary">{td_string!(locale, account.get_code)}</button>
+                </form>
+            })}
             <p><a href="/reset">{td_string!(locale, account.forgot_password)}</a></p>
             <p>{td_string!(locale, account.no_account)} " " <a href="/register">{td_string!(locale, account.register_link)}</a></p>
         </div>

@@ -68,10 +68,14 @@ pub async fn request(
         .await?
         .is_some();
     let (template, code) = match (purpose, account) {
-        (Purpose::Register | Purpose::ChangePhone, true) => (Template::AlreadyRegistered, None),
-        (Purpose::Reset, false) => (Template::NoAccount, None),
+        (Purpose::Register | Purpose::ChangePhone, true) => {
+            (Some(Template::AlreadyRegistered), None)
+        }
+        (Purpose::Reset, false) => (Some(Template::NoAccount), None),
+        // No account to sign in to: nothing is texted (and the answer is the same).
+        (Purpose::SignIn, false) => (None, None),
         _ => (
-            Template::Code,
+            Some(Template::Code),
             Some(format!("{:06}", OsRng.next_u32() % 1_000_000)),
         ),
     };
@@ -111,14 +115,16 @@ pub async fn request(
             params.insert("purpose".into(), json!(purpose.code()));
             params.insert("minutes".into(), json!((CODE_SECS / 60).to_string()));
         }
-        None if template == Template::NoAccount => {
+        None if template == Some(Template::NoAccount) => {
             params.insert("link".into(), Value::String(format!("{link}/register")));
         }
         None => {
             params.insert("link".into(), Value::String(format!("{link}/reset")));
         }
     }
-    crate::texts::service::queue(&mut tx, portal, &phone, template, params).await?;
+    if let Some(template) = template {
+        crate::texts::service::queue(&mut tx, portal, &phone, template, params).await?;
+    }
     tx.commit().await?;
     portal.texts_ready.notify_one();
     Ok(())

@@ -1,6 +1,7 @@
-//! A way back in and a new phone: the reset page (a code texted to the phone, then a new
-//! password), the password-change page and the new-phone page of 我的. Plain forms in two
-//! steps where a code is texted (the phone, then the rest), usable without JS.
+//! A way back in, a new phone, and the second step of a staff sign-in: the reset page (a code
+//! texted to the phone, then a new password), the password-change and new-phone pages of 我的,
+//! and the sign-in check. Plain forms in two steps where a code is texted (the phone, then the
+//! rest), usable without JS.
 
 use crate::prefs::use_locale;
 use crate::shell::{
@@ -193,6 +194,68 @@ pub fn PhonePage() -> impl IntoView {
             <FormNotice state=state.clone() />
             {form}
             <p><a href="/me">{td_string!(locale, account.back_to_profile)}</a></p>
+        </div>
+    }
+    .into_any()
+}
+
+/// The second step a half-made sign-in owes: what the form post left, else the request's.
+fn owed_step() -> Option<super::OwedView> {
+    if let Some(owed) = use_context::<super::OwedView>() {
+        return Some(owed);
+    }
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<super::OwedView>().cloned())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
+}
+
+#[component]
+pub fn SignInCheckPage() -> impl IntoView {
+    let locale = use_locale();
+    let state = form_outcome();
+    let Some(owed) = owed_step() else {
+        crate::shell::redirect("/login");
+        return view! { <SignInLink /> }.into_any();
+    };
+    let label = match owed.totp {
+        true => td_string!(locale, account.app_code),
+        false => td_string!(locale, account.code),
+    };
+    let labels = vec![("code", label)];
+    let said = match (owed.totp, owed.reference.clone()) {
+        (true, _) | (false, None) => view! { <p>{td_string!(locale, account.verify_totp)}</p> }.into_any(),
+        (false, Some(reference)) => view! {
+            <p>
+                {td_string!(locale, account.verify_sms_before, phone = owed.phone.clone()).to_string()}
+                <span id="sms-ref">{reference}</span>
+                {td_string!(locale, account.verify_sms_after)}
+            </p>
+        }
+        .into_any(),
+    };
+    view! {
+        <Title text=td_string!(locale, account.verify_title) />
+        <div class="narrow">
+            <h1>{td_string!(locale, account.verify_title)}</h1>
+            <ErrorSummary locale=locale state=state.clone() labels=labels />
+            <FormNotice state=state.clone() />
+            {said}
+            <form method="post" action="/login/verify" novalidate>
+                <Field name="code" label=label autocomplete="one-time-code" inputmode="numeric" state=state.clone() />
+                <button type="submit">{td_string!(locale, account.login_button)}</button>
+            </form>
+            {(!owed.totp).then(|| view! {
+                <form method="post" action="/login/verify/resend">
+                    <button type="submit" class="button-secondary">{td_string!(locale, account.resend_code)}</button>
+                </form>
+            })}
+            <p><a href="/login">{td_string!(locale, account.login_again)}</a></p>
         </div>
     }
     .into_any()

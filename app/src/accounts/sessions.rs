@@ -2,6 +2,7 @@
 //! only its SHA-256 is stored, so any instance serves any request and a stolen database holds
 //! no usable token. Sessions end after 30 minutes idle or 12 hours in all.
 
+use super::phone_code::Purpose;
 use super::{hashing, store};
 use crate::access::{Actor, Role, SignedIn};
 use crate::audit::events::{self, Failure};
@@ -33,8 +34,24 @@ const PHONE_REF_DOMAIN: &str = "security-phone";
 #[derive(Debug, Clone)]
 pub struct SessionToken(pub String);
 
-fn token_hash(token: &str) -> Vec<u8> {
+pub(crate) fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// A new random session token (256 bits).
+pub(crate) fn new_token() -> SessionToken {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    SessionToken(URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// Ends the session of `token`, in the caller's transaction.
+pub(crate) async fn end_in(conn: &mut crate::storage::Conn, token: &str) -> AppResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash(token))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// Starts a session for a person who has just proved who they are (signed up, say), ending
@@ -53,17 +70,24 @@ pub async fn start_replacing(
 
 /// Starts a session for a person who has just proved who they are.
 pub async fn start(portal: &Portal, user_id: i64) -> AppResult<SessionToken> {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let token = new_token();
     store::insert_session(
         &portal.db,
-        &token_hash(&token),
+        &token_hash(&token.0),
         user_id,
         portal.clock.seconds(),
     )
     .await?;
-    Ok(SessionToken(token))
+    Ok(token)
+}
+
+/// Where a right password leads.
+#[derive(Debug, Clone)]
+pub enum SignIn {
+    /// Signed in.
+    Done(SessionToken),
+    /// Staff: the second step is owed (`second_factor`).
+    SecondStep(super::second_factor::Owed),
 }
 
 /// Signs in with phone and password. `client` is the caller's address as `throttle`
@@ -75,9 +99,10 @@ pub async fn login(
     portal: &Portal,
     phone: &str,
     password: &str,
+    code: Option<&str>,
     client: &str,
     replacing: Option<&str>,
-) -> AppResult<SessionToken> {
+) -> AppResult<SignIn> {
     // No password is longer than sign-up allows: refused before argon2 spends time on it.
     if password.chars().count() > crate::identity::MAX_PASSWORD_CHARS {
         let max = crate::identity::MAX_PASSWORD_CHARS;
@@ -116,18 +141,46 @@ pub async fn login(
         events::sign_in_failed(account, &phone_ref, client, Failure::Locked);
         return Err(locked);
     }
+    // A phone many failures were collected for (from anywhere) asks for a texted code before
+    // the password is looked at: a guesser learns nothing, and the owner is not locked out.
+    let mut step_up = None;
+    if throttle::store::tally_count(db, &tally_key).await? >= throttle::STEP_UP_FAILURES {
+        let checked = match code {
+            Some(code) => super::phone_codes::check(portal, &digits, Purpose::SignIn, code).await,
+            None => Err(AppError::CodeRequired),
+        };
+        match checked {
+            Ok(checked) => step_up = Some(checked),
+            Err(refused) => {
+                throttle::store::tally(db, &tally_key, now).await?;
+                events::sign_in_failed(account, &phone_ref, client, Failure::CodeRequired);
+                return Err(refused);
+            }
+        }
+    }
     let hash = user.as_ref().map(|(_, h, _)| h.clone());
     let ok = hashing::verify(password.to_string(), hash).await?;
     match user {
         Some((id, _, role)) if ok => {
             throttle::store::clear(db, &pair_key).await?;
-            let token = start_replacing(portal, id, replacing).await?;
+            if let Some(checked) = step_up {
+                let mut tx = db.write_tx().await?;
+                super::phone_codes::take(portal, &mut tx, checked).await?;
+                tx.commit().await?;
+            }
             let failed = throttle::store::take_tally(db, &tally_key).await?;
             if failed > 0 {
                 tell_of_failures(portal, id, failed).await?;
             }
+            let second = Role::from_code(&role).is_some_and(Role::needs_second_factor);
+            // A texted code already taken for the step-up is that second step.
+            if second && step_up.is_none() {
+                let owed = super::second_factor::begin(portal, id, replacing).await?;
+                return Ok(SignIn::SecondStep(owed));
+            }
+            let token = start_replacing(portal, id, replacing).await?;
             events::signed_in(id, &role, client);
-            Ok(token)
+            Ok(SignIn::Done(token))
         }
         _ => {
             let why = match account {

@@ -235,7 +235,8 @@ pub async fn session(db: &Db, token_hash: &[u8]) -> AppResult<Option<SessionRow>
     Ok(sqlx::query_as(
         "SELECT s.created_at, s.last_seen_at, u.id, u.role, u.scope, u.name, \
          (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) \
-         AS unread FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+         AS unread FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = $1 AND s.pending IS NULL",
     )
     .bind(token_hash)
     .fetch_optional(db.pool())
@@ -268,7 +269,8 @@ pub struct SessionEntry {
 
 pub async fn sessions_of(db: &Db, user: i64) -> AppResult<Vec<SessionEntry>> {
     Ok(sqlx::query_as(
-        "SELECT created_at, last_seen_at FROM sessions WHERE user_id = $1 ORDER BY created_at",
+        "SELECT created_at, last_seen_at FROM sessions WHERE user_id = $1 AND pending IS NULL \
+         ORDER BY created_at",
     )
     .bind(user)
     .fetch_all(db.pool())

@@ -23,6 +23,8 @@ pub enum Failure {
     Password,
     /// The phone is locked for this client after too many failures.
     Locked,
+    /// The phone signs in only with a texted code now, and none (or a wrong one) came.
+    CodeRequired,
 }
 
 impl Failure {
@@ -31,6 +33,7 @@ impl Failure {
             Failure::NoAccount => "no_account",
             Failure::Password => "password",
             Failure::Locked => "locked",
+            Failure::CodeRequired => "code_required",
         }
     }
 }

@@ -39,6 +39,8 @@ const SEALED: &[Column] = &[
     bytes("users", &["id"], "phone_sealed"),
     bytes("users", &["id"], "id_sealed"),
     bytes("users", &["id"], "payee_account_sealed"),
+    bytes("users", &["id"], "totp_sealed"),
+    bytes("users", &["id"], "totp_pending_sealed"),
     bytes("group_claims", &["id"], "group_sealed"),
     bytes("group_claims", &["id"], "evidence_sealed"),
     bytes("subsidy_claims", &["id"], "payee_account_sealed"),

@@ -8,7 +8,7 @@ mod document;
 pub use document::{page_policy, shell, Assets};
 
 use crate::accounts::pages::{LoginPage, ProfilePage, RegisterPage};
-use crate::accounts::recovery_pages::{PasswordPage, PhonePage, ResetPage};
+use crate::accounts::recovery_pages::{PasswordPage, PhonePage, ResetPage, SignInCheckPage};
 use crate::audit::pages::AuditPage;
 use crate::catalog::course_page::{CoursePage, InstitutionPage};
 use crate::catalog::pages::{CoursesPage, HomePage};
@@ -42,6 +42,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/institutions/:code") view=InstitutionPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/login/verify") view=SignInCheckPage ssr=SsrMode::Async />
                     <Route path=path!("/reset") view=ResetPage ssr=SsrMode::Async />
                     <Route path=path!("/me/password") view=PasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/me/phone") view=PhonePage ssr=SsrMode::Async />

@@ -5,7 +5,8 @@
 //!   that client for a minute, and each further lock-out doubles (2, 4, 8 … minutes, at most an
 //!   hour) until a sign-in succeeds. A guesser elsewhere never locks the owner out;
 //! - per phone number: a tally of failures since the last sign-in, told to the owner when
-//!   they next sign in;
+//!   they next sign in; past `STEP_UP_FAILURES` the phone signs in only with a code texted to
+//!   it besides the password (asked for before the password is looked at);
 //! - per client address: a generous cap on attempts per minute (carrier-grade NAT puts many
 //!   people behind one address), configurable. An IPv6 client is its /64: a home or a phone
 //!   is given a whole /64 and may use any address in it.
@@ -19,6 +20,9 @@ use crate::error::{AppError, AppResult};
 use std::net::IpAddr;
 
 pub const PHONE_FAILURES: u32 = 5;
+/// Failed sign-ins (from any client) since the phone's last sign-in, past which signing in to
+/// it also takes a code texted to it: many guessers are stopped, the owner never locked out.
+pub const STEP_UP_FAILURES: u32 = 10;
 pub const WINDOW_SECS: i64 = 60;
 pub const FIRST_LOCK_SECS: i64 = 60;
 pub const MAX_LOCK_SECS: i64 = 3600;

@@ -80,6 +80,16 @@ pub async fn tally(db: &Db, key: &[u8], now: i64) -> AppResult<()> {
     Ok(())
 }
 
+/// The failures the tally under `key` holds (0 when none).
+pub async fn tally_count(db: &Db, key: &[u8]) -> AppResult<u32> {
+    let failures: Option<i64> =
+        sqlx::query_scalar("SELECT failures FROM login_throttle WHERE key = $1")
+            .bind(key)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(failures.map_or(0, |f| u32::try_from(f).unwrap_or(u32::MAX)))
+}
+
 /// Takes the tally under `key`: how many failures it holds (0 when none), and clears it.
 pub async fn take_tally(db: &Db, key: &[u8]) -> AppResult<u32> {
     let failures: Option<i64> =

@@ -5,6 +5,7 @@ use crate::session::{clear_cookie, session_cookie, token_of, Signed};
 use crate::state::{client_address, AppState};
 use app::access::CurrentUser;
 use app::accounts::service;
+use app::accounts::sessions::SignIn;
 use app::accounts::{phone_codes, recovery, sessions};
 use app::accounts::{Profile, Registration};
 use axum::extract::{ConnectInfo, State};
@@ -154,10 +155,14 @@ pub async fn change_phone(
 pub struct Credentials {
     phone: String,
     password: String,
+    /// The code texted for `sign_in`, when the answer was `code_required`.
+    #[serde(default)]
+    code: Option<String>,
 }
 
-/// Sign in: sets the HttpOnly session cookie. Repeated failures for one phone number answer
-/// 429 with `Retry-After`.
+/// Sign in: sets the HttpOnly session cookie; staff then take a second step. Repeated failures
+/// from one client answer 429 with `Retry-After`; a phone with many failures from anywhere
+/// asks for a texted code too (`code_required`).
 #[utoipa::path(
     post,
     path = "/auth/login",
@@ -165,7 +170,11 @@ pub struct Credentials {
     request_body = Credentials,
     responses(
         (status = 200, description = "Signed in; the session cookie is set", body = Profile),
-        (status = 401, description = "Wrong phone or password", body = super::ErrorBody),
+        (status = 202, description = "Staff: the password is right and the second step is owed \
+            (`/auth/second-factor`); the cookie holds the half-made session", body = super::second_factor::SecondStep),
+        (status = 400, description = "A field is not valid (a wrong texted code)", body = super::ErrorBody),
+        (status = 401, description = "Wrong phone or password; or `code_required`: this phone \
+            signs in only with a texted `sign_in` code too", body = super::ErrorBody),
         (status = 429, description = "Too many attempts; see Retry-After", body = super::ErrorBody),
     )
 )]
@@ -177,8 +186,20 @@ pub async fn login(
 ) -> Result<Response, ApiError> {
     let client = client_address(&state, peer, &headers);
     let old = token_of(&headers, state.https);
-    let (phone, password) = (&body.phone, &body.password);
-    let token = sessions::login(&state.portal, phone, password, &client, old.as_deref()).await?;
+    let (phone, password, code) = (&body.phone, &body.password, body.code.as_deref());
+    let token = match sessions::login(
+        &state.portal,
+        phone,
+        password,
+        code,
+        &client,
+        old.as_deref(),
+    )
+    .await?
+    {
+        SignIn::Done(token) => token,
+        SignIn::SecondStep(owed) => return Ok(super::second_factor::owed(&owed, state.https)),
+    };
     let user = sessions::signed_in(&state.portal, &token.0)
         .await?
         .ok_or(ApiError(app::error::AppError::Unauthorized))?;

@@ -18,6 +18,7 @@ mod json;
 mod meta;
 mod payment;
 mod privacy;
+mod second_factor;
 mod subsidy;
 
 pub use crate::error::{ApiError, ErrorBody};
@@ -83,6 +84,7 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .routes(routes!(accounts::login))
         .routes(routes!(accounts::phone_code))
         .routes(routes!(accounts::reset))
+        .routes(routes!(second_factor::finish))
         .split_for_parts();
     let door = door.layer(axum::extract::DefaultBodyLimit::max(AUTH_BODY_BYTES));
     // Only a city's catalogue upload may be up to 20 MB.
@@ -100,6 +102,8 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .routes(routes!(groups::decide))
         .routes(routes!(accounts::change_password))
         .routes(routes!(accounts::change_phone))
+        .routes(routes!(second_factor::set_up_app))
+        .routes(routes!(second_factor::confirm_app))
         .routes(routes!(privacy::export))
         .routes(routes!(enrollment::enroll))
         .routes(routes!(enrollment::mine))

@@ -4,8 +4,8 @@ use super::{locale_of, refused, render_again};
 use crate::session::{clear_cookie, see_other, session_cookie, token_of, SignedForm};
 use crate::state::{client_address, AppState};
 use app::access::CurrentUser;
-use app::accounts::phone_codes;
-use app::accounts::sessions::{self, SessionToken};
+use app::accounts::sessions::{self, SessionToken, SignIn};
+use app::accounts::{phone_codes, second_factor};
 use app::accounts::{service, Registration};
 use app::error::AppError;
 use app::shell::FormState;
@@ -123,6 +123,9 @@ pub struct LoginForm {
     phone: String,
     #[serde(default)]
     password: String,
+    /// A texted `sign_in` code, when the phone asks for one.
+    #[serde(default)]
+    code: Option<String>,
 }
 
 pub async fn login(
@@ -135,12 +138,27 @@ pub async fn login(
     let client = client_address(&app, peer, &headers);
     let old = token_of(&headers, app.https);
     let (phone, password) = (&form.phone, &form.password);
-    match sessions::login(&app.portal, phone, password, &client, old.as_deref()).await {
-        Ok(token) => to_my_page(&token, app.https),
+    let code = form.code.as_deref().filter(|c| !c.trim().is_empty());
+    match sessions::login(&app.portal, phone, password, code, &client, old.as_deref()).await {
+        Ok(SignIn::Done(token)) => to_my_page(&token, app.https),
+        Ok(SignIn::SecondStep(owed)) => {
+            let mut response = see_other("/login/verify");
+            response
+                .headers_mut()
+                .insert(header::SET_COOKIE, session_cookie(&owed.token, app.https));
+            response
+        }
         Err(err) => {
-            let values = BTreeMap::from([("phone".to_string(), form.phone.clone())]);
+            let mut values = BTreeMap::from([("phone".to_string(), form.phone.clone())]);
+            // The phone signs in with a texted code too: the page offers it from now on.
+            if matches!(err, AppError::CodeRequired) || code.is_some() {
+                values.insert("need_code".into(), "1".into());
+            }
             let mut state = refused(&err, locale, values);
-            if let AppError::TooManyRequests { .. } | AppError::Unauthorized = err {
+            if let AppError::TooManyRequests { .. }
+            | AppError::Unauthorized
+            | AppError::CodeRequired = err
+            {
                 state.message = Some(err.message(locale));
             }
             let mut response =
@@ -153,6 +171,109 @@ pub async fn login(
             response
         }
     }
+}
+
+/// "获取验证码" on the sign-in page of a phone that asks for one: texts the `sign_in` code
+/// (nothing to a phone without an account; the page says the same).
+pub async fn login_code(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let locale = locale_of(&headers);
+    let client = client_address(&app, peer, &headers);
+    let mut values = BTreeMap::from([
+        ("phone".to_string(), form.phone.clone()),
+        ("need_code".to_string(), "1".to_string()),
+    ]);
+    let state = match phone_codes::request(&app.portal, &form.phone, "sign_in", &client, None).await
+    {
+        Ok(()) => {
+            let phone = app::identity::parse_mobile(&form.phone).unwrap_or_default();
+            values.insert("phone".into(), phone.clone());
+            FormState {
+                values,
+                status: 200,
+                notice: Some(code_sent(locale, &phone)),
+                ..Default::default()
+            }
+        }
+        Err(err) => {
+            let mut state = refused(&err, locale, values);
+            if let AppError::TooManyRequests { .. } = err {
+                state.message = Some(err.message(locale));
+            }
+            state
+        }
+    };
+    render_again(&app, "/login", headers, CurrentUser(None), state).await
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct SecondStepForm {
+    #[serde(default)]
+    code: String,
+}
+
+/// The second step of a staff sign-in: the code, then to 我的 with the session's cookie.
+pub async fn verify(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<SecondStepForm>,
+) -> Response {
+    let Some(token) = token_of(&headers, app.https) else {
+        return see_other("/login");
+    };
+    let client = client_address(&app, peer, &headers);
+    match second_factor::finish(&app.portal, &token, &form.code, &client).await {
+        Ok(session) => to_my_page(&session, app.https),
+        Err(AppError::Unauthorized) => see_other("/login"),
+        Err(err) => {
+            let state = refused(&err, locale_of(&headers), BTreeMap::new());
+            second_step_again(&app, &token, headers, state).await
+        }
+    }
+}
+
+/// "重新发送验证码" on the second step's page: a new code and reference.
+pub async fn verify_resend(State(app): State<AppState>, headers: HeaderMap) -> Response {
+    let Some(token) = token_of(&headers, app.https) else {
+        return see_other("/login");
+    };
+    let locale = locale_of(&headers);
+    let state = match second_factor::resend(&app.portal, &token).await {
+        Ok(()) => FormState {
+            status: 200,
+            notice: Some(leptos_i18n::td_string!(locale, account.code_resent).to_string()),
+            ..Default::default()
+        },
+        Err(AppError::Unauthorized) => return see_other("/login"),
+        Err(err) => {
+            let mut state = refused(&err, locale, BTreeMap::new());
+            state.message = Some(err.message(locale));
+            state
+        }
+    };
+    second_step_again(&app, &token, headers, state).await
+}
+
+/// The second step's page again, with what it owes now (a resent text's new reference).
+async fn second_step_again(
+    app: &AppState,
+    token: &str,
+    headers: HeaderMap,
+    state: FormState,
+) -> Response {
+    let Ok(owed) = second_factor::view(&app.portal, token).await else {
+        return see_other("/login");
+    };
+    let user = CurrentUser(None);
+    super::render_again_with(app, "/login/verify", headers, user, state, move || {
+        leptos::prelude::provide_context(owed.clone())
+    })
+    .await
 }
 
 pub async fn logout(State(app): State<AppState>, headers: HeaderMap) -> Response {

@@ -14,7 +14,10 @@ mod payment;
 mod recovery;
 mod subsidy;
 
-pub use accounts::{delete_account, login, logout, register, register_code};
+pub use accounts::{
+    delete_account, login, login_code, logout, register, register_code, verify as verify_sign_in,
+    verify_resend,
+};
 pub use catalog::upload_catalog;
 pub use certificate::{
     assess, correct as correct_certificate, revoke as revoke_certificate, verify,

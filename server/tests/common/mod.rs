@@ -159,7 +159,8 @@ impl Server {
             .timestamp();
         std::fs::write(self.dir.path().join("clock"), instant).expect("write the clock file");
         let pool = pool(&self.db).await;
-        sqlx::query("UPDATE sessions SET created_at = $1, last_seen_at = $1")
+        // (A half-made sign-in, its second step owed, is nobody signed in: it keeps its time.)
+        sqlx::query("UPDATE sessions SET created_at = $1, last_seen_at = $1 WHERE pending IS NULL")
             .bind(at)
             .execute(&pool)
             .await

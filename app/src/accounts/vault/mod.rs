@@ -228,6 +228,12 @@ impl Vault {
             .ok_or_else(|| AppError::Internal("cannot open a sealed value (wrong key?)".into()))
     }
 
+    /// A sealed value read back as bytes (a secret that is not text); 500 as `reveal`.
+    pub fn reveal_bytes(&self, sealed: &[u8]) -> AppResult<Vec<u8>> {
+        self.open(sealed)
+            .ok_or_else(|| AppError::Internal("cannot open a sealed value (wrong key?)".into()))
+    }
+
     /// A keyed hash of `value` within `domain` (so equal values of different kinds differ).
     pub fn mac(&self, domain: &str, value: &str) -> Vec<u8> {
         self.ring()
