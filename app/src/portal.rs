@@ -22,6 +22,8 @@ pub struct Settings {
     pub texts_per_phone_per_hour: u32,
     /// Codes one client address may ask for in an hour (sign-up, reset, a new phone).
     pub codes_per_address_per_hour: u32,
+    /// What the footer of a government site must show (never on a demo database).
+    pub identifiers: crate::shell::SiteIdentifiers,
 }
 
 impl Default for Settings {
@@ -31,6 +33,7 @@ impl Default for Settings {
             public_url: "http://localhost:3000".into(),
             texts_per_phone_per_hour: 5,
             codes_per_address_per_hour: 30,
+            identifiers: Default::default(),
         }
     }
 }

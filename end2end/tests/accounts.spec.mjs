@@ -1,4 +1,4 @@
-import { test, expect, visit, jsEnabled, expectAccessible, idNumber, phoneFor, codeForSignUp, textsTo } from './fixtures.mjs';
+import { test, expect, visit, jsEnabled, expectAccessible, idNumber, idNumberFor, phoneFor, codeForSignUp, textsTo, textedCode, signIn, signUpAs } from './fixtures.mjs';
 
 test('sign up, sign out, sign in and set my groups', async ({ page, consoleErrors }, testInfo) => {
   // The refused posts answer 400 and 401, which the browser logs.
@@ -76,5 +76,59 @@ test('signed-out visitors are sent to sign in', async ({ page, consoleErrors }, 
   await expect(page).toHaveURL(/\/login$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('登录');
   if (jsEnabled(testInfo)) await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await expectAccessible(page);
+});
+
+test('a forgotten password comes back with a texted code; 我的 changes the password and the phone', async ({ page, consoleErrors }, testInfo) => {
+  const first = '我的 培训 密码 2026';
+  const second = '找回以后 新的 密码 2027';
+  const third = '第三个 培训 密码 2028';
+  const phone = phoneFor(testInfo, '134');
+  await signUpAs(page, testInfo, { phone, name: '找回学员', id: idNumberFor(phone), password: first });
+  await page.getByRole('button', { name: '退出' }).click();
+
+  // The sign-in page leads to a new password, with a code texted to the phone.
+  await visit(page, '/login', testInfo);
+  await page.getByRole('link', { name: '忘记密码？' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('找回密码');
+  await expectAccessible(page);
+  const seen = (await textsTo(phone)).length;
+  await page.getByLabel('手机号码').fill(phone);
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await expect(page.getByRole('status')).toContainText('验证码已发送');
+  // The answer to a POST: without JS its twin cannot load it again (see expectAccessible).
+  if (jsEnabled(testInfo)) await expectAccessible(page);
+  await page.getByLabel('短信验证码').fill(await textedCode(phone, seen));
+  await page.getByLabel('新密码').fill(second);
+  await page.getByRole('button', { name: '设置新密码' }).click();
+  await expect(page).toHaveURL(/\/login\?reset=1$/);
+  await expect(page.getByRole('status')).toContainText('密码已重设');
+  await expectAccessible(page);
+  await signIn(page, testInfo, phone, second);
+  await expect(page).toHaveURL(/\/me$/);
+
+  // 我的: a new password (the current one first) …
+  await page.getByRole('link', { name: '修改密码' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('修改密码');
+  await expectAccessible(page);
+  await page.getByLabel('当前密码').fill(second);
+  await page.getByLabel('新密码').fill(third);
+  await page.getByRole('button', { name: '修改密码' }).click();
+  await expect(page).toHaveURL(/\/me\?saved=password$/);
+  await expect(page.getByRole('status')).toHaveText('密码已修改。');
+
+  // … and a new phone, proved with the code texted to it.
+  const next = phoneFor(testInfo, '133');
+  await page.getByRole('link', { name: '更换手机号' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('更换手机号');
+  await expectAccessible(page);
+  const before = (await textsTo(next)).length;
+  await page.getByLabel('新手机号码').fill(next);
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await expect(page.getByRole('status')).toContainText('验证码已发送');
+  await page.getByLabel('短信验证码').fill(await textedCode(next, before));
+  await page.getByRole('button', { name: '更换手机号' }).click();
+  await expect(page).toHaveURL(/\/me\?saved=phone$/);
+  await expect(page.getByText(`${next.slice(0, 3)}****${next.slice(7)}`)).toBeVisible();
   await expectAccessible(page);
 });

@@ -14,6 +14,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod backup;
 mod database;
 mod keys;
 mod outbox;
@@ -59,6 +60,8 @@ enum Command {
     /// Seal every personal value again under a new key, while the portal runs (see README,
     /// Security); `--stage` and `--retire` for instances on several machines.
     RotateKey(keys::RotateArgs),
+    /// Copy a SQLite database (consistently, while the portal runs) and its key file to DIR.
+    Backup(backup::BackupArgs),
     /// List the texts in the outbox, oldest first (for development and tests: codes in full).
     Outbox(outbox::OutboxArgs),
     /// Print the OpenAPI 3.1 document of the JSON API (as `GET /api/openapi.json` serves it).
@@ -148,6 +151,18 @@ pub struct ServeArgs {
     /// a certificate opens. Without it, the address this server listens on.
     #[arg(long, env = "PEIXUN_PUBLIC_URL", value_name = "URL", value_parser = public_url)]
     pub public_url: Option<String>,
+    /// 主办单位: who runs the site, shown in every page's footer (never on a demo database).
+    #[arg(long, env = "PEIXUN_SITE_SPONSOR", value_name = "NAME")]
+    pub site_sponsor: Option<String>,
+    /// 网站标识码: the government-website code, shown in the footer.
+    #[arg(long, env = "PEIXUN_SITE_CODE", value_name = "CODE")]
+    pub site_code: Option<String>,
+    /// ICP 备案号, shown in the footer and linked to the MIIT registry.
+    #[arg(long, env = "PEIXUN_ICP", value_name = "NUMBER")]
+    pub icp: Option<String>,
+    /// 公安备案号, shown in the footer and linked to the public-security registry.
+    #[arg(long, env = "PEIXUN_PUBLIC_SECURITY_RECORD", value_name = "NUMBER")]
+    pub public_security_record: Option<String>,
     /// Serve the Prometheus metrics at `/metrics` on this address only (e.g. 127.0.0.1:9464);
     /// without it there are none. Never on the public address.
     #[arg(long, env = "PEIXUN_METRICS_ADDR")]
@@ -214,6 +229,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::SetPolicy(args) => policy::set_policy(args).await,
         Command::RotateKey(args) => keys::rotate_key(args).await,
         Command::Outbox(args) => outbox::outbox(args).await,
+        Command::Backup(args) => backup::backup(args).await,
         Command::Openapi => print_openapi(),
     };
     result.unwrap_or_else(|code| code)
@@ -224,6 +240,12 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, ExitCode> {
         login_attempts_per_minute: args.login_attempts_per_minute,
         texts_per_phone_per_hour: args.texts_per_phone_per_hour,
         codes_per_address_per_hour: args.codes_per_address_per_hour,
+        identifiers: app::shell::SiteIdentifiers {
+            sponsor: args.site_sponsor.clone(),
+            site_code: args.site_code.clone(),
+            icp: args.icp.clone(),
+            public_security: args.public_security_record.clone(),
+        },
         ..Settings::default()
     };
     let mut portal = open_with(&args.database, settings).await?;

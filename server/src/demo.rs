@@ -25,7 +25,7 @@ pub async fn refuse_real(portal: &app::portal::Portal) -> Result<(), String> {
 pub async fn load_if_empty(portal: &app::portal::Portal) -> Result<(), String> {
     refuse_real(portal).await?;
     if service::count(portal).await.map_err(|e| e.to_string())? > 0 {
-        return Ok(());
+        return move_on(portal).await;
     }
     let parsed = import::parse(DEMO_CATALOG, FileKind::Csv);
     let options = ImportOptions {
@@ -35,7 +35,7 @@ pub async fn load_if_empty(portal: &app::portal::Portal) -> Result<(), String> {
     match service::import(portal, parsed, options).await {
         Ok(report) => {
             tracing::info!(created = report.created, "demo catalogue loaded");
-            Ok(())
+            move_on(portal).await
         }
         Err(AppError::FileRefused { problems, .. }) => Err(problems
             .iter()
@@ -44,6 +44,17 @@ pub async fn load_if_empty(portal: &app::portal::Portal) -> Result<(), String> {
             .join("; ")),
         Err(err) => Err(err.to_string()),
     }
+}
+
+/// The demo's classes open from today (see `service::move_demo_on`).
+async fn move_on(portal: &app::portal::Portal) -> Result<(), String> {
+    let moved = service::move_demo_on(portal)
+        .await
+        .map_err(|e| e.to_string())?;
+    if moved > 0 {
+        tracing::info!(moved, "demo classes moved on to open from today");
+    }
+    Ok(())
 }
 
 /// The demo accounts, one per role (listed in the README). Demo data only: never on a real

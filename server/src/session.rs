@@ -93,6 +93,15 @@ pub async fn find_user(
         }
     }
     request.extensions_mut().insert(CurrentUser(user));
+    // Pages say whether this is a demo (the notice, no site identifiers); the API never asks.
+    if !request.uri().path().starts_with("/api/") {
+        let demo = app::catalog::service::demo_mode(&state.portal).await;
+        let demo = demo.unwrap_or_else(|err| {
+            tracing::warn!(%err, "cannot tell whether this is a demo database");
+            false
+        });
+        request.extensions_mut().insert(app::shell::DemoSite(demo));
+    }
     next.run(request).await
 }
 

@@ -188,6 +188,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("server::api::payment", Interface),
     ("server::api::subsidy", Interface),
     ("server::cli", Entry),
+    ("server::cli::backup", Entry),
     ("server::cli::database", Entry),
     ("server::cli::keys", Entry),
     ("server::cli::outbox", Entry),

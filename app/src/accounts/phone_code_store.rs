@@ -44,14 +44,19 @@ pub async fn from_client(
     .await?)
 }
 
-/// When this phone was last sent a code (or told it has an account), if ever.
-pub async fn last_for_phone(conn: &mut Conn, phone_mac: &[u8]) -> AppResult<Option<i64>> {
-    Ok(
-        sqlx::query_scalar("SELECT MAX(created_at) FROM phone_codes WHERE phone_mac = $1")
-            .bind(phone_mac)
-            .fetch_one(&mut *conn)
-            .await?,
+/// When this phone was last sent a code for `purpose` (or told it has an account), if ever.
+pub async fn last_for_phone(
+    conn: &mut Conn,
+    phone_mac: &[u8],
+    purpose: &str,
+) -> AppResult<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT MAX(created_at) FROM phone_codes WHERE phone_mac = $1 AND purpose = $2",
     )
+    .bind(phone_mac)
+    .bind(purpose)
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 #[derive(Debug, sqlx::FromRow)]

@@ -1,8 +1,8 @@
 //! Codes texted to a phone. Asking answers the same whatever the phone's account: a phone
 //! that has one is told so by text instead of given a sign-up code, one without gets no reset
 //! code. A code is good for `CODE_SECS` and `TRIES` wrong tries, kept as a keyed hash, used
-//! once (one conditional update). Limits: one code a phone a minute, a few texts a phone an
-//! hour (`texts::service::queue`), `codes_per_address_per_hour` a client.
+//! once (one conditional update). Limits: one code a phone and purpose a minute, a few texts a
+//! phone an hour (`texts::service::queue`), `codes_per_address_per_hour` a client.
 
 use super::phone_code::{typed, Purpose, CODE_SECS, RESEND_SECS, TRIES};
 use super::phone_code_store as store;
@@ -89,7 +89,7 @@ pub async fn request(
         let retry_after_secs = first.map_or(3600, |f| f + 3600 - now).max(1) as u64;
         return Err(AppError::TooManyRequests { retry_after_secs });
     }
-    if let Some(last) = store::last_for_phone(&mut tx, &phone_mac).await? {
+    if let Some(last) = store::last_for_phone(&mut tx, &phone_mac, purpose.code()).await? {
         if now - last < RESEND_SECS {
             let retry_after_secs = (RESEND_SECS - (now - last)).max(1) as u64;
             return Err(AppError::TooManyRequests { retry_after_secs });

@@ -240,3 +240,55 @@ pub mod testing {
         c
     }
 }
+
+/// How many whole years the dates of a demo class move on so that it is open on `today`:
+/// enrolment not yet closed and the class not yet started (0 when it is open already).
+pub fn years_to_open(start: NaiveDate, deadline: NaiveDate, today: NaiveDate) -> u32 {
+    let mut years = 0;
+    while add_years(deadline, years) < today || add_years(start, years) <= today {
+        years += 1;
+        if years > 1000 {
+            break;
+        }
+    }
+    years
+}
+
+/// `date` `years` later (29 February becomes 28 February in a common year).
+pub fn add_years(date: NaiveDate, years: u32) -> NaiveDate {
+    date.checked_add_months(chrono::Months::new(12 * years))
+        .unwrap_or(date)
+}
+
+#[cfg(test)]
+mod demo_tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_demo_class_moves_on_by_whole_years_until_it_is_open() {
+        let (start, deadline) = (d("2027-03-10"), d("2027-02-20"));
+        assert_eq!(
+            years_to_open(start, deadline, d("2026-12-01")),
+            0,
+            "open already"
+        );
+        assert_eq!(
+            years_to_open(start, deadline, d("2027-02-20")),
+            0,
+            "the deadline's own day"
+        );
+        assert_eq!(years_to_open(start, deadline, d("2027-02-21")), 1);
+        assert_eq!(years_to_open(start, deadline, d("2030-12-01")), 4);
+        // A class with no time to enrol (deadline on its first day) waits for the start too.
+        assert_eq!(
+            years_to_open(d("2027-03-10"), d("2027-03-10"), d("2027-03-10")),
+            1
+        );
+        assert_eq!(add_years(d("2028-02-29"), 1), d("2029-02-28"));
+        assert_eq!(add_years(d("2028-02-29"), 4), d("2032-02-29"));
+    }
+}

@@ -52,6 +52,35 @@ pub async fn real_count(portal: &Portal) -> AppResult<u64> {
     store::real_count(&portal.db).await
 }
 
+/// Whether this is a demo database: it holds courses, and every one is a demo course (the
+/// "演示数据" notice, no site identifiers).
+pub async fn demo_mode(portal: &Portal) -> AppResult<bool> {
+    Ok(portal.catalog.index(&portal.db).await?.is_demo())
+}
+
+/// Moves the demo catalogue on, at each start of `serve --demo`: a demo class no one enrolled
+/// in moves by whole years until it is open today (its days of the month kept), so a demo
+/// never goes stale; a class with enrolments keeps its dates (their history is its dates').
+pub async fn move_demo_on(portal: &Portal) -> AppResult<usize> {
+    let today = portal.clock.today();
+    let mut tx = portal.db.write_tx().await?;
+    let mut moved = 0;
+    for (code, start, end, deadline) in store::demo_dates_unenrolled(&mut tx).await? {
+        let years = super::years_to_open(start, deadline, today);
+        if years > 0 {
+            let later = |d| super::add_years(d, years);
+            store::set_dates(&mut tx, &code, later(start), later(end), later(deadline)).await?;
+            moved += 1;
+        }
+    }
+    if moved > 0 {
+        store::bump_version(&mut tx).await?;
+    }
+    tx.commit().await?;
+    portal.catalog.invalidate();
+    Ok(moved)
+}
+
 /// Searches the catalogue: one page of courses, the total, and facet counts; the seats left
 /// are the database's (see `index`).
 pub async fn search(portal: &Portal, query: &CourseQuery) -> AppResult<CourseList> {

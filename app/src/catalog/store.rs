@@ -218,6 +218,47 @@ pub async fn write(conn: &mut Conn, c: &Course, at: &str, update: bool) -> AppRe
     Ok(())
 }
 
+/// The dates of the demo courses no one has enrolled in: (code, start, end, deadline).
+pub async fn demo_dates_unenrolled(
+    conn: &mut Conn,
+) -> AppResult<Vec<(String, NaiveDate, NaiveDate, NaiveDate)>> {
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT code, start_date, end_date, enroll_deadline FROM courses c WHERE demo = 1 \
+         AND NOT EXISTS (SELECT 1 FROM enrollments e WHERE e.course_code = c.code) ORDER BY code",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|(code, start, end, deadline)| {
+            let day = |t: &str| {
+                t.parse::<NaiveDate>()
+                    .map_err(|_| AppError::Internal(format!("course {code}: a stored date {t:?}")))
+            };
+            Ok((code.clone(), day(&start)?, day(&end)?, day(&deadline)?))
+        })
+        .collect()
+}
+
+/// New dates for course `code`.
+pub async fn set_dates(
+    conn: &mut Conn,
+    code: &str,
+    start: NaiveDate,
+    end: NaiveDate,
+    deadline: NaiveDate,
+) -> AppResult<()> {
+    sqlx::query(
+        "UPDATE courses SET start_date = $2, end_date = $3, enroll_deadline = $4 WHERE code = $1",
+    )
+    .bind(code)
+    .bind(start.to_string())
+    .bind(end.to_string())
+    .bind(deadline.to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Moves the catalogue's version on (every instance rebuilds its index).
 pub async fn bump_version(conn: &mut Conn) -> AppResult<()> {
     sqlx::query("UPDATE catalog_state SET version = version + 1 WHERE id = 1")

@@ -57,6 +57,57 @@ fn NavLinks(locale: Locale) -> impl IntoView {
     .into_any()
 }
 
+/// Whether the request is served from a demo database (see `DemoSite`).
+fn demo_site() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<super::DemoSite>().copied())
+            .unwrap_or_default()
+            .0
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
+}
+
+fn site_identifiers() -> super::SiteIdentifiers {
+    #[cfg(feature = "ssr")]
+    {
+        crate::portal::from_context()
+            .map(|p| p.settings.identifiers.clone())
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        super::SiteIdentifiers::default()
+    }
+}
+
+/// 主办单位, 网站标识码, ICP 备案号 and 公安备案号, each where configured; the two records link to
+/// the registries that keep them.
+#[component]
+fn Identifiers(locale: Locale, ids: super::SiteIdentifiers) -> impl IntoView {
+    // One text each (no markers between the label and the value).
+    let said = |label: &str, value: String| format!("{label}：{value}");
+    let sponsor = ids
+        .sponsor
+        .map(|s| view! { <li>{said(td_string!(locale, footer_sponsor), s)}</li> });
+    let code = ids
+        .site_code
+        .map(|c| view! { <li>{said(td_string!(locale, footer_site_code), c)}</li> });
+    let icp = ids
+        .icp
+        .map(|n| view! { <li><a href="https://beian.miit.gov.cn/">{n}</a></li> });
+    let police = ids.public_security.map(|n| {
+        let digits: String = n.chars().filter(char::is_ascii_digit).collect();
+        let href = format!("https://beian.mps.gov.cn/#/query/webSearch?code={digits}");
+        view! { <li><a href=href>{n}</a></li> }
+    });
+    view! { <ul class="site-identifiers">{sponsor}{code}{icp}{police}</ul> }
+}
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let prefs = use_prefs();
@@ -66,6 +117,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         Locale::en => Locale::zh_CN,
         _ => Locale::en,
     };
+    let demo = demo_site();
     view! {
         <a class="skip-link" href="#main">{td_string!(locale, skip_to_main)}</a>
         <header class="site-header">
@@ -98,14 +150,19 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </div>
             </div>
         </header>
-        <p class="demo-banner">
-            <span class="wrap">{td_string!(locale, demo_notice)}</span>
-        </p>
+        {demo.then(|| view! {
+            <p class="demo-banner">
+                <span class="wrap">{td_string!(locale, demo_notice)}</span>
+            </p>
+        })}
         <main id="main" class="wrap" tabindex="-1">
             {children()}
         </main>
         <footer class="site-footer">
-            <div class="wrap">{td_string!(locale, footer_text)}</div>
+            <div class="wrap">
+                <p>{td_string!(locale, footer_text)}</p>
+                {(!demo).then(|| view! { <Identifiers locale=locale ids=site_identifiers() /> })}
+            </div>
         </footer>
     }
 }

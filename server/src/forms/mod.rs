@@ -69,6 +69,10 @@ async fn render_again_with(
     request.headers_mut().remove(header::CONTENT_TYPE);
     request.headers_mut().remove(header::CONTENT_LENGTH);
     request.extensions_mut().insert(user);
+    let demo = app::catalog::service::demo_mode(&app.portal).await;
+    request
+        .extensions_mut()
+        .insert(app::shell::DemoSite(demo.unwrap_or(false)));
     let portal = app.portal.clone();
     let (options, assets) = (app.leptos_options.clone(), app.assets.clone());
     let handler = leptos_axum::render_app_async_with_context(
