@@ -16,6 +16,7 @@ pub mod audit;
 pub mod catalog;
 pub mod certificate;
 pub mod clock;
+pub mod deployment;
 pub mod dispute;
 pub mod eligibility;
 pub mod enrollment;

@@ -23,7 +23,7 @@ pub struct Settings {
     /// Codes one client address may ask for in an hour (sign-up, reset, a new phone).
     pub codes_per_address_per_hour: u32,
     /// What the footer of a government site must show (never on a demo database).
-    pub identifiers: crate::shell::SiteIdentifiers,
+    pub identifiers: crate::deployment::SiteIdentifiers,
 }
 
 impl Default for Settings {

@@ -240,7 +240,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, ExitCode> {
         login_attempts_per_minute: args.login_attempts_per_minute,
         texts_per_phone_per_hour: args.texts_per_phone_per_hour,
         codes_per_address_per_hour: args.codes_per_address_per_hour,
-        identifiers: app::shell::SiteIdentifiers {
+        identifiers: app::deployment::SiteIdentifiers {
             sponsor: args.site_sponsor.clone(),
             site_code: args.site_code.clone(),
             icp: args.icp.clone(),

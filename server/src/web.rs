@@ -195,10 +195,6 @@ pub async fn serve(
         }
     });
     let portal = portal.with_public_url(public_url);
-    // The first visitor does not wait for the catalogue's index to be built.
-    if let Err(err) = app::catalog::service::demo_mode(&portal).await {
-        tracing::warn!(%err, "cannot build the catalogue's index at start");
-    }
     sweep(portal.clone());
     watch_key_file(portal.clone());
     let app = router(portal, site_root, exposure);

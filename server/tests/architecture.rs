@@ -86,6 +86,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("app::certificate::service", Service),
     ("app::certificate::store", Store),
     ("app::clock", Core),
+    ("app::deployment", Core),
     ("app::dispute", Core),
     ("app::dispute::pages", Page),
     ("app::dispute::service", Service),

@@ -30,6 +30,8 @@ pub struct CatalogSearch {
     checked: Mutex<Option<Instant>>,
     changed_here: AtomicBool,
     rebuilding: tokio::sync::Mutex<()>,
+    /// Whether this is a demo database, and when that was last asked (at most once a second).
+    demo: Mutex<Option<(Instant, bool)>>,
 }
 
 /// About how many distinct recent searches are kept…
@@ -71,6 +73,7 @@ impl Default for CatalogSearch {
             checked: Mutex::default(),
             changed_here: AtomicBool::default(),
             rebuilding: tokio::sync::Mutex::default(),
+            demo: Mutex::default(),
         }
     }
 }
@@ -109,6 +112,20 @@ impl CatalogSearch {
         }
     }
 
+    /// Whether this is a demo database (see `store::demo_database`), asked of the database
+    /// at most once a second: every page wants to know.
+    pub async fn demo(&self, db: &Db) -> AppResult<bool> {
+        let known = self.demo.lock().ok().and_then(|d| *d);
+        if let Some((_, demo)) = known.filter(|(at, _)| at.elapsed() < RECHECK) {
+            return Ok(demo);
+        }
+        let demo = store::demo_database(db).await?;
+        if let Ok(mut d) = self.demo.lock() {
+            *d = Some((Instant::now(), demo));
+        }
+        Ok(demo)
+    }
+
     /// A seat was taken or freed on this instance: lists read seat counts afresh.
     pub fn seats_changed(&self) {
         self.seats_epoch.fetch_add(1, Ordering::SeqCst);
@@ -117,6 +134,9 @@ impl CatalogSearch {
     /// The catalogue was changed by this instance: the next search waits for a fresh index.
     pub fn invalidate(&self) {
         self.changed_here.store(true, Ordering::SeqCst);
+        if let Ok(mut d) = self.demo.lock() {
+            *d = None;
+        }
     }
 
     pub async fn index(self: &Arc<Self>, db: &Db) -> AppResult<Arc<CatalogIndex>> {

@@ -55,7 +55,7 @@ pub async fn real_count(portal: &Portal) -> AppResult<u64> {
 /// Whether this is a demo database: it holds courses, and every one is a demo course (the
 /// "演示数据" notice, no site identifiers).
 pub async fn demo_mode(portal: &Portal) -> AppResult<bool> {
-    Ok(portal.catalog.index(&portal.db).await?.is_demo())
+    portal.catalog.demo(&portal.db).await
 }
 
 /// Moves the demo catalogue on, at each start of `serve --demo`: a demo class no one enrolled

@@ -152,6 +152,18 @@ pub async fn count(db: &Db) -> AppResult<u64> {
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
+/// Whether the database is a demo database: it holds a course, and no course that is not
+/// demo data (each question stops at the first row that answers it).
+pub async fn demo_database(db: &Db) -> AppResult<bool> {
+    let (any, real): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM courses LIMIT 1) a), \
+         (SELECT COUNT(*) FROM (SELECT 1 FROM courses WHERE demo = 0 LIMIT 1) r)",
+    )
+    .fetch_one(db.pool())
+    .await?;
+    Ok(any > 0 && real == 0)
+}
+
 /// How many courses are not demo data (a real catalogue's).
 pub async fn real_count(db: &Db) -> AppResult<u64> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM courses WHERE demo = 0")

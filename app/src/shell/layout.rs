@@ -72,7 +72,7 @@ fn demo_site() -> bool {
     }
 }
 
-fn site_identifiers() -> super::SiteIdentifiers {
+fn site_identifiers() -> crate::deployment::SiteIdentifiers {
     #[cfg(feature = "ssr")]
     {
         crate::portal::from_context()
@@ -81,14 +81,14 @@ fn site_identifiers() -> super::SiteIdentifiers {
     }
     #[cfg(not(feature = "ssr"))]
     {
-        super::SiteIdentifiers::default()
+        crate::deployment::SiteIdentifiers::default()
     }
 }
 
 /// 主办单位, 网站标识码, ICP 备案号 and 公安备案号, each where configured; the two records link to
 /// the registries that keep them.
 #[component]
-fn Identifiers(locale: Locale, ids: super::SiteIdentifiers) -> impl IntoView {
+fn Identifiers(locale: Locale, ids: crate::deployment::SiteIdentifiers) -> impl IntoView {
     // One text each (no markers between the label and the value).
     let said = |label: &str, value: String| format!("{label}：{value}");
     let sponsor = ids

@@ -30,20 +30,6 @@ pub struct ReturnTo(pub String);
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DemoSite(pub bool);
 
-/// The identifiers a Chinese government website shows in its footer, from configuration
-/// (`--site-sponsor`, `--site-code`, `--icp`, `--public-security-record`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SiteIdentifiers {
-    /// 主办单位.
-    pub sponsor: Option<String>,
-    /// 网站标识码 (the government-website code).
-    pub site_code: Option<String>,
-    /// ICP 备案号.
-    pub icp: Option<String>,
-    /// 公安备案号.
-    pub public_security: Option<String>,
-}
-
 /// What a refused form post shows when its page is rendered again: the values typed (never a
 /// password) and a message per field, already in the visitor's language.
 #[derive(Debug, Clone, Default)]

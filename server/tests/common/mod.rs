@@ -43,19 +43,19 @@ impl Server {
     /// A server on the database (and key file) kept in `dir`, as a restart finds them.
     pub async fn start_in(dir: tempfile::TempDir, extra: &[&str]) -> Server {
         let db = database_url(dir.path());
-        Server::launch(dir, &db, extra).await
+        Server::launch(dir, &db, extra, Gateway::start()).await
     }
 
     /// Another instance on `other`'s database, as behind the province's load balancer; its own
     /// folder for the rest. It holds the same key: the key file beside the same SQLite file, or
     /// the suite's shared key on PostgreSQL.
+    /// The same SMS gateway, too: any instance may send a text another queued.
     pub async fn beside(other: &Server, extra: &[&str]) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
-        Server::launch(dir, &other.database(), extra).await
+        Server::launch(dir, &other.database(), extra, other.texts.clone()).await
     }
 
-    async fn launch(dir: tempfile::TempDir, db: &str, extra: &[&str]) -> Server {
-        let texts = Gateway::start();
+    async fn launch(dir: tempfile::TempDir, db: &str, extra: &[&str], texts: Gateway) -> Server {
         let named = |flag: &str| extra.contains(&flag);
         let mut defaults: Vec<String> = Vec::new();
         if !named("--sms-gateway") {

@@ -43,8 +43,6 @@ pub struct CatalogIndex {
     /// Course numbers ordered by (subsidy descending, start date, code).
     by_subsidy: Vec<u32>,
     subsidy_rank: Vec<u32>,
-    /// Every course is demo data (and there is one): a demo database.
-    demo: bool,
 }
 
 /// What a search found: the courses of the page asked for, the total and facet counts.
@@ -148,10 +146,8 @@ impl CatalogIndex {
             .zip(&facets)
             .map(|(f, column)| (f.name().to_string(), column.count_by_bitmaps(&all)))
             .collect();
-        let demo = !courses.is_empty() && courses.iter().all(|c| c.demo);
         CatalogIndex {
             generation: GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-            demo,
             courses,
             all,
             postings,
@@ -171,11 +167,6 @@ impl CatalogIndex {
     /// Tells this index from every other one this process built.
     pub fn generation(&self) -> u64 {
         self.generation
-    }
-
-    /// A demo database: it holds courses, and every one is a demo course.
-    pub fn is_demo(&self) -> bool {
-        self.demo
     }
 
     pub fn len(&self) -> usize {
