@@ -4,6 +4,7 @@
 
 pub mod flow;
 pub mod gateway;
+pub mod oidc;
 
 use gateway::Gateway;
 
@@ -84,6 +85,7 @@ impl Server {
             .args(&defaults)
             .args(extra)
             .env("PEIXUN_SMS_TOKEN", gateway::TOKEN)
+            .env("PEIXUN_OIDC_CLIENT_SECRET", oidc::CLIENT_SECRET)
             .env(
                 "PEIXUN_LOG",
                 "debug,sqlx=warn,hyper=warn,reqwest=warn,tower_http=debug",
