@@ -23,6 +23,7 @@ pub mod enrollment;
 pub mod error;
 pub mod groups;
 pub mod identity;
+pub mod identity_cases;
 pub mod inbox;
 pub mod list;
 pub mod money;

@@ -24,6 +24,9 @@ pub struct Settings {
     pub codes_per_address_per_hour: u32,
     /// What the footer of a government site must show (never on a demo database).
     pub identifiers: crate::deployment::SiteIdentifiers,
+    /// The unified identity service is configured: "用统一身份认证登录" is offered, and
+    /// subsidy claims need a verified real name.
+    pub real_name_service: bool,
 }
 
 impl Default for Settings {
@@ -34,6 +37,7 @@ impl Default for Settings {
             texts_per_phone_per_hour: 5,
             codes_per_address_per_hour: 30,
             identifiers: Default::default(),
+            real_name_service: false,
         }
     }
 }

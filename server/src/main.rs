@@ -6,6 +6,7 @@ mod demo;
 mod error;
 mod forms;
 mod metrics;
+mod oidc;
 mod prefs;
 mod request;
 mod security;

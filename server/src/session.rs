@@ -90,6 +90,10 @@ pub async fn find_user(
     if let (None, Some(token)) = (&user, &token) {
         if let Ok(owed) = app::accounts::second_factor::view(&state.portal, token).await {
             request.extensions_mut().insert(owed);
+        } else if let Ok(choice) =
+            app::accounts::real_name_service::choice_view(&state.portal, token).await
+        {
+            request.extensions_mut().insert(choice);
         }
     }
     request.extensions_mut().insert(CurrentUser(user));

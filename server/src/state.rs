@@ -19,6 +19,9 @@ pub struct AppState {
     /// Behind this many proxies (0: none): see `client_address`.
     #[from_ref(skip)]
     pub trust_proxy: u8,
+    /// The unified identity service, when configured.
+    #[from_ref(skip)]
+    pub oidc: Option<std::sync::Arc<crate::oidc::Oidc>>,
 }
 
 /// How the server is exposed.

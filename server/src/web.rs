@@ -48,7 +48,12 @@ fn read_assets(site_root: &Path) -> (String, Assets) {
     }
 }
 
-pub fn router(portal: Portal, site_root: &Path, exposure: Exposure) -> Router {
+pub fn router(
+    portal: Portal,
+    site_root: &Path,
+    exposure: Exposure,
+    oidc: Option<std::sync::Arc<crate::oidc::Oidc>>,
+) -> Router {
     let (bundle, assets) = read_assets(site_root);
     let leptos_options = LeptosOptions::builder()
         .output_name(bundle)
@@ -62,6 +67,7 @@ pub fn router(portal: Portal, site_root: &Path, exposure: Exposure) -> Router {
         assets: assets.clone(),
         https: exposure.https,
         trust_proxy: exposure.trust_proxy,
+        oidc,
     };
     let routes = generate_route_list(App);
     let page_context = {
@@ -100,6 +106,18 @@ pub fn router(portal: Portal, site_root: &Path, exposure: Exposure) -> Router {
         .route("/login/code", post(forms::login_code))
         .route("/login/verify", post(forms::verify_sign_in))
         .route("/login/verify/resend", post(forms::verify_resend))
+        .route("/auth/oidc/start", axum::routing::get(forms::oidc_start))
+        .route(
+            "/auth/oidc/callback",
+            axum::routing::get(forms::oidc_callback),
+        )
+        .route("/auth/oidc/link", post(forms::oidc_link))
+        .route("/auth/oidc/reclaim", post(forms::oidc_reclaim))
+        .route("/identity-report", post(forms::identity_report))
+        .route(
+            "/staff/identity-cases/{id}",
+            post(forms::decide_identity_case),
+        )
         .route("/logout", post(forms::logout))
         .route("/me/groups", post(forms::declare_groups))
         .route("/me/delete", post(forms::delete_account))
@@ -175,16 +193,32 @@ async fn immutable_when_ok<B>(mut response: Response<B>) -> Response<B> {
     response
 }
 
-/// Serves the portal on `addr` until Ctrl-C or SIGTERM.
-pub async fn serve(
-    addr: SocketAddr,
-    metrics: Option<SocketAddr>,
-    site_root: &Path,
-    exposure: Exposure,
-    public_url: Option<String>,
-    header_read_timeout: Duration,
-    portal: Portal,
-) -> std::io::Result<()> {
+/// Where and how the portal is served (`peixun serve`'s flags).
+pub struct Listen {
+    pub addr: SocketAddr,
+    /// The metrics' own listener, if any.
+    pub metrics: Option<SocketAddr>,
+    pub site_root: std::path::PathBuf,
+    pub exposure: Exposure,
+    /// `--public-url`; else the address listened on.
+    pub public_url: Option<String>,
+    pub header_read_timeout: Duration,
+    /// The unified identity service (its callback is filled in here).
+    pub oidc: Option<crate::oidc::OidcConfig>,
+}
+
+/// Serves the portal until Ctrl-C or SIGTERM.
+pub async fn serve(listen: Listen, portal: Portal) -> std::io::Result<()> {
+    let Listen {
+        addr,
+        metrics,
+        site_root,
+        exposure,
+        public_url,
+        header_read_timeout,
+        oidc,
+    } = listen;
+    let site_root = site_root.as_path();
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     let public_url = public_url.unwrap_or_else(|| {
@@ -194,10 +228,18 @@ pub async fn serve(
             false => format!("{scheme}://{local}"),
         }
     });
+    let oidc = match oidc {
+        Some(mut config) => {
+            config.redirect = format!("{public_url}/auth/oidc/callback");
+            let rp = crate::oidc::Oidc::new(config).map_err(std::io::Error::other)?;
+            Some(std::sync::Arc::new(rp))
+        }
+        None => None,
+    };
     let portal = portal.with_public_url(public_url);
     sweep(portal.clone());
     watch_key_file(portal.clone());
-    let app = router(portal, site_root, exposure);
+    let app = router(portal, site_root, exposure, oidc);
     if let Some(at) = metrics {
         // Operations data on its own listener: the public one never serves it.
         let listener = tokio::net::TcpListener::bind(at).await?;
@@ -292,6 +334,9 @@ fn sweep(portal: Portal) {
             }
             if let Err(err) = app::accounts::phone_codes::purge(&portal).await {
                 tracing::warn!(%err, "cannot purge old phone codes");
+            }
+            if let Err(err) = app::accounts::real_name_service::purge(&portal).await {
+                tracing::warn!(%err, "cannot purge unfinished real-name sign-ins");
             }
         }
     });

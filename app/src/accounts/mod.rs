@@ -9,6 +9,12 @@ pub mod phone_code;
 pub mod phone_code_store;
 #[cfg(feature = "ssr")]
 pub mod phone_codes;
+pub mod real_name;
+pub mod real_name_pages;
+#[cfg(feature = "ssr")]
+pub mod real_name_service;
+#[cfg(feature = "ssr")]
+pub mod real_name_store;
 #[cfg(feature = "ssr")]
 pub mod recovery;
 pub mod recovery_pages;
@@ -54,7 +60,12 @@ pub struct Profile {
     pub groups: Vec<crate::groups::GroupMembership>,
     /// The city they live in (its HR officer verifies their groups).
     pub residence_city: Option<String>,
+    /// Whether the unified identity service vouched for their name and identity number.
+    pub real_name: real_name::RealName,
 }
+
+/// The domain of the identity number's keyed hash (uniqueness, look-up).
+pub const ID_DOMAIN: &str = "resident-id";
 
 /// The groups that can be chosen on the profile page, in order.
 pub fn choosable_groups() -> &'static [Group] {

@@ -2,6 +2,7 @@
 //! post to the server (see `server/src/forms/`); a refused post renders the page again with
 //! each error next to its field and a summary at the top.
 
+use super::real_name_pages::RealNameSignIn;
 use super::Profile;
 use crate::error::AppError;
 use crate::groups::pages::MyGroups;
@@ -102,9 +103,32 @@ pub fn RegisterPage() -> impl IntoView {
             <h1>{td_string!(locale, account.register_title)}</h1>
             <p class="lead">{td_string!(locale, account.register_lead)}</p>
             <ErrorSummary locale=locale state=state.clone() labels=labels />
+            {(state.status == 409).then(|| view! { <TakenNumber locale=locale /> })}
             <FormNotice state=state.clone() />
+            <RealNameSignIn />
             {form}
             <p>{td_string!(locale, account.have_account)} " " <a href="/login">{td_string!(locale, account.login_link)}</a></p>
+        </div>
+    }
+}
+
+/// The identity number is registered already: the way to reclaim it (with the unified
+/// identity service), or else to report it to the city's HR bureau.
+#[component]
+fn TakenNumber(locale: Locale) -> impl IntoView {
+    let (href, label) = match super::real_name_pages::real_name_service() {
+        true => (
+            "/auth/oidc/start",
+            td_string!(locale, account.taken_real_name),
+        ),
+        false => (
+            "/identity-report",
+            td_string!(locale, account.taken_report_link),
+        ),
+    };
+    view! {
+        <div class="notice-warning" role="status">
+            <p>{td_string!(locale, account.taken_report)} " " <a href=href>{label}</a></p>
         </div>
     }
 }
@@ -163,6 +187,7 @@ pub fn LoginPage() -> impl IntoView {
                     <button type="submit" class="button-secondary">{td_string!(locale, account.get_code)}</button>
                 </form>
             })}
+            <RealNameSignIn />
             <p><a href="/reset">{td_string!(locale, account.forgot_password)}</a></p>
             <p>{td_string!(locale, account.no_account)} " " <a href="/register">{td_string!(locale, account.register_link)}</a></p>
         </div>
@@ -234,6 +259,7 @@ pub fn ProfilePage() -> impl IntoView {
     let notice = match saved.as_deref() {
         Some("password") => Some(td_string!(locale, account.password_saved)),
         Some("phone") => Some(td_string!(locale, account.phone_saved)),
+        Some("reclaimed") => Some(td_string!(locale, account.reclaimed_saved)),
         _ => None,
     };
     let data = Resource::new(|| (), |_| my_profile());

@@ -1,6 +1,8 @@
 //! Codes texted to a phone to prove it is the person's: what each is for, how long it is
 //! good, how often it may be asked for and tried.
 
+use crate::error::{FieldErrors, FieldProblem};
+use crate::identity::parse_mobile;
 use serde::{Deserialize, Serialize};
 
 /// What a code proves the phone for.
@@ -47,6 +49,21 @@ pub const CODE_SECS: i64 = 5 * 60;
 pub const TRIES: i64 = 5;
 /// A phone is texted a code at most once in this many seconds.
 pub const RESEND_SECS: i64 = 60;
+
+/// A phone as typed, checked; a problem is added to `errors` under `phone`.
+pub fn phone_field(text: &str, errors: &mut FieldErrors) -> Option<String> {
+    match parse_mobile(text) {
+        Ok(phone) => Some(phone),
+        Err(_) if text.trim().is_empty() => {
+            errors.add("phone", FieldProblem::Required);
+            None
+        }
+        Err(_) => {
+            errors.add("phone", FieldProblem::NotMobile);
+            None
+        }
+    }
+}
 
 /// The code as typed: six digits (spaces around them forgiven), else none.
 pub fn typed(text: &str) -> Option<String> {

@@ -4,12 +4,12 @@
 //! once (one conditional update). Limits: one code a phone and purpose a minute, a few texts a
 //! phone an hour (`texts::service::queue`), `codes_per_address_per_hour` a client.
 
+use super::phone_code::phone_field;
 use super::phone_code::{typed, Purpose, CODE_SECS, RESEND_SECS, TRIES};
 use super::phone_code_store as store;
 use super::sessions::PHONE_DOMAIN;
 use crate::access::Actor;
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
-use crate::identity::parse_mobile;
 use crate::portal::Portal;
 use crate::storage::Conn;
 use crate::texts::Template;
@@ -25,21 +25,6 @@ const KEEP_SECS: i64 = 24 * 3600;
 fn code_hash(portal: &Portal, phone: &str, purpose: Purpose, code: &str) -> Vec<u8> {
     let what = format!("{phone}\n{}\n{code}", purpose.code());
     portal.vault.mac(CODE_DOMAIN, &what)
-}
-
-/// A phone as typed, checked; a problem is added to `errors` under `phone`.
-pub fn phone_field(text: &str, errors: &mut FieldErrors) -> Option<String> {
-    match parse_mobile(text) {
-        Ok(phone) => Some(phone),
-        Err(_) if text.trim().is_empty() => {
-            errors.add("phone", FieldProblem::Required);
-            None
-        }
-        Err(_) => {
-            errors.add("phone", FieldProblem::NotMobile);
-            None
-        }
-    }
 }
 
 /// `POST /api/v1/auth/phone-code`: texts `phone` a code for `purpose` (or, for a phone that

@@ -2,8 +2,9 @@
 //! (`phone_codes`): a forgotten password is reset (every session ends), a phone is changed to
 //! one the person shows they hold (the change kept in the trail, masked).
 
+use super::phone_code::phone_field;
 use super::phone_code::Purpose;
-use super::phone_codes::{self, phone_field};
+use super::phone_codes;
 use super::sessions::PHONE_DOMAIN;
 use super::{hashing, store};
 use crate::access::Actor;
@@ -42,6 +43,7 @@ pub async fn reset_password(
     let mut tx = portal.db.write_tx().await?;
     phone_codes::take(portal, &mut tx, checked).await?;
     store::set_password_in(&mut tx, &portal.clock.stamp(), id, &hash).await?;
+    super::real_name_store::phone_proved(&mut tx, id).await?;
     tx.commit().await?;
     events::password_changed(id, "reset");
     Ok(())
@@ -74,6 +76,7 @@ pub async fn change_phone(
     if !store::set_phone(&mut tx, actor.id, &mac, &vault.seal(phone.as_bytes())).await? {
         return Err(AppError::field("code", FieldProblem::CodeExpired));
     }
+    super::real_name_store::phone_proved(&mut tx, actor.id).await?;
     let write = Write {
         record: format!("user:{}", actor.id),
         action: "phone_changed",

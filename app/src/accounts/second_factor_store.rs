@@ -49,7 +49,7 @@ pub async fn pending(db: &Db, token_hash: &[u8]) -> AppResult<Option<Pending>> {
         "SELECT s.user_id, s.created_at, s.pending, s.code_hash, s.code_ref, s.tries, \
          u.phone_sealed, u.totp_sealed, u.totp_last_step \
          FROM sessions s JOIN users u ON u.id = s.user_id \
-         WHERE s.token_hash = $1 AND s.pending IS NOT NULL",
+         WHERE s.token_hash = $1 AND s.pending IN ('sms', 'totp')",
     )
     .bind(token_hash)
     .fetch_optional(db.pool())
@@ -59,8 +59,8 @@ pub async fn pending(db: &Db, token_hash: &[u8]) -> AppResult<Option<Pending>> {
 /// One more wrong code; the count after it.
 pub async fn wrong_try(db: &Db, token_hash: &[u8]) -> AppResult<i64> {
     Ok(sqlx::query_scalar(
-        "UPDATE sessions SET tries = tries + 1 WHERE token_hash = $1 AND pending IS NOT NULL \
-         RETURNING tries",
+        "UPDATE sessions SET tries = tries + 1 WHERE token_hash = $1 \
+         AND pending IN ('sms', 'totp') RETURNING tries",
     )
     .bind(token_hash)
     .fetch_optional(db.pool())
@@ -76,7 +76,8 @@ pub async fn new_code(
     code_ref: &str,
 ) -> AppResult<()> {
     sqlx::query(
-        "UPDATE sessions SET code_hash = $2, code_ref = $3 WHERE token_hash = $1 AND pending IS NOT NULL",
+        "UPDATE sessions SET code_hash = $2, code_ref = $3 WHERE token_hash = $1 \
+         AND pending IN ('sms', 'totp')",
     )
     .bind(token_hash)
     .bind(code_hash)
@@ -89,10 +90,11 @@ pub async fn new_code(
 /// Ends a half-made session; true when this call did (one conditional delete: a second step
 /// is finished once).
 pub async fn end_pending(conn: &mut Conn, token_hash: &[u8]) -> AppResult<bool> {
-    let done = sqlx::query("DELETE FROM sessions WHERE token_hash = $1 AND pending IS NOT NULL")
-        .bind(token_hash)
-        .execute(&mut *conn)
-        .await?;
+    let done =
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1 AND pending IN ('sms', 'totp')")
+            .bind(token_hash)
+            .execute(&mut *conn)
+            .await?;
     Ok(done.rows_affected() == 1)
 }
 

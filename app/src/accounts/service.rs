@@ -4,6 +4,7 @@
 use super::phone_code::Purpose;
 use super::sessions::{self, SessionToken, PHONE_DOMAIN};
 use super::store::{self, MacColumn, NewUser, Sealed};
+use super::ID_DOMAIN;
 use super::{hashing, phone_codes, NewAccount, Profile, Registration};
 use crate::access::{Actor, Role};
 use crate::audit::events::{self, Via};
@@ -12,8 +13,6 @@ use crate::identity::{check_password, mask_id, mask_phone, parse_mobile, Residen
 use crate::portal::Portal;
 use crate::reference::{City, Enumeration};
 use chrono::NaiveDate;
-
-const ID_DOMAIN: &str = "resident-id";
 
 /// A checked registration.
 struct Checked {
@@ -117,6 +116,7 @@ pub async fn register(portal: &Portal, r: Registration) -> AppResult<i64> {
     let mut tx = portal.db.write_tx().await?;
     phone_codes::take(portal, &mut tx, code).await?;
     let id = store::insert(&mut tx, &portal.clock.stamp(), &user, sealed).await?;
+    super::real_name_store::phone_proved(&mut tx, id).await?;
     tx.commit().await?;
     events::account_created(id, Role::Trainee.code(), None, Via::SignUp);
     Ok(id)
@@ -224,6 +224,10 @@ pub async fn profile_of(portal: &Portal, id: i64) -> AppResult<Profile> {
         },
         groups,
         residence_city: row.residence_city.clone(),
+        real_name: match row.real_name_verified {
+            0 => super::real_name::RealName::Unverified,
+            _ => super::real_name::RealName::Verified,
+        },
     })
 }
 

@@ -163,6 +163,9 @@ pub async fn login(
     match user {
         Some((id, _, role)) if ok => {
             throttle::store::clear(db, &pair_key).await?;
+            if store::frozen(db, id).await? {
+                return Err(AppError::Frozen);
+            }
             if let Some(checked) = step_up {
                 let mut tx = db.write_tx().await?;
                 super::phone_codes::take(portal, &mut tx, checked).await?;

@@ -104,12 +104,13 @@ pub struct UserRow {
     pub sex: Option<String>,
     pub residence_city: Option<String>,
     pub created_at: String,
+    pub real_name_verified: i64,
 }
 
 pub async fn user(db: &Db, id: i64) -> AppResult<UserRow> {
     sqlx::query_as(
         "SELECT id, role, scope, name, phone_sealed, id_sealed, birth_date, sex, \
-         residence_city, created_at FROM users WHERE id = $1",
+         residence_city, created_at, real_name_verified FROM users WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(db.pool())
@@ -236,7 +237,7 @@ pub async fn session(db: &Db, token_hash: &[u8]) -> AppResult<Option<SessionRow>
         "SELECT s.created_at, s.last_seen_at, u.id, u.role, u.scope, u.name, \
          (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) \
          AS unread FROM sessions s JOIN users u ON u.id = s.user_id \
-         WHERE s.token_hash = $1 AND s.pending IS NULL",
+         WHERE s.token_hash = $1 AND s.pending IS NULL AND u.frozen_at IS NULL",
     )
     .bind(token_hash)
     .fetch_optional(db.pool())
@@ -275,4 +276,14 @@ pub async fn sessions_of(db: &Db, user: i64) -> AppResult<Vec<SessionEntry>> {
     .bind(user)
     .fetch_all(db.pool())
     .await?)
+}
+
+/// Whether account `id` is frozen pending an identity check.
+pub async fn frozen(db: &Db, id: i64) -> AppResult<bool> {
+    let at: Option<Option<String>> =
+        sqlx::query_scalar("SELECT frozen_at FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(at.flatten().is_some())
 }

@@ -43,6 +43,8 @@ impl Failure {
 pub enum Via {
     SignUp,
     CommandLine,
+    /// The first sign-in with the unified identity service.
+    RealName,
 }
 
 impl Via {
@@ -50,6 +52,7 @@ impl Via {
         match self {
             Via::SignUp => "sign_up",
             Via::CommandLine => "command_line",
+            Via::RealName => "real_name",
         }
     }
 }

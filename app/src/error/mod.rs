@@ -70,6 +70,9 @@ pub enum AppError {
     /// Signed in, but this role or scope may not do it.
     #[error("forbidden")]
     Forbidden,
+    /// The account is frozen by the city's HR officer pending an in-person identity check.
+    #[error("account frozen")]
+    Frozen,
     /// A cross-site request carrying the session cookie.
     #[error("cross-site request refused")]
     CrossSite,
@@ -113,7 +116,7 @@ impl AppError {
         match self {
             AppError::Invalid(_) => 400,
             AppError::Unauthorized | AppError::CodeRequired => 401,
-            AppError::Forbidden | AppError::CrossSite => 403,
+            AppError::Forbidden | AppError::CrossSite | AppError::Frozen => 403,
             AppError::NotFound => 404,
             AppError::Conflict(_) => 409,
             AppError::NotEligible(_) | AppError::FileRefused { .. } => 422,
@@ -130,6 +133,7 @@ impl AppError {
             AppError::Unauthorized => "unauthorized",
             AppError::CodeRequired => "code_required",
             AppError::Forbidden => "forbidden",
+            AppError::Frozen => "account_frozen",
             AppError::CrossSite => "cross_site_request",
             AppError::NotFound => "not_found",
             AppError::Conflict(_) => "conflict",
@@ -147,6 +151,7 @@ impl AppError {
             AppError::Unauthorized => td_string!(locale, error.unauthorized).to_string(),
             AppError::CodeRequired => td_string!(locale, error.code_required).to_string(),
             AppError::Forbidden => td_string!(locale, error.forbidden).to_string(),
+            AppError::Frozen => td_string!(locale, error.frozen).to_string(),
             AppError::CrossSite => td_string!(locale, error.cross_site).to_string(),
             AppError::NotFound => td_string!(locale, error.not_found).to_string(),
             AppError::Conflict(_) => td_string!(locale, error.conflict).to_string(),

@@ -56,6 +56,10 @@ const SEALED: &[Column] = &[
         column: "breakdown",
         holds: Holds::Text,
     },
+    bytes("oidc_logins", &["id"], "verifier_sealed"),
+    bytes("real_name_choices", &["id"], "claims_sealed"),
+    bytes("identity_cases", &["id"], "reporter_name_sealed"),
+    bytes("identity_cases", &["id"], "reporter_phone_sealed"),
     bytes("texts", &["id"], "phone_sealed"),
     bytes("texts", &["id"], "params_sealed"),
     bytes(

@@ -39,6 +39,7 @@ fn NavLinks(locale: Locale) -> impl IntoView {
             <li><a href="/staff/subsidies">{td_string!(locale, review.nav)}</a></li>
             <li><a href="/staff/groups">{td_string!(locale, groups.nav)}</a></li>
             <li><a href="/staff/recoveries">{td_string!(locale, recovery.nav)}</a></li>
+            <li><a href="/staff/identity-cases">{td_string!(locale, identity.nav)}</a></li>
             <li><a href="/staff/catalog">{td_string!(locale, upload.nav)}</a></li>
         })}
         {matches!(role, Role::HrOfficer | Role::Admin).then(|| view! {

@@ -8,6 +8,7 @@ mod document;
 pub use document::{page_policy, shell, Assets};
 
 use crate::accounts::pages::{LoginPage, ProfilePage, RegisterPage};
+use crate::accounts::real_name_pages::RealNameChoicePage;
 use crate::accounts::recovery_pages::{PasswordPage, PhonePage, ResetPage, SignInCheckPage};
 use crate::audit::pages::AuditPage;
 use crate::catalog::course_page::{CoursePage, InstitutionPage};
@@ -18,6 +19,7 @@ use crate::eligibility::pages::CheckPage;
 use crate::enrollment::console_pages::{ConsolePage, RosterPage};
 use crate::enrollment::pages::MyEnrollmentsPage;
 use crate::groups::pages::GroupReviewPage;
+use crate::identity_cases::pages::{IdentityCasesPage, IdentityReportPage};
 use crate::inbox::pages::InboxPage;
 use crate::privacy::pages::MyDataPage;
 use crate::shell::{Layout, NotFound};
@@ -44,6 +46,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/login/verify") view=SignInCheckPage ssr=SsrMode::Async />
                     <Route path=path!("/reset") view=ResetPage ssr=SsrMode::Async />
+                    <Route path=path!("/auth/oidc/link") view=RealNameChoicePage ssr=SsrMode::Async />
+                    <Route path=path!("/identity-report") view=IdentityReportPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/identity-cases") view=IdentityCasesPage ssr=SsrMode::Async />
                     <Route path=path!("/me/password") view=PasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/me/phone") view=PhonePage ssr=SsrMode::Async />
                     <Route path=path!("/me") view=ProfilePage ssr=SsrMode::Async />

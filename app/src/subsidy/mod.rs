@@ -256,6 +256,17 @@ pub fn rule_code(rule: &Rule) -> &'static str {
     }
 }
 
+/// Why a claim waits where the unified identity service is configured and the person's real
+/// name is not verified yet: money goes only to a name the service vouched for.
+pub fn real_name_needed() -> crate::error::RuleVerdict {
+    crate::error::RuleVerdict {
+        rule: "real_name".into(),
+        ok: false,
+        message: td_string!(Locale::zh_CN, rule.real_name_needed).to_string(),
+        message_en: td_string!(Locale::en, rule.real_name_needed).to_string(),
+    }
+}
+
 pub fn verdicts(list: &[rules::Verdict]) -> Vec<crate::error::RuleVerdict> {
     list.iter()
         .map(|v| crate::error::RuleVerdict {

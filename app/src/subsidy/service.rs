@@ -285,6 +285,14 @@ pub async fn claim(portal: &Portal, actor: &Actor, asked: &Asked<'_>) -> AppResu
     if owner.flatten() != Some(user_id) {
         return Err(AppError::NotFound);
     }
+    // With the unified identity service, money goes only to a verified real name.
+    if portal.settings.real_name_service
+        && !crate::accounts::real_name_store::standing(&mut tx, user_id)
+            .await?
+            .0
+    {
+        return Err(AppError::NotEligible(vec![super::real_name_needed()]));
+    }
     match super::recovery_store::undone(&mut tx, certificate_id).await? {
         (true, _) => return Err(conflict_on_certificate(FieldProblem::Revoked)),
         (false, true) => return Err(conflict_on_certificate(FieldProblem::ClaimStopped)),

@@ -13,6 +13,7 @@ mod eligibility;
 mod enrollment;
 mod groups;
 mod health;
+mod identity_cases;
 mod inbox;
 mod json;
 mod meta;
@@ -85,6 +86,7 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .routes(routes!(accounts::phone_code))
         .routes(routes!(accounts::reset))
         .routes(routes!(second_factor::finish))
+        .routes(routes!(identity_cases::report))
         .split_for_parts();
     let door = door.layer(axum::extract::DefaultBodyLimit::max(AUTH_BODY_BYTES));
     // Only a city's catalogue upload may be up to 20 MB.
@@ -104,6 +106,8 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .routes(routes!(accounts::change_phone))
         .routes(routes!(second_factor::set_up_app))
         .routes(routes!(second_factor::confirm_app))
+        .routes(routes!(identity_cases::list))
+        .routes(routes!(identity_cases::decide))
         .routes(routes!(privacy::export))
         .routes(routes!(enrollment::enroll))
         .routes(routes!(enrollment::mine))

@@ -11,6 +11,7 @@ mod dispute;
 mod enrollment;
 mod groups;
 mod payment;
+mod real_name;
 mod recovery;
 mod subsidy;
 
@@ -26,6 +27,9 @@ pub use dispute::{dispute, resolve_dispute};
 pub use enrollment::{cancel, enroll, mark_read, staff};
 pub use groups::{decide_group, declare_groups};
 pub use payment::{batch_paid, change_claim_payee, gather_batch, returned};
+pub use real_name::{
+    decide_identity_case, identity_report, oidc_callback, oidc_link, oidc_reclaim, oidc_start,
+};
 pub use recovery::{change_password, change_phone, phone_code, reset, reset_code};
 pub use subsidy::{claim, decide_claim, decide_recovery};
 
