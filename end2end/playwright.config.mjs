@@ -10,6 +10,16 @@ const port = Number(process.env.PEIXUN_E2E_PORT || 3917);
 const gatewayPort = Number(process.env.PEIXUN_E2E_GATEWAY_PORT || 3919);
 process.env.PEIXUN_E2E_GATEWAY_PORT = String(gatewayPort);
 process.env.PEIXUN_SMS_TOKEN ||= 'e2e-sms-token';
+// The real OpenID provider (oidc-provider.mjs) standing in for the unified identity service:
+// one person for each project, so the projects' first sign-ins never race for one account.
+const oidcPort = Number(process.env.PEIXUN_E2E_OIDC_PORT || 3920);
+process.env.PEIXUN_E2E_OIDC_PORT = String(oidcPort);
+process.env.PEIXUN_OIDC_CLIENT_SECRET ||= 'peixun-test-secret';
+const oidcPeople = {
+  'phone-js': { name: '实名甲', id_number: '510104199201013011', phone_number: '13300000001' },
+  'phone-nojs': { name: '实名乙', id_number: '510105199302023020', phone_number: '13300000002' },
+  'desktop-js': { name: '实名丙', id_number: '51010619940303303X', phone_number: '13300000003' },
+};
 // Set once in the main process; workers inherit it.
 process.env.PEIXUN_E2E_DB ||= path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'peixun-e2e-')), 'e2e.db');
 
@@ -59,8 +69,23 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
+      command: 'node oidc-provider.mjs',
+      url: `http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`,
+      env: {
+        ...process.env,
+        OIDC_PORT: String(oidcPort),
+        OIDC_PEOPLE: JSON.stringify(oidcPeople),
+        OIDC_CLIENT_SECRET: process.env.PEIXUN_OIDC_CLIENT_SECRET,
+      },
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'ignore',
+    },
+    {
       command:
         `../target/release/peixun serve --demo --addr 127.0.0.1:${port} ` +
+        `--oidc-issuer http://127.0.0.1:${oidcPort} --oidc-client-id peixun ` +
         `--database-url sqlite://${process.env.PEIXUN_E2E_DB} --site-root ../target/site ` +
         `--sms-gateway http://127.0.0.1:${gatewayPort}/texts --codes-per-address-per-hour 100000`,
       url: `http://127.0.0.1:${port}/healthz`,

@@ -132,3 +132,22 @@ test('a forgotten password comes back with a texted code; 我的 changes the pas
   await expect(page.getByText(`${next.slice(0, 3)}****${next.slice(7)}`)).toBeVisible();
   await expectAccessible(page);
 });
+
+test('用统一身份认证登录: through the identity service\'s own pages, and back signed in', async ({ page, consoleErrors }, testInfo) => {
+  // The service's development pages ask for a favicon it does not have.
+  consoleErrors.allowStatus(404);
+  const person = testInfo.project.name;
+  const phones = { 'phone-js': '133****0001', 'phone-nojs': '133****0002', 'desktop-js': '133****0003' };
+  await visit(page, '/login', testInfo);
+  await page.getByRole('link', { name: '用统一身份认证登录' }).click();
+  // The provider's sign-in page, then its consent page.
+  await page.locator('input[name="login"]').fill(person);
+  await page.locator('input[name="password"]').fill('any password');
+  await page.locator('button[type="submit"]').click();
+  await page.locator('button[type="submit"]').click();
+  await expect(page).toHaveURL(/\/me$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('我的');
+  await expect(page.getByText(phones[person] ?? '133****0001')).toBeVisible();
+  if (jsEnabled(testInfo)) await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await expectAccessible(page);
+});

@@ -41,6 +41,9 @@ pub fn deliver(portal: Portal, gateway: Option<Gateway>) {
                 () = portal.texts_ready.notified() => {}
                 () = tokio::time::sleep(LOOK_EVERY) => {}
             }
+            if let Err(err) = app::texts::service::queue_notices(&portal).await {
+                tracing::warn!(%err, "cannot queue the notices owed as texts");
+            }
             if let Some(gateway) = &gateway {
                 if let Err(err) = send_due(&portal, &client, gateway).await {
                     tracing::warn!(%err, "cannot read the outbox");

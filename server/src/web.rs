@@ -102,6 +102,7 @@ pub fn router(
         .route("/me/password", post(forms::change_password))
         .route("/me/phone", post(forms::change_phone))
         .route("/me/phone/code", post(forms::phone_code))
+        .route("/me/notices", post(forms::set_notices))
         .route("/login", post(forms::login))
         .route("/login/code", post(forms::login_code))
         .route("/login/verify", post(forms::verify_sign_in))
@@ -205,6 +206,8 @@ pub struct Listen {
     pub header_read_timeout: Duration,
     /// The unified identity service (its callback is filled in here).
     pub oidc: Option<crate::oidc::OidcConfig>,
+    /// The SMS gateway (none: texts wait in the outbox).
+    pub gateway: Option<crate::texts::Gateway>,
 }
 
 /// Serves the portal until Ctrl-C or SIGTERM.
@@ -217,6 +220,7 @@ pub async fn serve(listen: Listen, portal: Portal) -> std::io::Result<()> {
         public_url,
         header_read_timeout,
         oidc,
+        gateway,
     } = listen;
     let site_root = site_root.as_path();
     let listener = tokio::net::TcpListener::bind(addr).await?;
@@ -237,6 +241,8 @@ pub async fn serve(listen: Listen, portal: Portal) -> std::io::Result<()> {
         None => None,
     };
     let portal = portal.with_public_url(public_url);
+    // Texts' links open the public address: the sender starts with it known.
+    crate::texts::deliver(portal.clone(), gateway);
     sweep(portal.clone());
     watch_key_file(portal.clone());
     let app = router(portal, site_root, exposure, oidc);

@@ -62,6 +62,8 @@ pub struct Profile {
     pub residence_city: Option<String>,
     /// Whether the unified identity service vouched for their name and identity number.
     pub real_name: real_name::RealName,
+    /// Whether they are texted notices (`/api/v1/me/notices`).
+    pub text_notices: bool,
 }
 
 /// The domain of the identity number's keyed hash (uniqueness, look-up).

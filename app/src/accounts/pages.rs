@@ -240,6 +240,18 @@ fn ProfileDetails(locale: Locale, profile: Profile) -> impl IntoView {
             <p class="hint">{td_string!(locale, account.masked_note)}</p>
         </section>
         <MyGroups locale=locale groups=profile.groups.clone() residence_city=profile.residence_city.clone() />
+        {(profile.role == crate::access::Role::Trainee).then(|| view! {
+            <section aria-labelledby="notices-heading">
+                <h2 id="notices-heading">{td_string!(locale, account.notices_heading)}</h2>
+                <form method="post" action="/me/notices">
+                    <div class="checkbox">
+                        <input type="checkbox" id="texts" name="texts" value="on" checked=profile.text_notices />
+                        <label for="texts">{td_string!(locale, account.notices_label, phone = profile.phone.clone()).to_string()}</label>
+                    </div>
+                    <button type="submit" class="button-secondary">{td_string!(locale, account.notices_save)}</button>
+                </form>
+            </section>
+        })}
         <section aria-labelledby="me-more">
             <h2 id="me-more">{td_string!(locale, account.more_heading)}</h2>
             <ul>
@@ -260,6 +272,7 @@ pub fn ProfilePage() -> impl IntoView {
         Some("password") => Some(td_string!(locale, account.password_saved)),
         Some("phone") => Some(td_string!(locale, account.phone_saved)),
         Some("reclaimed") => Some(td_string!(locale, account.reclaimed_saved)),
+        Some("notices") => Some(td_string!(locale, account.notices_saved)),
         _ => None,
     };
     let data = Resource::new(|| (), |_| my_profile());

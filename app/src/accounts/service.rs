@@ -228,6 +228,7 @@ pub async fn profile_of(portal: &Portal, id: i64) -> AppResult<Profile> {
             0 => super::real_name::RealName::Unverified,
             _ => super::real_name::RealName::Verified,
         },
+        text_notices: store::text_notices(&portal.db, row.id).await?,
     })
 }
 
@@ -253,6 +254,20 @@ pub async fn change_password(
     store::set_password(&portal.db, &portal.clock.stamp(), actor.id, &new_hash).await?;
     events::password_changed(actor.id, "change");
     sessions::start(portal, actor.id).await
+}
+
+/// Whether the actor gets notices by text.
+pub async fn text_notices(portal: &Portal, actor: &Actor) -> AppResult<bool> {
+    store::text_notices(&portal.db, actor.id).await
+}
+
+/// Notices by text on or off for the actor (trainees: the notices are theirs).
+pub async fn set_text_notices(portal: &Portal, actor: &Actor, on: bool) -> AppResult<bool> {
+    actor.trainee()?;
+    let mut tx = portal.db.write_tx().await?;
+    store::set_text_notices(&mut tx, actor.id, on).await?;
+    tx.commit().await?;
+    Ok(on)
 }
 
 /// Checks the actor's own password (before deleting their account, say).

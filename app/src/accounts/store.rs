@@ -287,3 +287,27 @@ pub async fn frozen(db: &Db, id: i64) -> AppResult<bool> {
             .await?;
     Ok(at.flatten().is_some())
 }
+
+/// Notices by text on (from the next message on) or off.
+pub async fn set_text_notices(conn: &mut Conn, id: i64, on: bool) -> AppResult<()> {
+    let sql = match on {
+        true => {
+            "UPDATE users SET text_notices_from = \
+                 COALESCE(text_notices_from, (SELECT COALESCE(MAX(id), 0) FROM notifications)) \
+                 WHERE id = $1"
+        }
+        false => "UPDATE users SET text_notices_from = NULL WHERE id = $1",
+    };
+    sqlx::query(sql).bind(id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Whether the account gets notices by text.
+pub async fn text_notices(db: &Db, id: i64) -> AppResult<bool> {
+    let from: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT text_notices_from FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(from.flatten().is_some())
+}

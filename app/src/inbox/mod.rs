@@ -112,9 +112,14 @@ impl Notification {
 
     /// The page that shows the record.
     pub fn link(&self) -> &'static str {
-        match Kind::from_code(&self.kind) {
+        Notification::link_of(&self.kind, &self.status)
+    }
+
+    /// The page a message of `kind` and `status` leads to.
+    pub fn link_of(kind: &str, status: &str) -> &'static str {
+        match Kind::from_code(kind) {
             // What a dispute's resolution did, told to the institution that ran the class.
-            Kind::Dispute if self.status != "resolved" => "/staff/classes",
+            Kind::Dispute if status != "resolved" => "/staff/classes",
             Kind::Certificate => "/me/certificates",
             Kind::Subsidy | Kind::Dispute | Kind::Recovery => "/me/subsidies",
             Kind::Enrollment => "/me/enrollments",

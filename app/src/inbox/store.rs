@@ -91,3 +91,34 @@ pub async fn mark_read(db: &Db, at: &str, user: i64, id: Option<i64>) -> AppResu
             .await?;
     Ok(mine > 0)
 }
+
+/// A message owed as a text: for someone who asked for notices by text since before it came.
+#[derive(Debug, sqlx::FromRow)]
+pub struct OwedText {
+    pub id: i64,
+    pub kind: String,
+    pub status: String,
+    pub title: String,
+    pub phone_sealed: Vec<u8>,
+}
+
+/// Up to `n` messages not yet looked at for a text, of people who asked for texts since.
+pub async fn owed_texts(conn: &mut Conn, n: i64) -> AppResult<Vec<OwedText>> {
+    Ok(sqlx::query_as(
+        "SELECT n.id, n.kind, n.status, n.title, u.phone_sealed FROM users u \
+         JOIN notifications n ON n.user_id = u.id AND n.id > u.text_notices_from \
+         WHERE u.text_notices_from IS NOT NULL AND n.texted = 0 ORDER BY n.id LIMIT $1",
+    )
+    .bind(n)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Message `id` was looked at for a text (queued, or not worth one).
+pub async fn texted(conn: &mut Conn, id: i64) -> AppResult<()> {
+    sqlx::query("UPDATE notifications SET texted = 1 WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -22,6 +22,14 @@ pub enum Template {
     AlreadyRegistered,
     /// Someone asked for a reset code for a phone that has no account: `link` to sign up.
     NoAccount,
+    /// Notices, for those who asked (`title`: the class or the occupation, `link`): a place
+    /// in a class (from the waiting list too) …
+    EnrollmentApproved,
+    /// … a certificate issued …
+    CertificateIssued,
+    /// … a subsidy claim approved, and paid.
+    ClaimApproved,
+    ClaimPaid,
 }
 
 impl Template {
@@ -30,6 +38,21 @@ impl Template {
             Template::Code => "code",
             Template::AlreadyRegistered => "already_registered",
             Template::NoAccount => "no_account",
+            Template::EnrollmentApproved => "enrollment_approved",
+            Template::CertificateIssued => "certificate_issued",
+            Template::ClaimApproved => "claim_approved",
+            Template::ClaimPaid => "claim_paid",
+        }
+    }
+
+    /// The notice text an inbox message of `kind` and `status` is worth, if any.
+    pub fn for_notice(kind: &str, status: &str) -> Option<Template> {
+        match (kind, status) {
+            ("enrollment", "approved") => Some(Template::EnrollmentApproved),
+            ("certificate", "issued") => Some(Template::CertificateIssued),
+            ("subsidy", "approved") => Some(Template::ClaimApproved),
+            ("subsidy", "paid") => Some(Template::ClaimPaid),
+            _ => None,
         }
     }
 
@@ -37,8 +60,9 @@ impl Template {
     /// useless once it has expired.
     pub fn worth_sending_for(self) -> i64 {
         match self {
-            Template::Code => CODE_SECS,
-            Template::AlreadyRegistered | Template::NoAccount => CODE_SECS,
+            Template::Code | Template::AlreadyRegistered | Template::NoAccount => CODE_SECS,
+            // A notice is worth a day: after that the inbox has said it.
+            _ => 24 * 3600,
         }
     }
 }
@@ -104,6 +128,36 @@ mod tests {
         assert_eq!(waits, [5, 10, 20, 40, 80, 160, 300, 300, 300]);
         assert_eq!(retry_in(0), 5);
         assert_eq!(retry_in(u32::MAX), 300);
+    }
+
+    #[test]
+    fn only_a_place_a_certificate_and_a_claim_approved_or_paid_are_texted() {
+        assert_eq!(
+            Template::for_notice("enrollment", "approved"),
+            Some(Template::EnrollmentApproved)
+        );
+        assert_eq!(
+            Template::for_notice("certificate", "issued"),
+            Some(Template::CertificateIssued)
+        );
+        assert_eq!(
+            Template::for_notice("subsidy", "approved"),
+            Some(Template::ClaimApproved)
+        );
+        assert_eq!(
+            Template::for_notice("subsidy", "paid"),
+            Some(Template::ClaimPaid)
+        );
+        for (kind, status) in [
+            ("enrollment", "waitlisted"),
+            ("enrollment", "rejected"),
+            ("certificate", "failed"),
+            ("subsidy", "rejected"),
+            ("account", "sign_in_failures"),
+            ("dispute", "resolved"),
+        ] {
+            assert_eq!(Template::for_notice(kind, status), None, "{kind} {status}");
+        }
     }
 
     #[test]

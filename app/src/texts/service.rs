@@ -124,3 +124,45 @@ pub async fn outbox(portal: &Portal, phone: Option<&str>) -> AppResult<Vec<Liste
         })
         .collect()
 }
+
+/// Queues the notice texts owed (see `Template::for_notice`) for the people who asked for
+/// them, a batch at a time; each message is looked at once. A phone over its hourly texts
+/// gets the inbox only.
+pub async fn queue_notices(portal: &Portal) -> AppResult<usize> {
+    // Looked at without the write lock first: most of the time nothing is owed.
+    let mut conn = portal.db.pool().acquire().await?;
+    if crate::inbox::store::owed_texts(&mut conn, 1)
+        .await?
+        .is_empty()
+    {
+        return Ok(0);
+    }
+    drop(conn);
+    let mut tx = portal.db.write_tx().await?;
+    let owed = crate::inbox::store::owed_texts(&mut tx, 50).await?;
+    let mut queued = 0;
+    for n in &owed {
+        crate::inbox::store::texted(&mut tx, n.id).await?;
+        let Some(template) = Template::for_notice(&n.kind, &n.status) else {
+            continue;
+        };
+        let phone = portal.vault.reveal(&n.phone_sealed)?;
+        let link = crate::inbox::Notification::link_of(&n.kind, &n.status);
+        let mut params = Map::new();
+        params.insert("title".into(), Value::String(n.title.clone()));
+        params.insert(
+            "link".into(),
+            Value::String(format!("{}{link}", portal.settings.public_url)),
+        );
+        match queue(&mut tx, portal, &phone, template, params).await {
+            Ok(()) => queued += 1,
+            Err(AppError::TooManyRequests { .. }) => {}
+            Err(err) => return Err(err),
+        }
+    }
+    tx.commit().await?;
+    if queued > 0 {
+        portal.texts_ready.notify_one();
+    }
+    Ok(queued)
+}

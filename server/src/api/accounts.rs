@@ -280,3 +280,52 @@ pub async fn change_password(
         .insert(header::SET_COOKIE, session_cookie(&token, state.https));
     Ok(response)
 }
+
+/// Whether I am texted notices.
+#[derive(Debug, serde::Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TextNotices {
+    /// Texts (besides the inbox) when a place, a certificate or a subsidy comes through.
+    texts: bool,
+}
+
+/// My notices by text: on or off.
+#[utoipa::path(
+    get,
+    path = "/me/notices",
+    tag = "accounts",
+    operation_id = "my_notices",
+    responses(
+        (status = 200, description = "Whether I am texted notices", body = TextNotices),
+        (status = 401, description = "Not signed in", body = super::ErrorBody),
+    )
+)]
+pub async fn notices(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+) -> Result<Json<TextNotices>, ApiError> {
+    let texts = service::text_notices(&state.portal, &user.actor).await?;
+    Ok(Json(TextNotices { texts }))
+}
+
+/// Turn my notices by text on (from now on: a place in a class, a certificate issued, a claim
+/// approved or paid) or off.
+#[utoipa::path(
+    put,
+    path = "/me/notices",
+    tag = "accounts",
+    operation_id = "set_my_notices",
+    request_body = TextNotices,
+    responses(
+        (status = 200, description = "Saved", body = TextNotices),
+        (status = 401, description = "Not signed in", body = super::ErrorBody),
+        (status = 403, description = "Not a trainee", body = super::ErrorBody),
+    )
+)]
+pub async fn set_notices(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    super::ApiJson(body): super::ApiJson<TextNotices>,
+) -> Result<Json<TextNotices>, ApiError> {
+    let texts = service::set_text_notices(&state.portal, &user.actor, body.texts).await?;
+    Ok(Json(TextNotices { texts }))
+}

@@ -104,6 +104,7 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .routes(routes!(groups::decide))
         .routes(routes!(accounts::change_password))
         .routes(routes!(accounts::change_phone))
+        .routes(routes!(accounts::notices, accounts::set_notices))
         .routes(routes!(second_factor::set_up_app))
         .routes(routes!(second_factor::confirm_app))
         .routes(routes!(identity_cases::list))

@@ -130,7 +130,6 @@ pub(super) async fn serve(args: ServeArgs) -> Result<ExitCode, ExitCode> {
     if gateway.is_none() {
         tracing::warn!("no --sms-gateway: texts wait in the outbox (peixun outbox)");
     }
-    crate::texts::deliver(portal.clone(), gateway);
     let listen = crate::web::Listen {
         addr: args.addr,
         metrics: args.metrics_addr,
@@ -139,6 +138,7 @@ pub(super) async fn serve(args: ServeArgs) -> Result<ExitCode, ExitCode> {
         public_url: args.public_url,
         header_read_timeout: std::time::Duration::from_secs(args.header_read_timeout),
         oidc,
+        gateway,
     };
     let served = crate::web::serve(listen, portal);
     served.await.map_err(|err| {

@@ -175,3 +175,24 @@ pub async fn change_phone(
         }
     }
 }
+
+#[derive(Debug, serde::Deserialize)]
+pub struct NoticesForm {
+    /// `on` when the box is ticked (nothing is sent for an unticked box).
+    #[serde(default)]
+    texts: Option<String>,
+}
+
+/// 我的: notices by text on or off.
+pub async fn set_notices(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    SignedForm(me): SignedForm,
+    Form(form): Form<NoticesForm>,
+) -> Response {
+    let on = form.texts.as_deref() == Some("on");
+    match service::set_text_notices(&app.portal, &me.actor, on).await {
+        Ok(_) => see_other("/me?saved=notices"),
+        Err(err) => super::refused_on(&app, "/me", headers, CurrentUser(Some(me)), err).await,
+    }
+}
