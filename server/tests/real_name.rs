@@ -396,3 +396,36 @@ async fn without_a_provider_a_taken_number_is_reported_to_hr() {
     }
     assert!(limited);
 }
+
+#[tokio::test]
+async fn an_account_the_service_made_is_deleted_with_a_texted_code() {
+    let provider = Provider::start(people());
+    let s = portal_with(&provider, &[]).await;
+    let me = oidc::sign_in(&s, "alice", None).await.session.unwrap();
+    let (_, profile) = get(&s, "/api/v1/me", &me).await;
+    assert_eq!(profile["password"], false, "{profile}");
+    let page = s.get_as("/me/data", &me).await.text().await.unwrap();
+    assert!(
+        page.contains(r#"action="/me/delete/code""#),
+        "the page offers the code"
+    );
+    let delete = |body: Value| {
+        s.client
+            .delete(s.url("/api/v1/me"))
+            .header("cookie", &me)
+            .json(&body)
+            .send()
+    };
+    // No password to give: a code texted to the account's phone.
+    let r = delete(json!({"password": "anything"})).await.unwrap();
+    assert_eq!(r.status(), 400);
+    let body: Value = r.json().await.unwrap();
+    assert!(body["error"]["fields"]["code"].is_string(), "{body}");
+    let code = s
+        .phone_code_as("13800000901", "delete_account", Some(&me))
+        .await
+        .expect("a code to the account's own phone");
+    let r = delete(json!({"code": code})).await.unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(s.get_as("/api/v1/me", &me).await.status(), 401);
+}
