@@ -122,6 +122,7 @@ pub fn router(
         .route("/logout", post(forms::logout))
         .route("/me/groups", post(forms::declare_groups))
         .route("/me/delete", post(forms::delete_account))
+        .route("/me/delete/code", post(forms::delete_code))
         .route("/courses/{code}/enroll", post(forms::enroll))
         .route("/verify", post(forms::verify))
         .route("/me/enrollments/{id}/cancel", post(forms::cancel))

@@ -64,6 +64,9 @@ pub struct Profile {
     pub real_name: real_name::RealName,
     /// Whether they are texted notices (`/api/v1/me/notices`).
     pub text_notices: bool,
+    /// Whether the account has a password (one the unified identity service made has none:
+    /// it is deleted with a texted code).
+    pub password: bool,
 }
 
 /// The domain of the identity number's keyed hash (uniqueness, look-up).

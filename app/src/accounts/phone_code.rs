@@ -19,6 +19,9 @@ pub enum Purpose {
     /// Signing in to a phone many failed sign-ins were collected for: asked for like the
     /// others (a phone without an account is texted nothing).
     SignIn,
+    /// Deleting an account that has no password (one the unified identity service made):
+    /// texted to the signed-in person's own phone.
+    DeleteAccount,
 }
 
 impl Purpose {
@@ -28,6 +31,7 @@ impl Purpose {
             Purpose::Reset => "reset",
             Purpose::ChangePhone => "change_phone",
             Purpose::SignIn => "sign_in",
+            Purpose::DeleteAccount => "delete_account",
         }
     }
 
@@ -38,6 +42,7 @@ impl Purpose {
             "reset" => Some(Purpose::Reset),
             "change_phone" => Some(Purpose::ChangePhone),
             "sign_in" => Some(Purpose::SignIn),
+            "delete_account" => Some(Purpose::DeleteAccount),
             _ => None,
         }
     }

@@ -38,17 +38,29 @@ pub async fn request(
     actor: Option<&Actor>,
 ) -> AppResult<()> {
     let mut errors = FieldErrors::default();
-    let phone = phone_field(phone, &mut errors);
     let purpose = Purpose::askable(purpose);
+    let phone = match purpose {
+        // Texted to the account's own phone (below), whatever was typed.
+        Some(Purpose::DeleteAccount) => Some(String::new()),
+        _ => phone_field(phone, &mut errors),
+    };
     if purpose.is_none() {
         errors.add("purpose", FieldProblem::UnknownCode);
     }
     let (Some(phone), Some(purpose)) = (phone, purpose) else {
         return Err(AppError::Invalid(errors));
     };
-    if purpose == Purpose::ChangePhone && actor.is_none() {
+    if matches!(purpose, Purpose::ChangePhone | Purpose::DeleteAccount) && actor.is_none() {
         return Err(AppError::Unauthorized);
     }
+    // Deleting an account is confirmed on the account's own phone, whatever phone was typed.
+    let phone = match (purpose, actor) {
+        (Purpose::DeleteAccount, Some(actor)) => {
+            let row = super::store::user(&portal.db, actor.id).await?;
+            portal.vault.reveal(&row.phone_sealed)?
+        }
+        _ => phone,
+    };
     let account = super::store::by_phone(&portal.db, &portal.vault.mac(PHONE_DOMAIN, &phone))
         .await?
         .is_some();

@@ -229,6 +229,9 @@ pub async fn profile_of(portal: &Portal, id: i64) -> AppResult<Profile> {
             _ => super::real_name::RealName::Verified,
         },
         text_notices: store::text_notices(&portal.db, row.id).await?,
+        password: store::password_hash(&portal.db, row.id)
+            .await?
+            .is_some_and(|h| !h.is_empty()),
     })
 }
 
@@ -268,6 +271,31 @@ pub async fn set_text_notices(portal: &Portal, actor: &Actor, on: bool) -> AppRe
     store::set_text_notices(&mut tx, actor.id, on).await?;
     tx.commit().await?;
     Ok(on)
+}
+
+/// Confirms that the actor deletes their own account: with its password, or — an account
+/// with none (made by the unified identity service) — with a `delete_account` code texted to
+/// its phone, used here.
+pub async fn confirm_deletion(
+    portal: &Portal,
+    actor: &Actor,
+    password: &str,
+    code: &str,
+) -> AppResult<()> {
+    let hash = store::password_hash(&portal.db, actor.id).await?;
+    if hash.as_deref().is_some_and(|h| !h.is_empty()) {
+        if password.is_empty() {
+            return Err(AppError::field("password", FieldProblem::Required));
+        }
+        return check_own_password(portal, actor, password).await;
+    }
+    let row = store::user(&portal.db, actor.id).await?;
+    let phone = portal.vault.reveal(&row.phone_sealed)?;
+    let checked = phone_codes::check(portal, &phone, Purpose::DeleteAccount, code).await?;
+    let mut tx = portal.db.write_tx().await?;
+    phone_codes::take(portal, &mut tx, checked).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Checks the actor's own password (before deleting their account, say).

@@ -61,6 +61,7 @@ pub struct CodeSent {
     post,
     path = "/auth/phone-code",
     tag = "accounts",
+    operation_id = "phone_code",
     request_body = CodeRequest,
     responses(
         (status = 202, description = "Queued for the phone", body = CodeSent),
@@ -108,6 +109,7 @@ pub struct Reset {
     post,
     path = "/auth/reset",
     tag = "accounts",
+    operation_id = "reset_password",
     request_body = Reset,
     responses(
         (status = 204, description = "The password is changed; sign in with it"),
@@ -135,6 +137,7 @@ pub struct PhoneChange {
     post,
     path = "/me/phone",
     tag = "accounts",
+    operation_id = "change_phone",
     request_body = PhoneChange,
     responses(
         (status = 200, description = "Changed", body = Profile),

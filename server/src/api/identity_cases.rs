@@ -27,6 +27,7 @@ pub struct Reported {
     post,
     path = "/identity-reports",
     tag = "accounts",
+    operation_id = "report_identity_misuse",
     request_body = Report,
     responses(
         (status = 202, description = "Received", body = Reported),
@@ -50,6 +51,7 @@ pub async fn report(
     get,
     path = "/staff/identity-cases",
     tag = "staff",
+    operation_id = "identity_cases",
     params(PageParams),
     responses(
         (status = 200, description = "The cases", body = Page<Case>),
@@ -80,6 +82,7 @@ pub struct CaseDecision {
     post,
     path = "/staff/identity-cases/{id}",
     tag = "staff",
+    operation_id = "decide_identity_case",
     params(("id" = i64, Path, description = "The case")),
     request_body = CaseDecision,
     responses(

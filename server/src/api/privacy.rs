@@ -40,9 +40,13 @@ pub struct DeleteConfirmation {
     /// The account's password.
     #[serde(default)]
     password: String,
+    /// For an account without a password: the `delete_account` code texted to its phone.
+    #[serde(default)]
+    code: String,
 }
 
-/// Delete my account, confirmed with its password. Records the law requires to keep are kept
+/// Delete my account, confirmed with its password (or, for an account without one, the
+/// `delete_account` code texted to its phone). Records the law requires to keep are kept
 /// without my identity.
 #[utoipa::path(
     delete,
@@ -51,7 +55,7 @@ pub struct DeleteConfirmation {
     request_body = DeleteConfirmation,
     responses(
         (status = 204, description = "Deleted; signed out"),
-        (status = 400, description = "The password is missing or wrong", body = super::ErrorBody),
+        (status = 400, description = "The password (or code) is missing or wrong", body = super::ErrorBody),
         (status = 401, description = "Not signed in", body = super::ErrorBody),
         (status = 409, description = "A claim, dispute or recovery is still open", body = super::ErrorBody),
     )
@@ -66,12 +70,9 @@ pub async fn delete(
         true => DeleteConfirmation::default(),
         false => super::json::parse(&body)?,
     };
-    if confirm.password.is_empty() {
-        let problem = app::error::FieldProblem::Required;
-        return Err(ApiError(app::error::AppError::field("password", problem)));
-    }
     let portal = &state.portal;
-    app::accounts::service::check_own_password(portal, &user.actor, &confirm.password).await?;
+    let (password, code) = (&confirm.password, &confirm.code);
+    app::accounts::service::confirm_deletion(portal, &user.actor, password, code).await?;
     service::delete_account(portal, &user.actor).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     response

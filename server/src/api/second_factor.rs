@@ -49,6 +49,7 @@ pub struct SecondStepCode {
     post,
     path = "/auth/second-factor",
     tag = "accounts",
+    operation_id = "second_factor",
     request_body = SecondStepCode,
     responses(
         (status = 200, description = "Signed in; the session cookie is set", body = Profile),
@@ -82,6 +83,7 @@ pub async fn finish(
     post,
     path = "/me/totp",
     tag = "accounts",
+    operation_id = "set_up_authenticator_app",
     responses(
         (status = 200, description = "The secret to give the app", body = AppSetup),
         (status = 401, description = "Not signed in", body = super::ErrorBody),
@@ -103,6 +105,7 @@ pub async fn set_up_app(
     post,
     path = "/me/totp/confirm",
     tag = "accounts",
+    operation_id = "confirm_authenticator_app",
     request_body = SecondStepCode,
     responses(
         (status = 204, description = "The app is in force"),

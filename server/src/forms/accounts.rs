@@ -293,6 +293,8 @@ pub async fn logout(State(app): State<AppState>, headers: HeaderMap) -> Response
 pub struct DeleteForm {
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    code: String,
 }
 
 pub async fn delete_account(
@@ -302,7 +304,9 @@ pub async fn delete_account(
     Form(form): Form<DeleteForm>,
 ) -> Response {
     let locale = locale_of(&headers);
-    let result = match service::check_own_password(&app.portal, &me.actor, &form.password).await {
+    let confirmed =
+        service::confirm_deletion(&app.portal, &me.actor, &form.password, &form.code).await;
+    let result = match confirmed {
         Ok(()) => app::privacy::service::delete_account(&app.portal, &me.actor).await,
         Err(e) => Err(e),
     };

@@ -30,7 +30,9 @@ pub use payment::{batch_paid, change_claim_payee, gather_batch, returned};
 pub use real_name::{
     decide_identity_case, identity_report, oidc_callback, oidc_link, oidc_reclaim, oidc_start,
 };
-pub use recovery::{change_password, change_phone, phone_code, reset, reset_code, set_notices};
+pub use recovery::{
+    change_password, change_phone, delete_code, phone_code, reset, reset_code, set_notices,
+};
 pub use subsidy::{claim, decide_claim, decide_recovery};
 
 use crate::state::AppState;

@@ -196,3 +196,31 @@ pub async fn set_notices(
         Err(err) => super::refused_on(&app, "/me", headers, CurrentUser(Some(me)), err).await,
     }
 }
+
+/// "获取验证码" on 我的数据 for an account without a password: the `delete_account` code,
+/// texted to its own phone.
+pub async fn delete_code(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    SignedForm(me): SignedForm,
+) -> Response {
+    let locale = locale_of(&headers);
+    let client = client_address(&app, peer, &headers);
+    let actor = me.actor.clone();
+    let asked =
+        phone_codes::request(&app.portal, "", "delete_account", &client, Some(&actor)).await;
+    let state = match asked {
+        Ok(()) => FormState {
+            status: 200,
+            notice: Some(leptos_i18n::td_string!(locale, account.delete_code_sent).to_string()),
+            ..Default::default()
+        },
+        Err(err) => {
+            let mut state = refused(&err, locale, BTreeMap::new());
+            state.message = Some(err.message(locale));
+            state
+        }
+    };
+    render_again(&app, "/me/data", headers, CurrentUser(Some(me)), state).await
+}
