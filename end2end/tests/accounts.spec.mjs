@@ -37,7 +37,7 @@ test('sign up, sign out, sign in and set my groups', async ({ page, consoleError
   await page.getByRole('button', { name: '注册' }).click();
   await expect(page).toHaveURL(/\/me$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('我的');
-  await expect(page.getByText(`${phone.slice(0, 3)}****${phone.slice(7)}`)).toBeVisible();
+  await expect(page.getByText(`${phone.slice(0, 3)}****${phone.slice(7)}`, { exact: true })).toBeVisible();
   await expect(page.getByText(`5101**********${id.slice(14)}`)).toBeVisible();
   await expect(page.locator('body')).not.toContainText(id);
   await expectAccessible(page);
@@ -129,7 +129,7 @@ test('a forgotten password comes back with a texted code; 我的 changes the pas
   await page.getByLabel('短信验证码').fill(await textedCode(next, before));
   await page.getByRole('button', { name: '更换手机号' }).click();
   await expect(page).toHaveURL(/\/me\?saved=phone$/);
-  await expect(page.getByText(`${next.slice(0, 3)}****${next.slice(7)}`)).toBeVisible();
+  await expect(page.getByText(`${next.slice(0, 3)}****${next.slice(7)}`, { exact: true })).toBeVisible();
   await expectAccessible(page);
 });
 
@@ -147,7 +147,7 @@ test('用统一身份认证登录: through the identity service\'s own pages, an
   await page.locator('button[type="submit"]').click();
   await expect(page).toHaveURL(/\/me$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('我的');
-  await expect(page.getByText(phones[person] ?? '133****0001')).toBeVisible();
+  await expect(page.getByText(phones[person] ?? '133****0001', { exact: true })).toBeVisible();
   if (jsEnabled(testInfo)) await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
   await expectAccessible(page);
 });

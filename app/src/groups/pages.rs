@@ -108,7 +108,7 @@ pub fn MyGroups(
     residence_city: Option<String>,
 ) -> impl IntoView {
     let state = use_context::<FormState>().unwrap_or_default();
-    let saved = use_query_map().with_untracked(|q| q.get("saved").is_some());
+    let saved = use_query_map().with_untracked(|q| q.get("saved").as_deref() == Some("groups"));
     let refused = state.status != 0;
     let city_now = if refused {
         state.value("city")
