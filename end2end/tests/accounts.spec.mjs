@@ -56,7 +56,7 @@ test('sign up, sign out, sign in and set my groups', async ({ page, consoleError
   // A group that needs no document counts as declared (groups.spec.mjs: one that needs one).
   await expect(page.getByText('退役证编号')).toBeVisible();
   await page.getByLabel('青年', { exact: true }).check();
-  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByRole('button', { name: '保存', exact: true }).click();
   await expect(page.getByRole('status')).toHaveText('已保存');
   await expect(page.getByLabel('青年', { exact: true })).toBeChecked();
   await expect(page.locator('.group-choice').filter({ hasText: '青年' })).toContainText('已申报（无需核验）');

@@ -16,7 +16,7 @@ test('a declared group counts once the city verifies it', async ({ page, console
 
   // Without the document, the city and the consent, nothing is saved and each is said.
   await page.getByLabel('退役军人').check();
-  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByRole('button', { name: '保存', exact: true }).click();
   const summary = page.getByRole('alert').filter({ hasText: '请修改以下问题' });
   await expect(summary).toContainText('必填');
   await expect(summary).toContainText('请阅读并勾选同意处理敏感个人信息');
@@ -30,7 +30,7 @@ test('a declared group counts once the city verifies it', async ({ page, console
   await page.getByLabel('退役证编号').fill(number);
   await page.getByLabel('居住地（市州）').selectOption('510100');
   await page.getByLabel('我已阅读并单独同意处理我的群体身份信息').check();
-  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByRole('button', { name: '保存', exact: true }).click();
   await expect(page).toHaveURL(/saved=groups/);
   await expect(page.getByRole('status')).toHaveText('已保存');
   const choice = page.locator('.group-choice').filter({ hasText: '退役军人' });
