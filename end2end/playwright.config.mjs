@@ -87,7 +87,9 @@ export default defineConfig({
         `../target/release/peixun serve --demo --addr 127.0.0.1:${port} ` +
         `--oidc-issuer http://127.0.0.1:${oidcPort} --oidc-client-id peixun ` +
         `--database-url sqlite://${process.env.PEIXUN_E2E_DB} --site-root ../target/site ` +
-        `--sms-gateway http://127.0.0.1:${gatewayPort}/texts --codes-per-address-per-hour 100000`,
+        `--sms-gateway http://127.0.0.1:${gatewayPort}/texts --codes-per-address-per-hour 100000 ` +
+        // Every project signs the same demo staff in, each time with a texted code.
+        `--texts-per-phone-per-hour 1000`,
       url: `http://127.0.0.1:${port}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,
