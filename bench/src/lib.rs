@@ -14,6 +14,10 @@ pub const QUERY_MIX: &[(&str, &str)] = &[
     ("two Chinese words", "q=养老 护理"),
     ("pinyin", "q=diangong"),
     ("initials", "q=dg"),
+    ("an everyday name", "q=电焊"),
+    ("a homophone typo", "q=叉车斯机"),
+    ("asking, a place and a format", "q=成都 学电工 周末班"),
+    ("nothing matches", "q=飞行汽车"),
     (
         "facets only",
         "industry=low_altitude&city=510100&has_seats=true",

@@ -6,6 +6,7 @@ use super::store;
 use super::CourseQuery;
 use crate::error::{AppError, AppResult};
 use crate::storage::Db;
+use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -80,16 +81,22 @@ impl Default for CatalogSearch {
 
 impl CatalogSearch {
     /// Searches the current index, answering a repeated search from the recent ones.
-    pub async fn search(self: &Arc<Self>, db: &Db, query: &CourseQuery) -> AppResult<Arc<Hits>> {
+    /// `today` orders courses still open for enrolment before closed ones.
+    pub async fn search(
+        self: &Arc<Self>,
+        db: &Db,
+        query: &CourseQuery,
+        today: NaiveDate,
+    ) -> AppResult<Arc<Hits>> {
         let index = self.index(db).await?;
         let pairs = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(query.to_pairs())
             .finish();
-        let key = format!("{}:{pairs}", index.generation());
+        let key = format!("{}:{today}:{pairs}", index.generation());
         if let Some(hits) = self.recent.get(&key) {
             return Ok(hits);
         }
-        let hits = Arc::new(index.search(query));
+        let hits = Arc::new(index.search(query, today));
         self.recent.insert(key, hits.clone());
         Ok(hits)
     }
@@ -236,6 +243,7 @@ mod tests {
                 courses: vec![course.clone(); 20_000],
                 total: 20_000,
                 facets: Default::default(),
+                understood: None,
             };
             search
                 .recent

@@ -21,6 +21,8 @@ pub mod search;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod understanding;
 
 use crate::money::Yuan;
 use crate::reference::{
@@ -167,6 +169,30 @@ pub struct CourseList {
     /// Facet name → value code → number of courses, counted with every filter but the
     /// facet's own.
     pub facets: Facets,
+    /// How the words (`q`) were read; absent without words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub understood: Option<Understanding>,
+}
+
+/// How the search read the words of a query: said back on the page ("按「焊工」搜索"), and the
+/// way on when nothing matched.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Understanding {
+    /// What was searched for: each word as typed, or the occupation an everyday name means
+    /// (电焊 → 焊工); words of asking (学, 怎么, 报名 …) are left out.
+    pub searched: Vec<String>,
+    /// Cities read from the words and used as a filter.
+    pub city: Vec<City>,
+    /// Districts or counties read from the words (full names) and used as a filter.
+    pub district: Vec<String>,
+    /// Class formats read from the words (周末, 夜校, 线上 …) and used as a filter.
+    pub class_format: Vec<ClassFormat>,
+    /// Filters read from the words but dropped because no course matched with them
+    /// (`district`, `class_format`, `city`).
+    pub relaxed: Vec<String>,
+    /// When no course matched: occupations of the catalogue to try instead.
+    pub suggestions: Vec<String>,
 }
 
 impl CourseList {

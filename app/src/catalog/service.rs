@@ -30,7 +30,7 @@ pub async fn get_with_outcomes(portal: &Portal, code: &str) -> AppResult<Course>
 pub async fn industry_counts(portal: &Portal) -> AppResult<Vec<(Industry, u64)>> {
     let hits = portal
         .catalog
-        .search(&portal.db, &CourseQuery::default())
+        .search(&portal.db, &CourseQuery::default(), portal.clock.today())
         .await?;
     let counts = hits.facets.get("industry");
     Ok(Industry::all()
@@ -84,7 +84,10 @@ pub async fn move_demo_on(portal: &Portal) -> AppResult<usize> {
 /// Searches the catalogue: one page of courses, the total, and facet counts; the seats left
 /// are the database's (see `index`).
 pub async fn search(portal: &Portal, query: &CourseQuery) -> AppResult<CourseList> {
-    let hits = portal.catalog.search(&portal.db, query).await?;
+    let hits = portal
+        .catalog
+        .search(&portal.db, query, portal.clock.today())
+        .await?;
     let codes: Vec<&str> = hits.courses.iter().map(|c| c.code.as_str()).collect();
     let board = portal.catalog.fresh_seats(&portal.db, &codes).await?;
     let items = hits
@@ -104,6 +107,7 @@ pub async fn search(portal: &Portal, query: &CourseQuery) -> AppResult<CourseLis
         page: query.page,
         per_page: query.per_page,
         facets: hits.facets.clone(),
+        understood: hits.understood.clone(),
     })
 }
 

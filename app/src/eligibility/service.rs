@@ -180,5 +180,6 @@ pub async fn search(
         page: query.page,
         per_page: query.per_page,
         facets,
+        understood: None,
     })
 }

@@ -1,5 +1,7 @@
 //! The in-memory catalogue index: finds courses the way people in Sichuan type — Chinese words
-//! (segmented by jieba), pinyin (`diangong`) and pinyin initials (`dg`) — and counts facets.
+//! (segmented by jieba), pinyin (`diangong`) and pinyin initials (`dg`), everyday names and
+//! homophone typos, places and class formats (read by `understanding`) — and counts facets.
+//! Any word may match; courses matching more of the words, and more strongly, come first.
 //!
 //! Every term and every facet value maps to a compressed bitmap of course numbers (`roaring`),
 //! so a search is a handful of bitmap intersections, and a facet count is the size of one.
@@ -7,11 +9,14 @@
 //! from the database by the service.
 
 mod facets;
+#[cfg(test)]
+mod relevance;
 mod terms;
 mod text;
 
-use super::{Course, CourseQuery, Facet, OpenTo, Sort};
-use crate::reference::{Enumeration, Group};
+use super::understanding::{understand, Lexicon, Understood};
+use super::{Course, CourseQuery, Facet, OpenTo, Sort, Understanding};
+use crate::reference::{CertificateType, Enumeration, Group};
 use chrono::NaiveDate;
 use facets::{add_course, facet_values, CourseValues, FacetColumn};
 use roaring::RoaringBitmap;
@@ -51,6 +56,21 @@ pub struct Hits {
     pub courses: Vec<Arc<Course>>,
     pub total: u64,
     pub facets: BTreeMap<String, BTreeMap<String, u64>>,
+    /// How the words were read (with words only).
+    pub understood: Option<Understanding>,
+}
+
+/// Suggested occupations on a page that found nothing.
+const SUGGESTIONS: usize = 5;
+/// What a certificate asked for (电工证) adds to a course that leads to one.
+const CERTIFICATE_BONUS: f32 = 0.25;
+
+/// How one page of results is ordered.
+struct Order<'a> {
+    sort: Sort,
+    matchers: &'a [Matcher],
+    today: NaiveDate,
+    certificate: bool,
 }
 
 fn ranks(order: &[u32]) -> Vec<u32> {
@@ -82,6 +102,11 @@ impl CatalogIndex {
             let occupation = cache.words(&course.occupation);
             add(&mut postings.title, &title);
             add(&mut postings.occupation, &occupation);
+            postings
+                .occupations
+                .entry(course.occupation.clone())
+                .or_default()
+                .insert(doc);
             for text in [Some(&course.institution), course.district.as_ref()]
                 .into_iter()
                 .flatten()
@@ -121,6 +146,30 @@ impl CatalogIndex {
                         groups.entry(*g).or_default().insert(doc);
                     }
                 }
+            }
+        }
+        // Everyday names and profile phrases by their full pinyin, for the occupations here.
+        for (word, names, alias) in Lexicon::get().spoken() {
+            let mut docs = RoaringBitmap::new();
+            for name in names {
+                if let Some(d) = postings.occupations.get(name) {
+                    docs |= d;
+                }
+            }
+            if docs.is_empty() {
+                continue;
+            }
+            let syllables = word.chars().count();
+            let map = if alias {
+                &mut postings.pinyin_names
+            } else {
+                &mut postings.pinyin_related
+            };
+            for form in pinyin_forms(word)
+                .into_iter()
+                .filter(|f| f.len() > syllables)
+            {
+                *map.entry(form).or_default() |= &docs;
             }
         }
         let mut by_start: Vec<u32> = (0..courses.len() as u32).collect();
@@ -246,12 +295,82 @@ impl CatalogIndex {
         out
     }
 
-    pub fn search(&self, query: &CourseQuery) -> Hits {
-        let (text, matchers) = match &query.q {
-            Some(q) => self.text_matches(q),
-            None => (self.all.clone(), Vec::new()),
+    /// Searches: the words as understood (any may match), the understood places and formats
+    /// as filters where the query sets none of its own — dropped, most specific first, when
+    /// nothing matches with them — and the query's own filters.
+    pub fn search(&self, query: &CourseQuery, today: NaiveDate) -> Hits {
+        let Some(understood) = query.q.as_deref().map(|q| understand(q, Lexicon::get())) else {
+            let order = Order {
+                sort: query.sort,
+                matchers: &[],
+                today,
+                certificate: false,
+            };
+            return self.filtered(query, &self.all, &order);
         };
-        let base = &text & &self.other_filters(query);
+        let (text, matchers) = self.text_matches(&understood);
+        let order = Order {
+            sort: query.sort,
+            matchers: &matchers,
+            today,
+            certificate: understood.certificate,
+        };
+        let mut implied = Implied::read(&understood, query);
+        let mut relaxed: Vec<String> = Vec::new();
+        let mut hits = self.filtered(&implied.apply(query), &text, &order);
+        while hits.total == 0 && !text.is_empty() {
+            let Some(dropped) = implied.relax() else {
+                break;
+            };
+            relaxed.push(dropped.into());
+            hits = self.filtered(&implied.apply(query), &text, &order);
+        }
+        let suggestions = if hits.total == 0 {
+            self.suggestions(&understood)
+        } else {
+            Vec::new()
+        };
+        hits.understood = Some(Understanding {
+            searched: understood.searched(),
+            city: implied.cities.clone(),
+            district: implied.districts.clone(),
+            class_format: implied.formats.clone(),
+            relaxed,
+            suggestions,
+        });
+        hits
+    }
+
+    /// Occupations of the catalogue to try when nothing matched: those sharing the most
+    /// characters with the words, else the most offered.
+    fn suggestions(&self, understood: &Understood) -> Vec<String> {
+        let typed: Vec<char> = understood
+            .parts
+            .iter()
+            .flat_map(|p| p.text.chars())
+            .filter(|c| is_cjk(*c))
+            .collect();
+        let mut offered: Vec<(usize, u64, &String)> = self
+            .postings
+            .occupations
+            .iter()
+            .map(|(name, docs)| {
+                let shared = name.chars().filter(|c| typed.contains(c)).count();
+                (shared, docs.len(), name)
+            })
+            .collect();
+        offered.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
+        offered
+            .into_iter()
+            .take(SUGGESTIONS)
+            .map(|(_, _, name)| name.clone())
+            .collect()
+    }
+
+    /// The courses among `text` that pass the query's filters, one page of them in order, the
+    /// total and the facet counts.
+    fn filtered(&self, query: &CourseQuery, text: &RoaringBitmap, order: &Order) -> Hits {
+        let base = text & &self.other_filters(query);
         let filters: Vec<(Facet, RoaringBitmap)> = Facet::ALL
             .iter()
             .filter_map(|f| self.facet_filter(*f, query).map(|b| (*f, b)))
@@ -288,13 +407,7 @@ impl CatalogIndex {
         let offset =
             (query.page.saturating_sub(1) as usize).saturating_mul(query.per_page as usize);
         let courses = self
-            .page(
-                &result,
-                &matchers,
-                query.sort,
-                offset,
-                query.per_page as usize,
-            )
+            .page(&result, order, offset, query.per_page as usize)
             .into_iter()
             .map(|doc| self.courses[doc as usize].clone())
             .collect();
@@ -302,6 +415,7 @@ impl CatalogIndex {
             courses,
             total,
             facets,
+            understood: None,
         }
     }
 
@@ -353,32 +467,36 @@ impl CatalogIndex {
             .collect()
     }
 
-    /// The course numbers of one page of results, in the order asked for.
-    fn page(
-        &self,
-        result: &RoaringBitmap,
-        matchers: &[Matcher],
-        sort: Sort,
-        offset: usize,
-        limit: usize,
-    ) -> Vec<u32> {
+    /// The course numbers of one page of results, in the order asked for: by relevance, the
+    /// best-matching courses first and, as good, those still open for enrolment first.
+    fn page(&self, result: &RoaringBitmap, order: &Order, offset: usize, limit: usize) -> Vec<u32> {
         if offset >= result.len() as usize {
             return Vec::new();
         }
         let end = (offset + limit).min(result.len() as usize);
-        if sort == Sort::Relevance && !matchers.is_empty() {
-            let mut scored: Vec<(f32, u32, u32)> = result
+        let sort = order.sort;
+        if sort == Sort::Relevance && !order.matchers.is_empty() {
+            let mut scored: Vec<(f32, bool, u32, u32)> = result
                 .iter()
-                .map(|doc| (-score(doc, matchers), self.start_rank[doc as usize], doc))
+                .map(|doc| {
+                    let course = &self.courses[doc as usize];
+                    let mut relevance = score(doc, order.matchers);
+                    if order.certificate && course.certificate_type != CertificateType::Completion {
+                        relevance += CERTIFICATE_BONUS;
+                    }
+                    let closed = course.enroll_deadline < order.today;
+                    (-relevance, closed, self.start_rank[doc as usize], doc)
+                })
                 .collect();
-            let by_score =
-                |a: &(f32, u32, u32), b: &(f32, u32, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+            let by_score = |a: &(f32, bool, u32, u32), b: &(f32, bool, u32, u32)| {
+                a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+            };
             if end < scored.len() {
                 scored.select_nth_unstable_by(end, by_score);
                 scored.truncate(end);
             }
             scored.sort_unstable_by(by_score);
-            return scored[offset..].iter().map(|(_, _, doc)| *doc).collect();
+            return scored[offset..].iter().map(|t| t.3).collect();
         }
         let (rank, order) = match sort {
             Sort::Subsidy => (&self.subsidy_rank, &self.by_subsidy),
@@ -394,14 +512,70 @@ impl CatalogIndex {
     }
 }
 
-/// One search term: the courses it matches in each place, and its rarity.
+/// Places and formats read from the words, as filters the query did not set itself.
+struct Implied {
+    cities: Vec<crate::reference::City>,
+    districts: Vec<String>,
+    formats: Vec<crate::reference::ClassFormat>,
+}
+
+impl Implied {
+    fn read(understood: &Understood, query: &CourseQuery) -> Implied {
+        let mut cities = Vec::new();
+        let mut districts = Vec::new();
+        if query.city.is_empty() && query.district.is_empty() {
+            cities = understood.cities.clone();
+            for (city, name) in &understood.districts {
+                if !cities.contains(city) && understood.cities.is_empty() {
+                    cities.push(*city);
+                }
+                districts.push(name.clone());
+            }
+        }
+        let formats = if query.class_format.is_empty() {
+            understood.formats.clone()
+        } else {
+            Vec::new()
+        };
+        Implied {
+            cities,
+            districts,
+            formats,
+        }
+    }
+
+    fn apply(&self, query: &CourseQuery) -> CourseQuery {
+        let mut q = query.clone();
+        q.city.extend(self.cities.iter().copied());
+        q.district.extend(self.districts.iter().cloned());
+        q.class_format.extend(self.formats.iter().copied());
+        q
+    }
+
+    /// Drops the most specific filter left; which one, or none.
+    fn relax(&mut self) -> Option<&'static str> {
+        if !self.districts.is_empty() {
+            self.districts.clear();
+            Some("district")
+        } else if !self.formats.is_empty() {
+            self.formats.clear();
+            Some("class_format")
+        } else if !self.cities.is_empty() {
+            self.cities.clear();
+            Some("city")
+        } else {
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::catalog::testing::course;
     use crate::catalog::Strictness;
     use crate::money::Yuan;
-    use crate::reference::{City, Industry};
+    use crate::reference::{City, ClassFormat, Industry};
 
     fn catalogue() -> CatalogIndex {
         let mut c = vec![
@@ -454,17 +628,22 @@ mod tests {
         c[3].fee_yuan = Yuan::ZERO;
         c[4].subsidy_yuan = Yuan::from_fen(150_000);
         c[5].start_date = NaiveDate::from_ymd_opt(2027, 1, 10).unwrap();
+        c[5].class_format = ClassFormat::FullTime;
         CatalogIndex::build(c)
     }
 
     fn codes(index: &CatalogIndex, pairs: &[(&str, &str)]) -> Vec<String> {
         let q = CourseQuery::parse(pairs.iter().copied(), Strictness::Strict).unwrap();
         index
-            .search(&q)
+            .search(&q, today())
             .courses
             .iter()
             .map(|c| c.code.clone())
             .collect()
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
     }
 
     fn sorted(mut v: Vec<String>) -> Vec<String> {
@@ -479,7 +658,7 @@ mod tests {
         assert_eq!(codes(&idx, &[("q", "养老护理")]), ["B"]);
         assert_eq!(codes(&idx, &[("q", "无人机")]), ["C"]);
         assert_eq!(codes(&idx, &[("q", "川菜")]), ["E"]);
-        assert!(codes(&idx, &[("q", "飞行汽车")]).is_empty());
+        assert!(codes(&idx, &[("q", "钢琴调律")]).is_empty());
         // Characters alone do not make a match when the word exists: 电 and 工 are both in
         // 电梯安装维修工, which is not an electrician's course.
         let mut lift = course(
@@ -501,15 +680,94 @@ mod tests {
             ),
         ]);
         assert_eq!(codes(&idx, &[("q", "电工")]), ["A"]);
-        // A term jieba never produced for any course falls back to its characters.
-        assert_eq!(codes(&idx, &[("q", "维修")]), ["L"]);
+        // A term jieba never produced for any course falls back to its characters; an
+        // electrician's profile speaks of repairs too, which counts less.
+        assert_eq!(codes(&idx, &[("q", "维修")]), ["L", "A"]);
     }
 
     #[test]
-    fn two_words_must_both_match() {
+    fn places_and_formats_in_the_words_filter() {
         let idx = catalogue();
         assert_eq!(codes(&idx, &[("q", "电工 夜校")]), ["A"]);
         assert_eq!(codes(&idx, &[("q", "电工 绵阳")]), ["F"]);
+        assert_eq!(codes(&idx, &[("q", "绵阳 学电工")]), ["F"]);
+        // No electrician in 雅安: the place is dropped, and the answer says so.
+        let q = CourseQuery::parse([("q", "雅安 电工")], Strictness::Strict).unwrap();
+        let hits = idx.search(&q, today());
+        assert_eq!(hits.total, 2);
+        let understood = hits.understood.unwrap();
+        assert_eq!(understood.relaxed, ["city"]);
+        assert_eq!(understood.city, Vec::<City>::new());
+        // The query's own city is kept, whatever the words say.
+        assert_eq!(
+            codes(&idx, &[("q", "绵阳 电工"), ("city", "510100")]),
+            ["A"]
+        );
+    }
+
+    #[test]
+    fn any_word_may_match_and_more_matched_words_rank_higher() {
+        let idx = catalogue();
+        // A word found nowhere does not hide what the others found.
+        assert_eq!(sorted(codes(&idx, &[("q", "电工 钢琴")])), ["A", "F"]);
+        // 茶艺 and 初级 are both in D's title; 初级 alone is in A's, B's … too.
+        let found = codes(&idx, &[("q", "初级 茶艺")]);
+        assert_eq!(found[0], "D");
+        assert!(found.len() > 1);
+    }
+
+    #[test]
+    fn everyday_names_typos_and_ways_of_asking() {
+        let idx = catalogue();
+        assert_eq!(codes(&idx, &[("q", "照顾老人")]), ["B"]);
+        assert_eq!(codes(&idx, &[("q", "做饭")]), ["E"]);
+        assert_eq!(codes(&idx, &[("q", "茶义师")]), ["D"]);
+        assert_eq!(codes(&idx, &[("q", "养老护里员")]), ["B"]);
+        assert_eq!(sorted(codes(&idx, &[("q", "怎么考电工证")])), ["A", "F"]);
+        // Never by sound for a word found as typed: 电工 is not 店工 or 垫工.
+        let q = CourseQuery::parse([("q", "电工")], Strictness::Strict).unwrap();
+        assert_eq!(idx.search(&q, today()).total, 2);
+    }
+
+    #[test]
+    fn open_classes_come_before_closed_ones_as_good() {
+        let mut early = course(
+            "P",
+            "电工（初级）",
+            "电工",
+            City::Chengdu,
+            Industry::AdvancedManufacturing,
+        );
+        early.start_date = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        early.enroll_deadline = NaiveDate::from_ymd_opt(2026, 10, 25).unwrap();
+        let late = course(
+            "Q",
+            "电工（初级）",
+            "电工",
+            City::Chengdu,
+            Industry::AdvancedManufacturing,
+        );
+        let idx = CatalogIndex::build(vec![early, late]);
+        assert_eq!(codes(&idx, &[("q", "电工")]), ["Q", "P"]);
+        assert_eq!(
+            codes(&idx, &[("q", "电工"), ("sort", "start_date")]),
+            ["P", "Q"]
+        );
+    }
+
+    #[test]
+    fn nothing_found_suggests_occupations() {
+        let idx = catalogue();
+        let q = CourseQuery::parse([("q", "钢琴调律")], Strictness::Strict).unwrap();
+        let hits = idx.search(&q, today());
+        assert_eq!(hits.total, 0);
+        let understood = hits.understood.unwrap();
+        assert_eq!(understood.searched, ["钢琴", "调律"]);
+        assert_eq!(understood.suggestions.len(), 5);
+        assert!(idx
+            .search(&CourseQuery::default(), today())
+            .understood
+            .is_none());
     }
 
     #[test]
@@ -565,7 +823,7 @@ mod tests {
             Strictness::Strict,
         )
         .unwrap();
-        let hits = idx.search(&q);
+        let hits = idx.search(&q, today());
         assert_eq!(hits.total, 1);
         // City counts ignore the city filter but apply the industry filter.
         assert_eq!(hits.facets["city"].get("510100"), Some(&1));

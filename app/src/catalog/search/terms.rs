@@ -1,17 +1,27 @@
 //! Terms: where each word, character and pinyin spelling occurs (`Postings`), and how a
-//! query's terms match and score a course (a title match counts most).
+//! query's terms match and score a course: any term may match, and a course counts each
+//! term by the strongest place it matched (a title match counts most).
 
-use super::text::{is_cjk, JIEBA};
+use super::text::{is_cjk, pinyin_forms};
 use super::CatalogIndex;
+use crate::catalog::understanding::{Term, Understood};
 use roaring::RoaringBitmap;
 use std::collections::{BTreeMap, HashMap};
 
-/// How much a match in each place counts towards relevance.
+/// How much a match in each place counts towards relevance: the words as typed first, then
+/// an everyday name's occupation, then a homophone, then a profile's hint, then characters.
 const TITLE_WEIGHT: f32 = 3.0;
 const OCCUPATION_WEIGHT: f32 = 2.0;
+const NAME_WEIGHT: f32 = 2.0;
 const PINYIN_WEIGHT: f32 = 2.0;
+const HOMOPHONE_WEIGHT: f32 = 1.5;
 const OTHER_WEIGHT: f32 = 1.0;
+const RELATED_WEIGHT: f32 = 1.0;
 const CHARACTER_WEIGHT: f32 = 0.5;
+/// A word matched by its characters needs this share of them (by rarity)…
+const MIN_CHARACTER_SHARE: f32 = 0.5;
+/// …and at most this many characters (every combination of them is tried).
+const MAX_CHARACTER_TERM: usize = 8;
 /// Shortest pinyin (or initials) typed that is matched as a prefix.
 const MIN_PINYIN_PREFIX: usize = 2;
 /// Where a term was found in a course.
@@ -20,36 +30,53 @@ pub(super) struct Postings {
     pub title: HashMap<String, RoaringBitmap>,
     pub occupation: HashMap<String, RoaringBitmap>,
     pub other: HashMap<String, RoaringBitmap>,
+    /// Courses by their whole occupation (焊工), for everyday names and profiles.
+    pub occupations: HashMap<String, RoaringBitmap>,
     pub characters: HashMap<char, RoaringBitmap>,
+    /// The full pinyin of everyday names (dianshang: 电商 → 电子商务师) and of profile
+    /// phrases (chaocai: 炒菜 → 中式烹调师): the courses of their occupations.
+    pub pinyin_names: HashMap<String, RoaringBitmap>,
+    pub pinyin_related: HashMap<String, RoaringBitmap>,
     /// Full pinyin and initials, ordered so a typed prefix is a range.
     pub pinyin: BTreeMap<String, RoaringBitmap>,
 }
 
-/// How one term matched: the courses it found in each place, and how rare it is.
+/// How one term matched: the courses it found, each set with the weight of finding a course
+/// there, characters of an unknown word with their share of it, and how rare it is.
 pub(super) struct Matcher {
-    title: RoaringBitmap,
-    occupation: RoaringBitmap,
-    other: RoaringBitmap,
-    pinyin: RoaringBitmap,
+    /// (courses, weight), strongest first: a course counts with the first set holding it.
+    fields: Vec<(RoaringBitmap, f32)>,
+    /// Courses holding some characters of a word found nowhere else, and each one's share.
+    characters: Vec<(RoaringBitmap, f32)>,
     any: RoaringBitmap,
     idf: f32,
+    strong: bool,
+}
+
+impl Matcher {
+    /// Found as typed in a title or occupation, by pinyin, or as an everyday name.
+    fn strong(&self) -> bool {
+        self.strong
+    }
 }
 
 pub(super) fn score(doc: u32, matchers: &[Matcher]) -> f32 {
     matchers
         .iter()
         .map(|m| {
-            let weight = if m.title.contains(doc) {
-                TITLE_WEIGHT
-            } else if m.occupation.contains(doc) {
-                OCCUPATION_WEIGHT
-            } else if m.pinyin.contains(doc) {
-                PINYIN_WEIGHT
-            } else if m.other.contains(doc) {
-                OTHER_WEIGHT
-            } else {
+            let field = m
+                .fields
+                .iter()
+                .find(|(docs, _)| docs.contains(doc))
+                .map(|(_, weight)| *weight);
+            let weight = field.unwrap_or_else(|| {
                 CHARACTER_WEIGHT
-            };
+                    * m.characters
+                        .iter()
+                        .filter(|(docs, _)| docs.contains(doc))
+                        .map(|(_, share)| share)
+                        .sum::<f32>()
+            });
             weight * m.idf
         })
         .sum()
@@ -60,83 +87,178 @@ impl CatalogIndex {
         (1.0 + self.courses.len() as f32 / (1.0 + df as f32)).ln()
     }
 
-    /// The courses matching every term of `q`, each with its relevance score.
-    pub(super) fn text_matches(&self, q: &str) -> (RoaringBitmap, Vec<Matcher>) {
-        let mut result = self.all.clone();
+    /// The courses matching any term of what was understood (more terms, and stronger
+    /// matches, rank higher), and a matcher per term to score them.
+    pub(super) fn text_matches(&self, understood: &Understood) -> (RoaringBitmap, Vec<Matcher>) {
+        let mut result = RoaringBitmap::new();
         let mut matchers = Vec::new();
-        for part in q.split_whitespace() {
-            let terms: Vec<String> = if part.chars().any(is_cjk) {
-                JIEBA
-                    .cut(part, true)
-                    .into_iter()
-                    .map(|t| t.word.trim().to_lowercase())
-                    .filter(|w| w.chars().any(|c| c.is_alphanumeric()))
-                    .collect()
-            } else {
-                vec![part.to_lowercase()]
-            };
-            for term in terms {
-                let m = self.matcher(&term);
-                result &= &m.any;
+        for part in &understood.parts {
+            let mut found: Vec<Matcher> = part.terms.iter().map(|t| self.matcher(t)).collect();
+            // A Chinese part none of whose words is found as typed may be a homophone typo
+            // of a pinyin input method (叉车斯机, 养老护里员): matched by its sound whole.
+            if !found.iter().any(|m| m.strong()) && part.text.chars().count() >= 2 {
+                let by_sound = self.homophones(&part.text);
+                if !by_sound.is_empty() {
+                    found = vec![self.finish(vec![(by_sound, HOMOPHONE_WEIGHT)], Vec::new())];
+                }
+            }
+            for m in found {
+                result |= &m.any;
                 matchers.push(m);
             }
         }
         (result, matchers)
     }
 
-    fn matcher(&self, term: &str) -> Matcher {
-        let get = |map: &HashMap<String, RoaringBitmap>| map.get(term).cloned().unwrap_or_default();
-        let title = get(&self.postings.title);
-        let occupation = get(&self.postings.occupation);
-        let other = get(&self.postings.other);
+    fn by_occupation(&self, names: &[String]) -> RoaringBitmap {
+        let mut out = RoaringBitmap::new();
+        for name in names {
+            if let Some(docs) = self.postings.occupations.get(name) {
+                out |= docs;
+            }
+        }
+        out
+    }
+
+    /// Courses whose title or occupation words sound like `text` (every reading of its
+    /// characters), when it is all Chinese.
+    fn homophones(&self, text: &str) -> RoaringBitmap {
+        let mut out = RoaringBitmap::new();
+        if text.chars().count() < 2 || !text.chars().all(is_cjk) {
+            return out;
+        }
+        let syllables = text.chars().count();
+        for form in pinyin_forms(text) {
+            // Initials (dg) would find far too much; only full spellings.
+            if form.len() > syllables {
+                if let Some(docs) = self.postings.pinyin.get(&form) {
+                    out |= docs;
+                }
+            }
+        }
+        out
+    }
+
+    fn matcher(&self, term: &Term) -> Matcher {
+        let text = term.text.as_str();
+        let get = |map: &HashMap<String, RoaringBitmap>| map.get(text).cloned().unwrap_or_default();
+        let mut fields = vec![
+            (get(&self.postings.title), TITLE_WEIGHT),
+            (get(&self.postings.occupation), OCCUPATION_WEIGHT),
+            (self.by_occupation(&term.names), NAME_WEIGHT),
+        ];
         let mut pinyin = RoaringBitmap::new();
-        let ascii = term.chars().all(|c| c.is_ascii_alphabetic());
-        if ascii && term.len() >= MIN_PINYIN_PREFIX {
+        let ascii = text.chars().all(|c| c.is_ascii_alphabetic());
+        if ascii && text.len() >= MIN_PINYIN_PREFIX {
             for (_, docs) in self
                 .postings
                 .pinyin
-                .range(term.to_string()..)
-                .take_while(|(k, _)| k.starts_with(term))
+                .range(text.to_string()..)
+                .take_while(|(k, _)| k.starts_with(text))
             {
                 pinyin |= docs;
             }
         } else if ascii {
-            if let Some(docs) = self.postings.pinyin.get(term) {
+            if let Some(docs) = self.postings.pinyin.get(text) {
                 pinyin |= docs;
             }
         }
-        // A Chinese term that no course has as a word (jieba may cut the course's text
-        // differently) still finds the courses that have all its characters.
-        let words = &(&title | &occupation) | &(&other | &pinyin);
-        let mut characters = RoaringBitmap::new();
-        if words.is_empty() && term.chars().all(is_cjk) {
-            let mut chars = term.chars();
-            if let Some(first) = chars.next() {
-                characters = self
-                    .postings
-                    .characters
-                    .get(&first)
-                    .cloned()
-                    .unwrap_or_default();
-                for c in chars {
-                    characters &= self
-                        .postings
-                        .characters
-                        .get(&c)
-                        .cloned()
-                        .unwrap_or_default();
+        fields.push((pinyin, PINYIN_WEIGHT));
+        if ascii {
+            fields.push((get(&self.postings.pinyin_names), NAME_WEIGHT));
+        }
+        fields.push((get(&self.postings.other), OTHER_WEIGHT));
+        let typed = fields.iter().any(|(docs, _)| !docs.is_empty());
+        // Title, occupation, everyday name, pinyin (of either).
+        let strong = fields[..4]
+            .iter()
+            .chain(fields.get(4).filter(|_| ascii))
+            .any(|(docs, _)| !docs.is_empty());
+        if !typed {
+            // Never by sound for a word found as typed.
+            fields.push((self.homophones(text), HOMOPHONE_WEIGHT));
+        }
+        fields.push((self.by_occupation(&term.related), RELATED_WEIGHT));
+        if ascii {
+            fields.push((get(&self.postings.pinyin_related), RELATED_WEIGHT));
+        }
+        let found = fields.iter().any(|(docs, _)| !docs.is_empty());
+        let characters = if found {
+            Vec::new()
+        } else {
+            self.by_characters(text)
+        };
+        let mut m = self.finish(fields, characters);
+        m.strong = strong;
+        m
+    }
+
+    /// A Chinese word found nowhere still finds the courses holding at least half of it,
+    /// counting each character by its rarity (a character no course has counts most):
+    /// 氩弧焊 is not 焊工 by 焊 alone, but 焊接工 is. Each set of courses with the share of
+    /// the word its character carries.
+    fn by_characters(&self, text: &str) -> Vec<(RoaringBitmap, f32)> {
+        let chars: Vec<char> = text.chars().filter(|c| is_cjk(*c)).collect();
+        if chars.is_empty() || chars.len() > MAX_CHARACTER_TERM {
+            return Vec::new();
+        }
+        let sets: Vec<(Option<&RoaringBitmap>, f32)> = chars
+            .iter()
+            .map(|c| {
+                let docs = self.postings.characters.get(c);
+                (docs, self.idf(docs.map_or(0, |d| d.len())))
+            })
+            .collect();
+        let total: f32 = sets.iter().map(|(_, idf)| idf).sum();
+        if total <= 0.0 {
+            return Vec::new();
+        }
+        // Every set of characters carrying half the word: the courses holding all of them.
+        let mut enough = RoaringBitmap::new();
+        for mask in 1u32..(1 << sets.len()) {
+            let chosen: Vec<&(Option<&RoaringBitmap>, f32)> = sets
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, s)| s)
+                .collect();
+            let share: f32 = chosen.iter().map(|(_, idf)| idf).sum::<f32>() / total;
+            if share < MIN_CHARACTER_SHARE || chosen.iter().any(|(d, _)| d.is_none()) {
+                continue;
+            }
+            let mut docs = self.all.clone();
+            for (d, _) in chosen {
+                if let Some(d) = d {
+                    docs &= *d;
                 }
             }
+            enough |= docs;
         }
-        let any = &words | &characters;
+        sets.into_iter()
+            .filter_map(|(docs, idf)| docs.map(|d| (d & &enough, idf / total)))
+            .filter(|(d, _)| !d.is_empty())
+            .collect()
+    }
+
+    fn finish(
+        &self,
+        fields: Vec<(RoaringBitmap, f32)>,
+        characters: Vec<(RoaringBitmap, f32)>,
+    ) -> Matcher {
+        let mut any = RoaringBitmap::new();
+        for (docs, _) in fields.iter().chain(characters.iter()) {
+            any |= docs;
+        }
+        let mut fields: Vec<(RoaringBitmap, f32)> =
+            fields.into_iter().filter(|(d, _)| !d.is_empty()).collect();
+        fields.sort_by(|a, b| b.1.total_cmp(&a.1));
         let idf = self.idf(any.len());
         Matcher {
-            title,
-            occupation,
-            other,
-            pinyin,
+            fields,
+            characters,
             any,
             idf,
+            strong: false,
         }
     }
 }

@@ -1,12 +1,10 @@
-//! Text as the index reads it: jieba's words, and the pinyin (full and initials) of Chinese
+//! Text as the index reads it: jieba's words (with the query lexicon's), and the pinyin (full and initials) of Chinese
 //! words, every reading of a polyphonic character.
 
-use jieba_rs::Jieba;
+use crate::catalog::understanding::SEGMENTER;
 use pinyin::ToPinyinMulti;
 use std::collections::HashMap;
-use std::sync::{Arc, LazyLock};
-
-pub(super) static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
+use std::sync::Arc;
 
 /// Polyphonic characters read every way only up to this many readings per word.
 const MAX_READINGS: usize = 8;
@@ -18,7 +16,7 @@ pub(super) fn is_cjk(c: char) -> bool {
 /// The words of a text as jieba's search mode cuts it (long words and the words inside them),
 /// lower-cased, without punctuation.
 fn words(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = JIEBA
+    let mut out: Vec<String> = SEGMENTER
         .cut_for_search(text, true)
         .into_iter()
         .map(|t| t.word.trim().to_lowercase())
