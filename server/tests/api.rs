@@ -235,8 +235,8 @@ async fn search_understands_chinese_pinyin_and_initials() {
     let (_, tea) = s.get_json("/api/v1/courses?q=cys&per_page=100").await;
     assert!(titles(&tea).iter().any(|t| t.contains("茶艺师")));
     let (_, none) = s
-        .get_json("/api/v1/courses?q=%E9%A3%9E%E8%A1%8C%E6%B1%BD%E8%BD%A6")
-        .await; // 飞行汽车
+        .get_json("/api/v1/courses?q=%E9%92%A2%E7%90%B4%E8%B0%83%E5%BE%8B")
+        .await; // 钢琴调律
     assert_eq!(none["total"], 0);
 }
 

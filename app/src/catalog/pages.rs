@@ -253,6 +253,88 @@ fn CourseCard(locale: Locale, course: Course) -> impl IntoView {
     }
 }
 
+/// What the words were read as and, when nothing matched, the way on: occupations to try,
+/// the same words without the filters, and the other cities where they find courses.
+#[component]
+fn SearchHelp(locale: Locale, query: CourseQuery, list: CourseList) -> impl IntoView {
+    let understood = list.understood.clone().unwrap_or_default();
+    let words = match locale {
+        Locale::en => understood.searched.join("”, “"),
+        _ => understood.searched.join("」「"),
+    };
+    let searched = (!understood.searched.is_empty())
+        .then(|| td_string!(locale, searched_for, words = words.clone()).to_string());
+    let relaxed = understood.relaxed.clone();
+    let place_relaxed = relaxed.iter().any(|r| r == "city" || r == "district");
+    let format_relaxed = relaxed.iter().any(|r| r == "class_format");
+    let nothing = list.items.is_empty() && list.total == 0;
+    // The same words, order and page size, without a filter.
+    let filtered = {
+        let bare = CourseQuery {
+            q: query.q.clone(),
+            sort: query.sort,
+            per_page: query.per_page,
+            ..CourseQuery::default()
+        };
+        let asked = CourseQuery {
+            page: 1,
+            ..query.clone()
+        };
+        (query.q.is_some() && bare != asked).then_some(bare)
+    };
+    let other_cities: Vec<(City, u64)> = if query.city.is_empty() {
+        Vec::new()
+    } else {
+        list.facets
+            .get("city")
+            .map(|counts| {
+                counts
+                    .iter()
+                    .filter_map(|(code, n)| City::from_code(code).map(|c| (c, *n)))
+                    .filter(|(c, n)| *n > 0 && !query.city.contains(c))
+                    .take(6)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let suggestions = understood.suggestions.clone();
+    view! {
+        {searched.map(|s| view! { <p class="search-understood">{s}</p> })}
+        {place_relaxed.then(|| view! { <p class="search-relaxed">{td_string!(locale, relaxed_place)}</p> })}
+        {format_relaxed.then(|| view! { <p class="search-relaxed">{td_string!(locale, relaxed_format)}</p> })}
+        {nothing.then(move || view! {
+            <div class="no-results">
+                <p>{td_string!(locale, no_results)}</p>
+                {(!suggestions.is_empty()).then(|| view! {
+                    <p>{td_string!(locale, try_occupations)}</p>
+                    <ul class="suggestions">
+                        {suggestions.into_iter().map(|o| {
+                            let href = CourseQuery { q: Some(o.clone()), ..CourseQuery::default() }.href(1);
+                            view! { <li><a href=href>{o}</a></li> }
+                        }).collect_view()}
+                    </ul>
+                })}
+                {filtered.map(|bare| view! {
+                    <p><a href=bare.href(1)>{td_string!(locale, search_without_filters, words = words.clone()).to_string()}</a></p>
+                })}
+                {(!other_cities.is_empty()).then(|| view! {
+                    <p>{td_string!(locale, other_cities)}</p>
+                    <ul class="suggestions">
+                        {other_cities.into_iter().map(|(city, n)| {
+                            let href = CourseQuery { city: vec![city], page: 1, ..query.clone() }.href(1);
+                            let label = match locale {
+                                Locale::en => format!("{} ({n})", city.label(locale)),
+                                _ => format!("{}（{n}）", city.label(locale)),
+                            };
+                            view! { <li><a href=href>{label}</a></li> }
+                        }).collect_view()}
+                    </ul>
+                })}
+            </div>
+        })}
+    }
+}
+
 #[component]
 fn Pagination(locale: Locale, query: CourseQuery, list: CourseList) -> impl IntoView {
     let pages = list.pages();
@@ -293,7 +375,7 @@ pub fn CoursesPage() -> impl IntoView {
                         <h2 id="results-heading" class="results-total">
                             {td_string!(locale, results_total, total = list.total).to_string()}
                         </h2>
-                        {list.items.is_empty().then(|| view! { <p>{td_string!(locale, no_results)}</p> })}
+                        <SearchHelp locale=locale query=query.clone() list=list.clone() />
                         <ol class="course-list">
                             {list.items.clone().into_iter().map(|c| view! { <CourseCard locale=locale course=c /> }).collect_view()}
                         </ol>

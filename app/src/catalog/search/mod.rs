@@ -148,6 +148,15 @@ impl CatalogIndex {
                 }
             }
         }
+        for (name, docs) in &postings.occupations {
+            let syllables = name.chars().count();
+            for form in pinyin_forms(name)
+                .into_iter()
+                .filter(|f| f.len() > syllables)
+            {
+                *postings.pinyin_occupations.entry(form).or_default() |= docs;
+            }
+        }
         // Everyday names and profile phrases by their full pinyin, for the occupations here.
         for (word, names, alias) in Lexicon::get().spoken() {
             let mut docs = RoaringBitmap::new();
@@ -680,9 +689,10 @@ mod tests {
             ),
         ]);
         assert_eq!(codes(&idx, &[("q", "电工")]), ["A"]);
-        // A term jieba never produced for any course falls back to its characters; an
-        // electrician's profile speaks of repairs too, which counts less.
-        assert_eq!(codes(&idx, &[("q", "维修")]), ["L", "A"]);
+        // Found as typed (a word within 电梯安装维修工): an electrician's profile speaks of
+        // repairs too, but a profile's hint is only for words found nowhere as typed.
+        assert_eq!(codes(&idx, &[("q", "维修")]), ["L"]);
+        assert_eq!(codes(&idx, &[("q", "接电线")]), ["A"], "a profile's hint");
     }
 
     #[test]

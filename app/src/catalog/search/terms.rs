@@ -10,10 +10,13 @@ use std::collections::{BTreeMap, HashMap};
 
 /// How much a match in each place counts towards relevance: the words as typed first, then
 /// an everyday name's occupation, then a homophone, then a profile's hint, then characters.
+/// The occupation itself (电工 is 电工 before 低压电工作业).
+const EXACT_OCCUPATION_WEIGHT: f32 = 3.5;
 const TITLE_WEIGHT: f32 = 3.0;
 const OCCUPATION_WEIGHT: f32 = 2.0;
 const NAME_WEIGHT: f32 = 2.0;
 const PINYIN_WEIGHT: f32 = 2.0;
+const HOMOPHONE_OCCUPATION_WEIGHT: f32 = 1.75;
 const HOMOPHONE_WEIGHT: f32 = 1.5;
 const OTHER_WEIGHT: f32 = 1.0;
 const RELATED_WEIGHT: f32 = 1.0;
@@ -36,6 +39,8 @@ pub(super) struct Postings {
     /// The full pinyin of everyday names (dianshang: 电商 → 电子商务师) and of profile
     /// phrases (chaocai: 炒菜 → 中式烹调师): the courses of their occupations.
     pub pinyin_names: HashMap<String, RoaringBitmap>,
+    /// Whole occupations by their full pinyin (dianggong: 电工, not 低压电工作业).
+    pub pinyin_occupations: HashMap<String, RoaringBitmap>,
     pub pinyin_related: HashMap<String, RoaringBitmap>,
     /// Full pinyin and initials, ordered so a typed prefix is a range.
     pub pinyin: BTreeMap<String, RoaringBitmap>,
@@ -96,10 +101,18 @@ impl CatalogIndex {
             let mut found: Vec<Matcher> = part.terms.iter().map(|t| self.matcher(t)).collect();
             // A Chinese part none of whose words is found as typed may be a homophone typo
             // of a pinyin input method (叉车斯机, 养老护里员): matched by its sound whole.
-            if !found.iter().any(|m| m.strong()) && part.text.chars().count() >= 2 {
-                let by_sound = self.homophones(&part.text);
-                if !by_sound.is_empty() {
-                    found = vec![self.finish(vec![(by_sound, HOMOPHONE_WEIGHT)], Vec::new())];
+            // (Not a part read whole as a place, a format or a way of asking.)
+            if !found.is_empty()
+                && !found.iter().any(|m| m.strong())
+                && part.text.chars().count() >= 2
+            {
+                let (whole, words) = self.homophones(&part.text);
+                if !(whole.is_empty() && words.is_empty()) {
+                    let fields = vec![
+                        (whole, HOMOPHONE_OCCUPATION_WEIGHT),
+                        (words, HOMOPHONE_WEIGHT),
+                    ];
+                    found = vec![self.finish(fields, Vec::new())];
                 }
             }
             for m in found {
@@ -120,29 +133,34 @@ impl CatalogIndex {
         out
     }
 
-    /// Courses whose title or occupation words sound like `text` (every reading of its
-    /// characters), when it is all Chinese.
-    fn homophones(&self, text: &str) -> RoaringBitmap {
-        let mut out = RoaringBitmap::new();
+    /// Courses whose whole occupation, and those whose title or occupation words, sound like
+    /// `text` (every reading of its characters), when it is all Chinese: 电功 is the
+    /// occupation 电工 before it is the word 电工 in 低压电工作业.
+    fn homophones(&self, text: &str) -> (RoaringBitmap, RoaringBitmap) {
+        let (mut whole, mut words) = (RoaringBitmap::new(), RoaringBitmap::new());
         if text.chars().count() < 2 || !text.chars().all(is_cjk) {
-            return out;
+            return (whole, words);
         }
         let syllables = text.chars().count();
         for form in pinyin_forms(text) {
             // Initials (dg) would find far too much; only full spellings.
             if form.len() > syllables {
+                if let Some(docs) = self.postings.pinyin_occupations.get(&form) {
+                    whole |= docs;
+                }
                 if let Some(docs) = self.postings.pinyin.get(&form) {
-                    out |= docs;
+                    words |= docs;
                 }
             }
         }
-        out
+        (whole, words)
     }
 
     fn matcher(&self, term: &Term) -> Matcher {
         let text = term.text.as_str();
         let get = |map: &HashMap<String, RoaringBitmap>| map.get(text).cloned().unwrap_or_default();
         let mut fields = vec![
+            (get(&self.postings.occupations), EXACT_OCCUPATION_WEIGHT),
             (get(&self.postings.title), TITLE_WEIGHT),
             (get(&self.postings.occupation), OCCUPATION_WEIGHT),
             (self.by_occupation(&term.names), NAME_WEIGHT),
@@ -170,17 +188,23 @@ impl CatalogIndex {
         fields.push((get(&self.postings.other), OTHER_WEIGHT));
         let typed = fields.iter().any(|(docs, _)| !docs.is_empty());
         // Title, occupation, everyday name, pinyin (of either).
-        let strong = fields[..4]
+        let strong = fields[..5]
             .iter()
-            .chain(fields.get(4).filter(|_| ascii))
+            .chain(fields.get(5).filter(|_| ascii))
             .any(|(docs, _)| !docs.is_empty());
         if !typed {
             // Never by sound for a word found as typed.
-            fields.push((self.homophones(text), HOMOPHONE_WEIGHT));
+            let (whole, words) = self.homophones(text);
+            fields.push((whole, HOMOPHONE_OCCUPATION_WEIGHT));
+            fields.push((words, HOMOPHONE_WEIGHT));
         }
-        fields.push((self.by_occupation(&term.related), RELATED_WEIGHT));
-        if ascii {
-            fields.push((get(&self.postings.pinyin_related), RELATED_WEIGHT));
+        // A profile's hint only for a word not found in titles or occupations as typed:
+        // 电工 finds electricians, not every trade whose profile speaks of electricians.
+        if !strong {
+            fields.push((self.by_occupation(&term.related), RELATED_WEIGHT));
+            if ascii {
+                fields.push((get(&self.postings.pinyin_related), RELATED_WEIGHT));
+            }
         }
         let found = fields.iter().any(|(docs, _)| !docs.is_empty());
         let characters = if found {
