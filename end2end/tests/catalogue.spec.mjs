@@ -92,6 +92,35 @@ async function expectAccessibleAfterNavigation(page, testInfo) {
   await expectAccessible(page);
 }
 
+test('a search as people type it finds its occupation, and finding nothing offers a way on', async ({ page, consoleErrors }, testInfo) => {
+  await visit(page, '/', testInfo);
+  await page.getByLabel('搜索培训项目、职业或工种').fill('照顾老人');
+  await page.getByRole('button', { name: '搜索' }).click();
+  await expect(page.getByText('按「养老护理员」搜索')).toBeVisible();
+  await expect(page.locator('.course-card h3 a').first()).toContainText('养老护理员');
+  await expectAccessibleAfterNavigation(page, testInfo);
+
+  // Electricians, but none in 绵阳: occupations to try, the words without the city, and
+  // the cities that have them — plain links, with or without JavaScript.
+  await visit(page, `/courses?q=${encodeURIComponent('电工')}&city=510700`, testInfo);
+  await expect(page.getByRole('heading', { level: 2, name: '共找到 0 个培训项目' })).toBeVisible();
+  await expect(page.getByText('可以试试这些职业：')).toBeVisible();
+  await expect(page.getByText('这些城市有符合的培训：')).toBeVisible();
+  await page.getByRole('link', { name: '去掉筛选条件，只按「电工」搜索' }).click();
+  await expect(page).toHaveURL(/\/courses\?q=%E7%94%B5%E5%B7%A5$/);
+  await expect(page.locator('.course-card').first()).toBeVisible();
+  await expectAccessibleAfterNavigation(page, testInfo);
+
+  // The same in English.
+  await visit(page, `/courses?q=${encodeURIComponent('钢琴调律')}`, testInfo);
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page.getByText('Try one of these occupations:')).toBeVisible();
+  await expectAccessibleAfterNavigation(page, testInfo);
+  await page.getByRole('button', { name: '中文' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+});
+
 test('filters update the list in place with JavaScript, and back restores it', async ({ page, consoleErrors }, testInfo) => {
   test.skip(!jsEnabled(testInfo), 'needs JavaScript');
   await visit(page, '/courses', testInfo);

@@ -92,8 +92,10 @@ pub enum Strictness {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct CourseQuery {
-    /// Keywords: Chinese words, pinyin (`diangong`) or pinyin initials (`dg`); at most 100
-    /// characters. Every word must match.
+    /// Keywords as people type them: Chinese words, everyday names (电焊), pinyin
+    /// (`diangong`) or initials (`dg`), with ways of asking (学, 怎么, 证), places and class
+    /// formats (成都, 周末) read as such; at most 100 characters. Any word may match; courses
+    /// matching more of them rank first. `understood` in the answer says how they were read.
     pub q: Option<String>,
     #[cfg_attr(feature = "ssr", param(required = false))]
     pub industry: Vec<Industry>,

@@ -8,21 +8,23 @@
 //! The index holds only the catalogue; the live seat counts of the courses shown are read
 //! from the database by the service.
 
+mod asked;
 mod facets;
 #[cfg(test)]
 mod relevance;
 mod terms;
 mod text;
 
-use super::understanding::{understand, Lexicon, Understood};
+use super::understanding::Lexicon;
 use super::{Course, CourseQuery, Facet, OpenTo, Sort, Understanding};
 use crate::reference::{CertificateType, Enumeration, Group};
+use asked::{Order, CERTIFICATE_BONUS};
 use chrono::NaiveDate;
 use facets::{add_course, facet_values, CourseValues, FacetColumn};
 use roaring::RoaringBitmap;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
-use terms::{score, Matcher, Postings};
+use terms::{score, Postings};
 use text::{is_cjk, pinyin_forms, AnalysisCache};
 
 /// Numbers the indexes built by this process.
@@ -58,19 +60,6 @@ pub struct Hits {
     pub facets: BTreeMap<String, BTreeMap<String, u64>>,
     /// How the words were read (with words only).
     pub understood: Option<Understanding>,
-}
-
-/// Suggested occupations on a page that found nothing.
-const SUGGESTIONS: usize = 5;
-/// What a certificate asked for (电工证) adds to a course that leads to one.
-const CERTIFICATE_BONUS: f32 = 0.25;
-
-/// How one page of results is ordered.
-struct Order<'a> {
-    sort: Sort,
-    matchers: &'a [Matcher],
-    today: NaiveDate,
-    certificate: bool,
 }
 
 fn ranks(order: &[u32]) -> Vec<u32> {
@@ -304,78 +293,6 @@ impl CatalogIndex {
         out
     }
 
-    /// Searches: the words as understood (any may match), the understood places and formats
-    /// as filters where the query sets none of its own — dropped, most specific first, when
-    /// nothing matches with them — and the query's own filters.
-    pub fn search(&self, query: &CourseQuery, today: NaiveDate) -> Hits {
-        let Some(understood) = query.q.as_deref().map(|q| understand(q, Lexicon::get())) else {
-            let order = Order {
-                sort: query.sort,
-                matchers: &[],
-                today,
-                certificate: false,
-            };
-            return self.filtered(query, &self.all, &order);
-        };
-        let (text, matchers) = self.text_matches(&understood);
-        let order = Order {
-            sort: query.sort,
-            matchers: &matchers,
-            today,
-            certificate: understood.certificate,
-        };
-        let mut implied = Implied::read(&understood, query);
-        let mut relaxed: Vec<String> = Vec::new();
-        let mut hits = self.filtered(&implied.apply(query), &text, &order);
-        while hits.total == 0 && !text.is_empty() {
-            let Some(dropped) = implied.relax() else {
-                break;
-            };
-            relaxed.push(dropped.into());
-            hits = self.filtered(&implied.apply(query), &text, &order);
-        }
-        let suggestions = if hits.total == 0 {
-            self.suggestions(&understood)
-        } else {
-            Vec::new()
-        };
-        hits.understood = Some(Understanding {
-            searched: understood.searched(),
-            city: implied.cities.clone(),
-            district: implied.districts.clone(),
-            class_format: implied.formats.clone(),
-            relaxed,
-            suggestions,
-        });
-        hits
-    }
-
-    /// Occupations of the catalogue to try when nothing matched: those sharing the most
-    /// characters with the words, else the most offered.
-    fn suggestions(&self, understood: &Understood) -> Vec<String> {
-        let typed: Vec<char> = understood
-            .parts
-            .iter()
-            .flat_map(|p| p.text.chars())
-            .filter(|c| is_cjk(*c))
-            .collect();
-        let mut offered: Vec<(usize, u64, &String)> = self
-            .postings
-            .occupations
-            .iter()
-            .map(|(name, docs)| {
-                let shared = name.chars().filter(|c| typed.contains(c)).count();
-                (shared, docs.len(), name)
-            })
-            .collect();
-        offered.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
-        offered
-            .into_iter()
-            .take(SUGGESTIONS)
-            .map(|(_, _, name)| name.clone())
-            .collect()
-    }
-
     /// The courses among `text` that pass the query's filters, one page of them in order, the
     /// total and the facet counts.
     fn filtered(&self, query: &CourseQuery, text: &RoaringBitmap, order: &Order) -> Hits {
@@ -518,63 +435,6 @@ impl CatalogIndex {
         }
         ranks.sort_unstable();
         ranks[offset..].iter().map(|r| order[*r as usize]).collect()
-    }
-}
-
-/// Places and formats read from the words, as filters the query did not set itself.
-struct Implied {
-    cities: Vec<crate::reference::City>,
-    districts: Vec<String>,
-    formats: Vec<crate::reference::ClassFormat>,
-}
-
-impl Implied {
-    fn read(understood: &Understood, query: &CourseQuery) -> Implied {
-        let mut cities = Vec::new();
-        let mut districts = Vec::new();
-        if query.city.is_empty() && query.district.is_empty() {
-            cities = understood.cities.clone();
-            for (city, name) in &understood.districts {
-                if !cities.contains(city) && understood.cities.is_empty() {
-                    cities.push(*city);
-                }
-                districts.push(name.clone());
-            }
-        }
-        let formats = if query.class_format.is_empty() {
-            understood.formats.clone()
-        } else {
-            Vec::new()
-        };
-        Implied {
-            cities,
-            districts,
-            formats,
-        }
-    }
-
-    fn apply(&self, query: &CourseQuery) -> CourseQuery {
-        let mut q = query.clone();
-        q.city.extend(self.cities.iter().copied());
-        q.district.extend(self.districts.iter().cloned());
-        q.class_format.extend(self.formats.iter().copied());
-        q
-    }
-
-    /// Drops the most specific filter left; which one, or none.
-    fn relax(&mut self) -> Option<&'static str> {
-        if !self.districts.is_empty() {
-            self.districts.clear();
-            Some("district")
-        } else if !self.formats.is_empty() {
-            self.formats.clear();
-            Some("class_format")
-        } else if !self.cities.is_empty() {
-            self.cities.clear();
-            Some("city")
-        } else {
-            None
-        }
     }
 }
 
