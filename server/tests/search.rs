@@ -90,6 +90,13 @@ async fn places_and_formats_in_the_words_filter_and_give_way_when_nothing_matche
         assert_eq!(item["city"], "513300");
         assert!(item["title"].as_str().unwrap().contains("电工"));
     }
+    // Words that are only a place search the whole catalogue there.
+    let (_, city) = s.get_json("/api/v1/courses?city=510100").await;
+    let (_, words) = s
+        .get_json(&format!("/api/v1/courses?q={}", enc("成都")))
+        .await;
+    assert_eq!(words["total"], city["total"]);
+    assert!(words["total"].as_u64().unwrap() > 0);
     // A city of the query's own is never dropped.
     let (_, own) = s
         .get_json(&format!("/api/v1/courses?q={}&city=510700", enc("电工")))

@@ -35,7 +35,13 @@ impl CatalogIndex {
             };
             return self.filtered(query, &self.all, &order);
         };
-        let (text, matchers) = self.text_matches(&understood);
+        // Words that were all place, format or asking (成都, 周末班, 怎么报名) search the
+        // whole catalogue through those filters.
+        let (text, matchers) = if understood.terms().next().is_none() {
+            (self.all.clone(), Vec::new())
+        } else {
+            self.text_matches(&understood)
+        };
         let order = Order {
             sort: query.sort,
             matchers: &matchers,

@@ -576,6 +576,14 @@ mod tests {
     }
 
     #[test]
+    fn words_that_are_all_place_or_format_filter_the_whole_catalogue() {
+        let idx = catalogue();
+        assert_eq!(codes(&idx, &[("q", "自贡")]), ["E"]);
+        assert_eq!(codes(&idx, &[("q", "全日制")]), ["F"]);
+        assert_eq!(sorted(codes(&idx, &[("q", "绵阳市 怎么报名")])), ["C", "F"]);
+    }
+
+    #[test]
     fn any_word_may_match_and_more_matched_words_rank_higher() {
         let idx = catalogue();
         // A word found nowhere does not hide what the others found.
