@@ -17,7 +17,8 @@ pub const QUERY_MIX: &[(&str, &str)] = &[
     ("an everyday name", "q=电焊"),
     ("a homophone typo", "q=叉车斯机"),
     ("asking, a place and a format", "q=成都 学电工 周末班"),
-    ("nothing matches", "q=飞行汽车"),
+    ("a profile's hint only", "q=飞行汽车"),
+    ("nothing matches", "q=钢琴调律"),
     (
         "facets only",
         "industry=low_altitude&city=510100&has_seats=true",
