@@ -48,7 +48,13 @@ fn build(path: &str) -> Result<(Engine, Duration, usize), Box<dyn std::error::Er
     let mut reader = csv::Reader::from_path(path)?;
     let headers = reader.headers()?.clone();
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap_or(0);
-    let (t, o, i, d, c) = (col("title"), col("occupation"), col("institution"), col("district"), col("description"));
+    let (t, o, i, d, c) = (
+        col("title"),
+        col("occupation"),
+        col("institution"),
+        col("district"),
+        col("description"),
+    );
     let mut n = 0;
     for row in reader.records() {
         let row = row?;
@@ -82,7 +88,10 @@ impl Engine {
         parser.set_field_boost(self.fields[1], 2.0);
         let (query, _) = parser.parse_query_lenient(q);
         let searcher = self.reader.searcher();
-        let Ok((top, count)) = searcher.search(&query, &(TopDocs::with_limit(limit).order_by_score(), Count)) else {
+        let Ok((top, count)) = searcher.search(
+            &query,
+            &(TopDocs::with_limit(limit).order_by_score(), Count),
+        ) else {
             return (0, Vec::new());
         };
         let names = top
@@ -142,7 +151,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         rss_mb()
     );
     println!("| query | results | p50 | p99 |\n|---|---|---|---|");
-    for q in ["电工", "养老 护理", "diangong", "dg", "电焊", "叉车斯机", "成都 学电工 周末班", "飞行汽车", "钢琴调律"] {
+    for q in [
+        "电工",
+        "养老 护理",
+        "diangong",
+        "dg",
+        "电焊",
+        "叉车斯机",
+        "成都 学电工 周末班",
+        "飞行汽车",
+        "钢琴调律",
+    ] {
         let mut times = Vec::new();
         let mut total = 0;
         for _ in 0..300 {
@@ -152,7 +171,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         times.sort();
         let at = |p: f64| times[((times.len() as f64 - 1.0) * p) as usize].as_secs_f64() * 1000.0;
-        println!("| `{q}` | {total} | {:.2} ms | {:.2} ms |", at(0.5), at(0.99));
+        println!(
+            "| `{q}` | {total} | {:.2} ms | {:.2} ms |",
+            at(0.5),
+            at(0.99)
+        );
     }
     Ok(())
 }
