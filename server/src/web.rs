@@ -125,6 +125,7 @@ pub fn router(
         .route("/me/delete/code", post(forms::delete_code))
         .route("/courses/{code}/enroll", post(forms::enroll))
         .route("/verify", post(forms::verify))
+        .route("/eligibility", post(forms::check))
         .route("/me/enrollments/{id}/cancel", post(forms::cancel))
         .route("/me/notifications/read", post(forms::mark_read))
         .route("/staff/enrollments/{id}/{action}", post(forms::staff))

@@ -801,6 +801,64 @@ async fn every_staff_endpoint_checks_role_and_scope() {
     assert_eq!(status, 404);
 }
 
+/// The check page's form posts: the answer is on the page that answers the post, the birth
+/// date in no address (the form, its pages, its links), and the answer is not cached.
+#[tokio::test]
+async fn the_question_is_posted_and_never_in_an_address() {
+    let s = server().await;
+    let form = s.get("/eligibility").await.text().await.unwrap();
+    assert!(
+        form.contains(r#"<form method="post" action="/eligibility""#),
+        "{form}"
+    );
+    let r = s
+        .client
+        .post(s.url("/eligibility"))
+        .header("origin", &s.base)
+        .form(&[
+            ("submitted", "1"),
+            ("groups", "veteran"),
+            ("birth_date", "1990-03-07"),
+            ("city", "510100"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let html = r.text().await.unwrap();
+    assert!(html.contains("个课程符合条件"), "{html}");
+    assert!(html.contains("退役军人适应性培训（电子商务）"));
+    // The date is only the form's value again, never in a link.
+    assert!(!html.contains("birth_date=1990"), "{html}");
+    assert!(html.contains(r#"value="1990-03-07""#));
+    // A bad answer is named on the same page (400), nothing kept.
+    let r = s
+        .client
+        .post(s.url("/eligibility"))
+        .header("origin", &s.base)
+        .form(&[("submitted", "1"), ("birth_date", "1990-02-30")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("应为 YYYY-MM-DD 格式的日期"));
+    // From another site it is refused like every form post.
+    let r = s
+        .client
+        .post(s.url("/eligibility"))
+        .header("origin", "https://elsewhere.example")
+        .form(&[("submitted", "1"), ("birth_date", "1990-03-07")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}
+
 #[tokio::test]
 async fn the_question_page_names_a_bad_answer() {
     let s = server().await;

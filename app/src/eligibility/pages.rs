@@ -159,32 +159,51 @@ pub fn EnrolPanel(code: String) -> impl IntoView {
     }
 }
 
-/// The anonymous question page: a GET form, so the answer is a shareable address and works
-/// without JS.
+/// The question as posted from the check page's form (`POST /eligibility`): the answer is
+/// rendered for it, and nothing personal (the birth date) goes into an address.
+#[derive(Debug, Clone, Default)]
+pub struct PostedQuestion(pub Vec<(String, String)>);
+
+/// The anonymous question page: the form posts to itself, so the answer is on the page that
+/// answers the post, without JS and without the birth date in the address. An address that
+/// still carries the question (links made before) is answered the same way.
 #[component]
 pub fn CheckPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
-    let asked = query.with_untracked(|q| q.get("submitted").is_some());
-    let question = query.with_untracked(|q| {
-        let occupation = q.get("cert_occupation").unwrap_or_default();
+    let pairs: Vec<(String, String)> = match use_context::<PostedQuestion>() {
+        Some(PostedQuestion(pairs)) => pairs,
+        None => query.with_untracked(|q| {
+            q.into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        }),
+    };
+    let get = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+    let asked = get("submitted").is_some();
+    let question = {
+        let occupation = get("cert_occupation").unwrap_or_default();
         Question {
-            groups: q.get_all("groups").unwrap_or_default(),
-            birth_date: q.get("birth_date"),
-            city: q.get("city"),
+            groups: pairs
+                .iter()
+                .filter(|(k, _)| k == "groups")
+                .map(|(_, v)| v.clone())
+                .collect(),
+            birth_date: get("birth_date"),
+            city: get("city"),
             certificates: if occupation.trim().is_empty() {
                 Vec::new()
             } else {
                 vec![HeldCertificate {
                     occupation,
-                    level: q.get("cert_level").unwrap_or_default(),
+                    level: get("cert_level").unwrap_or_default(),
                 }]
             },
             course: None,
-            page: q.get("page").and_then(|p| p.trim().parse().ok()),
+            page: get("page").and_then(|p| p.trim().parse().ok()),
             per_page: None,
         }
-    });
+    };
     let q = question.clone();
     let answer = Resource::new(
         move || q.clone(),
@@ -224,7 +243,7 @@ pub fn CheckPage() -> impl IntoView {
         <Title text=td_string!(locale, enrol.check_title) />
         <h1>{td_string!(locale, enrol.check_title)}</h1>
         <p class="lead">{td_string!(locale, enrol.check_lead)}</p>
-        <form method="get" action="/eligibility" class="check-form" id="check-form">
+        <form method="post" action="/eligibility" class="check-form" id="check-form">
             <input type="hidden" name="submitted" value="1" />
             <fieldset>
                 <legend>{td_string!(locale, enrol.check_groups_legend)}</legend>

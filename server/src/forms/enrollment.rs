@@ -1,14 +1,14 @@
 //! Enrolling from a course page, cancelling from 我的报名, the inbox's "mark all read", and
 //! the institution console's row forms (status, attendance, employment).
 
-use super::{date_field, refused_on};
+use super::{date_field, refused_on, render_again_with};
 use crate::session::{see_other, SignedForm};
 use crate::state::AppState;
 use app::access::{Actor, CurrentUser};
 use app::enrollment::service;
 use app::error::AppError;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 
@@ -148,4 +148,28 @@ pub async fn staff(
         Ok(()) => see_other(&format!("{back}?saved=1#roster-heading")),
         Err(err) => refused_on(&app, &back, headers, CurrentUser(Some(me)), err).await,
     }
+}
+
+/// The anonymous question, posted from /eligibility: answered on the page the post renders,
+/// so the birth date goes into no address; nothing is kept, and the answer is not cached.
+pub async fn check(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    axum::Extension(user): axum::Extension<CurrentUser>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let posted = app::eligibility::pages::PostedQuestion(pairs);
+    let mut response = render_again_with(
+        &app,
+        "/eligibility",
+        headers,
+        user,
+        Default::default(),
+        move || leptos::prelude::provide_context(posted.clone()),
+    )
+    .await;
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
