@@ -51,6 +51,21 @@ async fn only_a_demo_database_says_it_is_a_demo() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // Demo mode (and its published staff passwords) is refused on it, with the reason.
+    let refused = peixun(&[
+        "serve",
+        "--demo",
+        "--addr",
+        "127.0.0.1:0",
+        "--database-url",
+        &real.database(),
+    ]);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("demo mode and demo accounts are refused") && said.contains("请去掉 --demo"),
+        "{said}"
+    );
     for path in ["/", "/courses", "/login"] {
         let page = real.get(path).await.text().await.unwrap();
         assert!(

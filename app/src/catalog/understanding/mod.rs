@@ -159,7 +159,8 @@ pub fn understand(q: &str, lexicon: &Lexicon) -> Understood {
 }
 
 /// What is left of a word ending in a certificate (电工证 → 电工, 焊工资格证 → 焊工), when
-/// that is at least two characters and not itself a word of the lexicon.
+/// that is at least two characters and the word is not itself a place, format or way of
+/// asking (an everyday name may end in 证: 叉车证 is still 叉车).
 fn certificate_of<'a>(word: &'a str, lexicon: &Lexicon) -> Option<&'a str> {
     if lexicon
         .meaning(word)
