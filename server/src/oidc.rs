@@ -14,8 +14,20 @@ use openidconnect::{
     AuthenticationFlow, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
     PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
+use openidconnect::{EndpointMaybeSet, EndpointNotSet, EndpointSet};
 use std::time::{Duration, Instant};
 use tokio::sync::RwLock;
+
+/// The client as discovery makes it: authorization endpoint known, token and user-info
+/// endpoints as the provider's metadata says.
+type Client = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
 
 /// The claims that carry what the service asserts (configurable: providers name them).
 #[derive(Debug, Clone)]
@@ -86,17 +98,22 @@ impl Oidc {
         Ok(found)
     }
 
-    /// Where to send the browser: the provider's authorization page, for a sign-in whose
-    /// state, nonce and PKCE verifier are kept (ten minutes, used once).
-    pub async fn start(&self, portal: &Portal) -> AppResult<String> {
-        let client = CoreClient::from_provider_metadata(
+    /// This service as the provider's client, calling back to our redirect address.
+    async fn client(&self) -> AppResult<Client> {
+        Ok(CoreClient::from_provider_metadata(
             self.metadata().await?,
             ClientId::new(self.config.client_id.clone()),
             Some(ClientSecret::new(self.config.client_secret.clone())),
         )
         .set_redirect_uri(
             RedirectUrl::new(self.config.redirect.clone()).map_err(|e| failed("redirect", e))?,
-        );
+        ))
+    }
+
+    /// Where to send the browser: the provider's authorization page, for a sign-in whose
+    /// state, nonce and PKCE verifier are kept (ten minutes, used once).
+    pub async fn start(&self, portal: &Portal) -> AppResult<String> {
+        let client = self.client().await?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let mut request = client
             .authorize_url(
@@ -123,14 +140,7 @@ impl Oidc {
     /// exchanged (with the PKCE verifier), the ID token checked, its claims read.
     pub async fn finish(&self, portal: &Portal, code: &str, state: &str) -> AppResult<Asserted> {
         let (nonce, verifier) = real_name_service::recall_login(portal, state).await?;
-        let client = CoreClient::from_provider_metadata(
-            self.metadata().await?,
-            ClientId::new(self.config.client_id.clone()),
-            Some(ClientSecret::new(self.config.client_secret.clone())),
-        )
-        .set_redirect_uri(
-            RedirectUrl::new(self.config.redirect.clone()).map_err(|e| failed("redirect", e))?,
-        );
+        let client = self.client().await?;
         let token = client
             .exchange_code(AuthorizationCode::new(code.to_string()))
             .map_err(|e| failed("no token endpoint", e))?

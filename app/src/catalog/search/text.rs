@@ -1,6 +1,7 @@
 //! Text as the index reads it: jieba's words (with the query lexicon's), and the pinyin (full and initials) of Chinese
 //! words, every reading of a polyphonic character.
 
+pub(super) use crate::catalog::understanding::is_cjk;
 use crate::catalog::understanding::SEGMENTER;
 use pinyin::ToPinyinMulti;
 use std::collections::HashMap;
@@ -8,10 +9,6 @@ use std::sync::Arc;
 
 /// Polyphonic characters read every way only up to this many readings per word.
 const MAX_READINGS: usize = 8;
-
-pub(super) fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
-}
 
 /// The words of a text as jieba's search mode cuts it (long words and the words inside them),
 /// lower-cased, without punctuation.

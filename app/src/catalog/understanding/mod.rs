@@ -77,7 +77,8 @@ impl Understood {
     }
 }
 
-fn is_cjk(c: char) -> bool {
+/// A Chinese character (the CJK unified ideographs, extension A and the compatibility ones).
+pub fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
 }
 
