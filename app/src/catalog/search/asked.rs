@@ -75,8 +75,10 @@ impl CatalogIndex {
     }
 
     /// Occupations of the catalogue to try when nothing matched: those sharing the most
-    /// characters with the words, else the most offered.
+    /// characters with the words, else the most offered; not what was just searched (电工 in
+    /// a city without electricians is the "without the filters" link's to offer).
     fn suggestions(&self, understood: &Understood) -> Vec<String> {
+        let searched = understood.searched();
         let typed: Vec<char> = understood
             .parts
             .iter()
@@ -87,6 +89,7 @@ impl CatalogIndex {
             .postings
             .occupations
             .iter()
+            .filter(|(name, _)| !searched.contains(name))
             .map(|(name, docs)| {
                 let shared = name.chars().filter(|c| typed.contains(c)).count();
                 (shared, docs.len(), name)

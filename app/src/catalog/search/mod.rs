@@ -642,6 +642,11 @@ mod tests {
         let understood = hits.understood.unwrap();
         assert_eq!(understood.searched, ["钢琴", "调律"]);
         assert_eq!(understood.suggestions.len(), 5);
+        // Not the occupation just searched for, where it has no course.
+        let q =
+            CourseQuery::parse([("q", "茶艺师"), ("city", "510100")], Strictness::Strict).unwrap();
+        let suggested = idx.search(&q, today()).understood.unwrap().suggestions;
+        assert!(!suggested.is_empty() && !suggested.contains(&"茶艺师".to_string()));
         assert!(idx
             .search(&CourseQuery::default(), today())
             .understood
