@@ -101,11 +101,7 @@ pub async fn register_code(
         }
         Err(err) => {
             values.insert("step".into(), "phone".into());
-            let mut state = refused(&err, locale, values);
-            if let AppError::TooManyRequests { .. } = err {
-                state.message = Some(err.message(locale));
-            }
-            state
+            refused(&err, locale, values)
         }
     };
     render_again(&app, "/register", headers, CurrentUser(None), state).await
@@ -154,13 +150,7 @@ pub async fn login(
             if matches!(err, AppError::CodeRequired) || code.is_some() {
                 values.insert("need_code".into(), "1".into());
             }
-            let mut state = refused(&err, locale, values);
-            if let AppError::TooManyRequests { .. }
-            | AppError::Unauthorized
-            | AppError::CodeRequired = err
-            {
-                state.message = Some(err.message(locale));
-            }
+            let state = refused(&err, locale, values);
             let mut response =
                 render_again(&app, "/login", headers, CurrentUser(None), state).await;
             if let AppError::TooManyRequests { retry_after_secs } = err {
@@ -199,13 +189,7 @@ pub async fn login_code(
                 ..Default::default()
             }
         }
-        Err(err) => {
-            let mut state = refused(&err, locale, values);
-            if let AppError::TooManyRequests { .. } = err {
-                state.message = Some(err.message(locale));
-            }
-            state
-        }
+        Err(err) => refused(&err, locale, values),
     };
     render_again(&app, "/login", headers, CurrentUser(None), state).await
 }

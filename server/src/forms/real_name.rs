@@ -172,13 +172,7 @@ pub async fn identity_report(
             notice: Some(leptos_i18n::td_string!(locale, identity.report_done).to_string()),
             ..Default::default()
         },
-        Err(err) => {
-            let mut state = refused(&err, locale, values);
-            if let AppError::TooManyRequests { .. } = err {
-                state.message = Some(err.message(locale));
-            }
-            state
-        }
+        Err(err) => refused(&err, locale, values),
     };
     render_again(&app, "/identity-report", headers, CurrentUser(None), state).await
 }

@@ -5,7 +5,6 @@ use crate::session::{see_other, session_cookie, SignedForm};
 use crate::state::{client_address, AppState};
 use app::access::CurrentUser;
 use app::accounts::{phone_codes, recovery, service};
-use app::error::AppError;
 use app::shell::FormState;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap};
@@ -50,11 +49,7 @@ async fn send_code(
                 ("phone".to_string(), phone),
                 ("step".to_string(), "phone".to_string()),
             ]);
-            let mut state = refused(&err, locale, values);
-            if let AppError::TooManyRequests { .. } = err {
-                state.message = Some(err.message(locale));
-            }
-            state
+            refused(&err, locale, values)
         }
     };
     render_again(app, path, headers, user, state).await
