@@ -1,4 +1,4 @@
-import { test, expect, visit, jsEnabled, expectAccessible, idNumber, idNumberFor, phoneFor, codeForSignUp, textsTo, textedCode, signIn, signUpAs } from './fixtures.mjs';
+import { test, expect, visit, jsEnabled, expectAccessible, idNumber, idNumberFor, phoneFor, codeForSignUp, textsTo, textedCode, signIn, signUpAs, openMenu } from './fixtures.mjs';
 
 test('sign up, sign out, sign in and set my groups', async ({ page, consoleErrors }, testInfo) => {
   // The refused posts answer 400 and 401, which the browser logs.
@@ -42,6 +42,7 @@ test('sign up, sign out, sign in and set my groups', async ({ page, consoleError
   await expect(page.locator('body')).not.toContainText(id);
   await expectAccessible(page);
 
+  await openMenu(page);
   await page.getByRole('button', { name: '退出' }).click();
   await expect(page.getByRole('link', { name: '登录' })).toBeVisible();
   await visit(page, '/login', testInfo);
@@ -68,6 +69,7 @@ test('sign up, sign out, sign in and set my groups', async ({ page, consoleError
   await page.getByLabel('密码').fill('我的 培训 密码 2026');
   await page.getByRole('button', { name: '注销我的账号' }).click();
   await expect(page).toHaveURL(/\/$/);
+  await openMenu(page);
   await expect(page.getByRole('link', { name: '注册' })).toBeVisible();
 });
 
@@ -85,6 +87,7 @@ test('a forgotten password comes back with a texted code; 我的 changes the pas
   const third = '第三个 培训 密码 2028';
   const phone = phoneFor(testInfo, '134');
   await signUpAs(page, testInfo, { phone, name: '找回学员', id: idNumberFor(phone), password: first });
+  await openMenu(page);
   await page.getByRole('button', { name: '退出' }).click();
 
   // The sign-in page leads to a new password, with a code texted to the phone.

@@ -1,4 +1,4 @@
-import { test, travelling, expect, visit, jsEnabled, expectAccessible, idNumberFor, phoneFor, signIn, signUpAs } from './fixtures.mjs';
+import { test, travelling, expect, visit, jsEnabled, expectAccessible, idNumberFor, phoneFor, signIn, signUpAs, openMenu } from './fixtures.mjs';
 
 const PASSWORD = '我的 培训 密码 2026';
 
@@ -45,6 +45,7 @@ test('find a course I qualify for, enrol, and follow it in 我的报名', async 
   await expect(page.getByRole('main')).toContainText('0 条未读');
 
   // No certificate yet: the wallet says how one arrives.
+  await openMenu(page);
   await page.getByRole('link', { name: '我的证书' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('我的证书');
   await expect(page.getByRole('main')).toContainText('还没有证书');
@@ -76,6 +77,7 @@ travelling('the institution console: a masked roster, and moving a trainee on', 
   await visit(page, '/courses/CD-2026-0010', testInfo);
   await page.getByRole('region', { name: '我能报名吗' }).getByRole('button', { name: '报名' }).click();
   await expect(page).toHaveURL(/enrolled=approved/);
+  await openMenu(page);
   await page.getByRole('button', { name: '退出' }).click();
   // The class (from 2027-03-10) has started when the institution signs in.
   clock.travelTo('2027-03-10');

@@ -229,3 +229,10 @@ export async function signIn(page, testInfo, phone, password) {
     await page.waitForURL((url) => url.pathname !== '/login/verify');
   }
 }
+
+/** Opens the header's menu where it is folded (phones); on a wide screen its links are in line. */
+export async function openMenu(page) {
+  const menu = page.locator('details.nav-more');
+  const summary = menu.locator('summary');
+  if ((await summary.isVisible()) && !(await menu.evaluate((d) => d.open))) await summary.click();
+}

@@ -1,7 +1,7 @@
 // Verified groups: a trainee declares a group with its document, the city and the separate
 // consent on 我的; the city's HR officer verifies it on /staff/groups; the trainee sees it
 // count. On a phone with and without JS and on a desktop, each page checked with axe.
-import { test, expect, visit, jsEnabled, expectAccessible, idNumberFor, phoneFor, signIn, signUpAs } from './fixtures.mjs';
+import { test, expect, visit, jsEnabled, expectAccessible, idNumberFor, phoneFor, signIn, signUpAs, openMenu } from './fixtures.mjs';
 
 const PASSWORD = '我的 培训 密码 2026';
 const DEMO = 'peixun-demo-2026';
@@ -38,10 +38,12 @@ test('a declared group counts once the city verifies it', async ({ page, console
   await expect(choice).toContainText(`****${number.slice(-4)}`);
   await expect(page.locator('body')).not.toContainText(number);
   await expectAccessible(page);
+  await openMenu(page);
   await page.getByRole('button', { name: '退出' }).click();
 
   // Chengdu's HR officer verifies it from the header's link.
   await signIn(page, testInfo, '13900000004', DEMO);
+  await openMenu(page);
   await page.getByRole('link', { name: '群体核验' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('群体身份核验');
   await expectAccessible(page);
@@ -52,6 +54,7 @@ test('a declared group counts once the city verifies it', async ({ page, console
   await expect(page.getByRole('status')).toHaveText('已保存。');
   await visit(page, '/staff/groups?status=verified', testInfo);
   await expect(page.getByRole('row').filter({ hasText: `${name.slice(0, 2)}***` })).toContainText('已核验');
+  await openMenu(page);
   await page.getByRole('button', { name: '退出' }).click();
 
   // The trainee sees it verified, and told in the inbox.

@@ -3,7 +3,7 @@
 // downloaded and paid (HR officer) → revoked and recovered, with a "这不是我" dispute, each
 // page checked with axe.
 import fs from 'node:fs';
-import { travelling, expect, visit, jsEnabled, expectAccessible, idNumberFor, phoneFor, signIn, signUpAs } from './fixtures.mjs';
+import { travelling, expect, visit, jsEnabled, expectAccessible, idNumberFor, phoneFor, signIn, signUpAs, openMenu } from './fixtures.mjs';
 
 const PASSWORD = '我的 培训 密码 2026';
 const DEMO = 'peixun-demo-2026';
@@ -15,6 +15,7 @@ async function hydrated(page, testInfo) {
 }
 
 async function signOut(page) {
+  await openMenu(page);
   await page.getByRole('button', { name: '退出' }).click();
   await expect(page).toHaveURL(/\/$/);
 }
@@ -68,6 +69,7 @@ travelling('from enrolment to a paid subsidy, every step seen by the trainee', a
 
   // The trainee: the certificate with the ladder, then the claim.
   await signIn(page, testInfo, phone, PASSWORD);
+  await openMenu(page);
   await page.getByRole('link', { name: '我的证书' }).click();
   await hydrated(page, testInfo);
   const ladder = page.getByRole('region', { name: '技能等级阶梯（新八级工）' });

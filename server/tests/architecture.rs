@@ -78,6 +78,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("app::catalog::live::browser", Page),
     ("app::catalog::pages", Page),
     ("app::catalog::query", Core),
+    ("app::catalog::query::institutions", Core),
     ("app::catalog::search", Core),
     ("app::catalog::search::asked", Core),
     ("app::catalog::search::facets", Core),

@@ -1,5 +1,5 @@
-//! A course's page (every detail, then whether the visitor may enrol: `EnrolPanel`) and an
-//! institution's page (its courses and outcomes).
+//! A course's page (the facts that decide, whether the visitor may enrol: `EnrolPanel`, then
+//! every detail) and an institution's page (its courses and outcomes).
 
 use super::pages::{money_line, seats_line};
 use super::{Course, Institution, OpenTo};
@@ -47,8 +47,8 @@ fn age_text(locale: Locale, course: &Course) -> String {
     }
 }
 
-#[component]
-fn CourseDetails(locale: Locale, course: Course) -> impl IntoView {
+/// The course's key facts (first screen) and its details, grouped.
+fn course_parts(locale: Locale, course: &Course) -> (impl IntoView, impl IntoView) {
     let none = || td_string!(locale, none).to_string();
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(none);
     let accessibility = if course.accessibility.is_empty() {
@@ -62,96 +62,150 @@ fn CourseDetails(locale: Locale, course: Course) -> impl IntoView {
             .join("、")
     };
     let yuan = |y: crate::money::Yuan| td_string!(locale, yuan, amount = y).to_string();
-    let rows: Vec<(&'static str, String)> = vec![
-        (td_string!(locale, field.code), course.code.clone()),
+    let dates = td_string!(
+        locale,
+        date_range,
+        start = course.start_date,
+        end = course.end_date
+    )
+    .to_string();
+    let fee = if course.is_free() {
+        td_string!(locale, free).to_string()
+    } else {
+        yuan(course.fee_yuan)
+    };
+    // The details, grouped as a trainee asks: when and where, who may join, what it costs,
+    // what is taught, who runs it.
+    let groups: Vec<(&'static str, Vec<(&'static str, String)>)> = vec![
         (
-            td_string!(locale, field.occupation),
-            course.occupation.clone(),
+            td_string!(locale, course_group.when_where),
+            vec![
+                (td_string!(locale, field.dates), dates.clone()),
+                (
+                    td_string!(locale, field.enroll_deadline),
+                    course.enroll_deadline.to_string(),
+                ),
+                (
+                    td_string!(locale, field.hours),
+                    td_string!(locale, hours_value, hours = course.hours).to_string(),
+                ),
+                (
+                    td_string!(locale, field.class_format),
+                    course.class_format.label(locale).into(),
+                ),
+                (
+                    td_string!(locale, field.city),
+                    course.city.label(locale).into(),
+                ),
+                (td_string!(locale, field.district), opt(&course.district)),
+                (td_string!(locale, field.address), course.address.clone()),
+            ],
         ),
         (
-            td_string!(locale, field.occupation_code),
-            opt(&course.occupation_code),
+            td_string!(locale, course_group.who),
+            vec![
+                (
+                    td_string!(locale, field.groups),
+                    groups_text(locale, &course.groups),
+                ),
+                (td_string!(locale, field.age), age_text(locale, course)),
+                (td_string!(locale, field.accessibility), accessibility),
+            ],
         ),
         (
-            td_string!(locale, field.industry),
-            course.industry.label(locale).into(),
+            td_string!(locale, course_group.money),
+            vec![
+                (td_string!(locale, field.fee), fee),
+                (td_string!(locale, field.subsidy), yuan(course.subsidy_yuan)),
+                (
+                    td_string!(locale, field.capacity),
+                    td_string!(locale, people, count = course.capacity).to_string(),
+                ),
+                (
+                    td_string!(locale, field.seats_left),
+                    seats_line(locale, &course),
+                ),
+            ],
         ),
         (
-            td_string!(locale, field.city),
-            course.city.label(locale).into(),
-        ),
-        (td_string!(locale, field.district), opt(&course.district)),
-        (
-            td_string!(locale, field.institution),
-            course.institution.clone(),
-        ),
-        (
-            td_string!(locale, field.evaluation_org),
-            opt(&course.evaluation_org),
-        ),
-        (
-            td_string!(locale, field.level),
-            course.level.label(locale).into(),
-        ),
-        (
-            td_string!(locale, field.certificate_type),
-            course.certificate_type.label(locale).into(),
-        ),
-        (
-            td_string!(locale, field.class_format),
-            course.class_format.label(locale).into(),
-        ),
-        (
-            td_string!(locale, field.class_type),
-            course.class_type.label(locale).into(),
-        ),
-        (
-            td_string!(locale, field.groups),
-            groups_text(locale, &course.groups),
-        ),
-        (td_string!(locale, field.age), age_text(locale, &course)),
-        (
-            td_string!(locale, field.hours),
-            td_string!(locale, hours_value, hours = course.hours).to_string(),
+            td_string!(locale, course_group.what),
+            vec![
+                (td_string!(locale, field.code), course.code.clone()),
+                (
+                    td_string!(locale, field.occupation),
+                    course.occupation.clone(),
+                ),
+                (
+                    td_string!(locale, field.occupation_code),
+                    opt(&course.occupation_code),
+                ),
+                (
+                    td_string!(locale, field.industry),
+                    course.industry.label(locale).into(),
+                ),
+                (
+                    td_string!(locale, field.level),
+                    course.level.label(locale).into(),
+                ),
+                (
+                    td_string!(locale, field.certificate_type),
+                    course.certificate_type.label(locale).into(),
+                ),
+                (
+                    td_string!(locale, field.class_type),
+                    course.class_type.label(locale).into(),
+                ),
+            ],
         ),
         (
-            td_string!(locale, field.dates),
-            td_string!(
-                locale,
-                date_range,
-                start = course.start_date,
-                end = course.end_date
-            )
-            .to_string(),
-        ),
-        (
-            td_string!(locale, field.enroll_deadline),
-            course.enroll_deadline.to_string(),
-        ),
-        (
-            td_string!(locale, field.capacity),
-            td_string!(locale, people, count = course.capacity).to_string(),
-        ),
-        (
-            td_string!(locale, field.seats_left),
-            seats_line(locale, &course),
-        ),
-        (
-            td_string!(locale, field.fee),
-            if course.is_free() {
-                td_string!(locale, free).to_string()
-            } else {
-                yuan(course.fee_yuan)
-            },
-        ),
-        (td_string!(locale, field.subsidy), yuan(course.subsidy_yuan)),
-        (td_string!(locale, field.accessibility), accessibility),
-        (td_string!(locale, field.address), course.address.clone()),
-        (
-            td_string!(locale, field.contact_phone),
-            opt(&course.contact_phone),
+            td_string!(locale, course_group.run_by),
+            vec![
+                (
+                    td_string!(locale, field.institution),
+                    course.institution.clone(),
+                ),
+                (
+                    td_string!(locale, field.evaluation_org),
+                    opt(&course.evaluation_org),
+                ),
+                (
+                    td_string!(locale, field.contact_phone),
+                    opt(&course.contact_phone),
+                ),
+            ],
         ),
     ];
+    // The first screen on a phone: what, when, what it costs, whether there is room and until
+    // when; the enrol panel (the verdict and the button) follows at once.
+    let key_facts = view! {
+        <dl class="key-facts">
+            <div><dt>{td_string!(locale, field.dates)}</dt><dd>{dates}</dd></div>
+            <div><dt>{td_string!(locale, field.enroll_deadline)}</dt><dd>{course.enroll_deadline.to_string()}</dd></div>
+            <div><dt>{td_string!(locale, field.fee)}</dt><dd>{money_line(locale, &course)}</dd></div>
+            <div><dt>{td_string!(locale, field.seats_left)}</dt><dd>{seats_line(locale, &course)}</dd></div>
+        </dl>
+    };
+    let details = view! {
+        <section aria-labelledby="details-heading">
+            <h2 id="details-heading">{td_string!(locale, course_details)}</h2>
+            {groups.into_iter().map(|(title, rows)| view! {
+                <details class="detail-group">
+                    <summary>{title}</summary>
+                    <dl class="details">
+                        {rows.into_iter().map(|(k, v)| view! { <div><dt>{k}</dt><dd>{v}</dd></div> }).collect_view()}
+                    </dl>
+                </details>
+            }).collect_view()}
+        </section>
+    };
+    (key_facts, details)
+}
+
+/// A course's page: the facts that decide, the enrol panel, then the description, the
+/// details and the outcomes.
+#[component]
+fn CourseView(locale: Locale, course: Course) -> impl IntoView {
+    let (key_facts, details) = course_parts(locale, &course);
     view! {
         <Title text=course.title.clone() />
         <article class="course">
@@ -160,19 +214,15 @@ fn CourseDetails(locale: Locale, course: Course) -> impl IntoView {
                 {course.title.clone()}
                 {course.demo.then(|| view! { <span class="badge">{td_string!(locale, demo_badge)}</span> })}
             </h1>
-            <p class="lead">{money_line(locale, &course)} " · " {seats_line(locale, &course)}</p>
+            {key_facts}
+            <crate::eligibility::pages::EnrolPanel code=course.code.clone() />
             {course.description.clone().map(|d| view! {
                 <section aria-labelledby="about-heading">
                     <h2 id="about-heading">{td_string!(locale, field.description)}</h2>
                     <p class="description">{d}</p>
                 </section>
             })}
-            <section aria-labelledby="details-heading">
-                <h2 id="details-heading">{td_string!(locale, course_details)}</h2>
-                <dl class="details">
-                    {rows.into_iter().map(|(k, v)| view! { <div><dt>{k}</dt><dd>{v}</dd></div> }).collect_view()}
-                </dl>
-            </section>
+            {details}
             {course.outcomes.map(|o| view! { <crate::outcomes::pages::OutcomesSection locale=locale outcomes=o /> })}
             <p>
                 <a href=format!("/institutions/{}", course.institution_code)>
@@ -192,13 +242,7 @@ pub fn CoursePage() -> impl IntoView {
         load_course,
     );
     view! {
-        <Loaded data=data view={move |course: Course| {
-            let code = course.code.clone();
-            view! {
-                <CourseDetails locale=locale course=course />
-                <crate::eligibility::pages::EnrolPanel code=code />
-            }
-        }} />
+        <Loaded data=data view={move |course: Course| view! { <CourseView locale=locale course=course /> }} />
     }
 }
 

@@ -7,7 +7,9 @@ use super::{Course, CourseList, CourseQuery, Sort};
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::prefs::use_locale;
-use crate::reference::{City, ClassFormat, Enumeration, Group, Industry};
+use crate::reference::{
+    Accessibility, City, ClassFormat, ClassType, Enumeration, Group, Industry, Level,
+};
 use crate::shell::Loaded;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
@@ -22,19 +24,20 @@ pub async fn industry_counts() -> Result<Vec<(Industry, u64)>, AppError> {
 #[server]
 pub async fn search_courses(
     pairs: Vec<(String, String)>,
-) -> Result<(CourseQuery, CourseList), AppError> {
+) -> Result<(CourseQuery, CourseList, chrono::NaiveDate), AppError> {
     let query = CourseQuery::parse(
         pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
         super::Strictness::Lenient,
     )?;
     let portal = crate::portal::from_context()?;
-    let list = if query.eligible == Some(true) {
+    let asked = query.with_page_defaults();
+    let list = if asked.eligible == Some(true) {
         let actor = crate::access::current_user().map(|u| u.actor);
-        crate::eligibility::service::search(&portal, actor.as_ref(), &query).await?
+        crate::eligibility::service::search(&portal, actor.as_ref(), &asked).await?
     } else {
-        super::service::search(&portal, &query).await?
+        super::service::search(&portal, &asked).await?
     };
-    Ok((query, list))
+    Ok((query, list, portal.clock.today()))
 }
 
 #[component]
@@ -113,19 +116,28 @@ fn sort_label(locale: Locale, sort: Sort) -> &'static str {
         Sort::Relevance => td_string!(locale, sort_relevance),
         Sort::StartDate => td_string!(locale, sort_start_date),
         Sort::Subsidy => td_string!(locale, sort_subsidy),
+        Sort::Deadline => td_string!(locale, sort_deadline),
     }
 }
 
 #[component]
 fn Filters(locale: Locale, query: CourseQuery, facets: super::Facets) -> impl IntoView {
+    // The default order (relevance with words, else the soonest deadline) is the empty value,
+    // so it stays out of the address.
     let sorts = Sort::ALL
         .into_iter()
         .map(|s| {
-            // The default order is the empty value, so it stays out of the address.
-            let value = if s == Sort::default() { "" } else { s.code() };
-            view! { <option value=value selected=s == query.sort>{sort_label(locale, s)}</option> }
+            let (value, label) = if s == Sort::default() {
+                ("", td_string!(locale, sort_default))
+            } else {
+                (s.code(), sort_label(locale, s))
+            };
+            view! { <option value=value selected=s == query.sort>{label}</option> }
         })
         .collect_view();
+    let active = query.active_filters();
+    let needs: Vec<Accessibility> = query.accessibility.clone();
+    let need_counts = facets.get("accessibility").cloned().unwrap_or_default();
     let districts: Vec<(String, u64)> = if query.city.is_empty() {
         Vec::new()
     } else {
@@ -137,6 +149,10 @@ fn Filters(locale: Locale, query: CourseQuery, facets: super::Facets) -> impl In
     let chosen_district = query.district.first().cloned().unwrap_or_default();
     let trainee = crate::access::current_user().is_some_and(|u| u.actor.trainee().is_ok());
     view! {
+        // Results first on a phone: the filters fold behind "筛选 (N)" (a <details>, so without
+        // JS too); on a wide screen they stand beside the results.
+        <details class="filter-panel">
+        <summary>{td_string!(locale, filters_toggle, count = active).to_string()}</summary>
         <form id=super::live::FILTERS_ID class="filters" method="get" action="/courses" aria-labelledby="filters-heading">
             <h2 id="filters-heading">{td_string!(locale, filters_heading)}</h2>
             <div class="field">
@@ -183,6 +199,37 @@ fn Filters(locale: Locale, query: CourseQuery, facets: super::Facets) -> impl In
                     {options::<ClassFormat>(locale, &query.class_format, facets.get("class_format"))}
                 </select>
             </div>
+            <div class="field">
+                <label for="f-level">{td_string!(locale, field.level)}</label>
+                <select id="f-level" name="level">
+                    <option value="">{td_string!(locale, filter_any)}</option>
+                    {options::<Level>(locale, &query.level, facets.get("level"))}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-type">{td_string!(locale, field.class_type)}</label>
+                <select id="f-type" name="class_type">
+                    <option value="">{td_string!(locale, filter_any)}</option>
+                    {options::<ClassType>(locale, &query.class_type, facets.get("class_type"))}
+                </select>
+            </div>
+            <fieldset class="field">
+                <legend>{td_string!(locale, field.accessibility)}</legend>
+                {Accessibility::all().iter().map(|a| {
+                    let id = format!("f-acc-{}", a.code());
+                    let n = need_counts.get(a.code()).copied().unwrap_or(0);
+                    let label = match locale {
+                        Locale::en => format!("{} ({n})", a.label(locale)),
+                        _ => format!("{}（{n}）", a.label(locale)),
+                    };
+                    view! {
+                        <div class="checks">
+                            <input id=id.clone() type="checkbox" name="accessibility" value=a.code() checked=needs.contains(a) />
+                            <label for=id>{label}</label>
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
             <div class="field checks">
                 <input id="f-free" type="checkbox" name="free" value="true" checked=query.free == Some(true) />
                 <label for="f-free">{td_string!(locale, filter_free)}</label>
@@ -190,6 +237,10 @@ fn Filters(locale: Locale, query: CourseQuery, facets: super::Facets) -> impl In
             <div class="field checks">
                 <input id="f-seats" type="checkbox" name="has_seats" value="true" checked=query.has_seats == Some(true) />
                 <label for="f-seats">{td_string!(locale, filter_has_seats)}</label>
+            </div>
+            <div class="field checks">
+                <input id="f-closed" type="checkbox" name="open" value="false" checked=query.open == Some(false) />
+                <label for="f-closed">{td_string!(locale, filter_include_closed)}</label>
             </div>
             {trainee.then(|| view! {
                 <div class="field checks">
@@ -203,6 +254,7 @@ fn Filters(locale: Locale, query: CourseQuery, facets: super::Facets) -> impl In
             </div>
             <button type="submit">{td_string!(locale, apply_filters)}</button>
         </form>
+        </details>
     }
 }
 
@@ -231,7 +283,8 @@ pub(super) fn seats_line(locale: Locale, course: &Course) -> String {
 }
 
 #[component]
-fn CourseCard(locale: Locale, course: Course) -> impl IntoView {
+fn CourseCard(locale: Locale, course: Course, today: chrono::NaiveDate) -> impl IntoView {
+    let closed = course.enroll_deadline < today;
     let place = match &course.district {
         Some(d) => format!("{} · {d}", course.city.label(locale)),
         None => course.city.label(locale).to_string(),
@@ -245,6 +298,11 @@ fn CourseCard(locale: Locale, course: Course) -> impl IntoView {
             <p class="course-where">{place} " · " {course.institution.clone()}</p>
             <ul class="course-facts">
                 <li>{td_string!(locale, starts_on, date = course.start_date).to_string()}</li>
+                {if closed {
+                    view! { <li class="full">{td_string!(locale, deadline_passed)}</li> }.into_any()
+                } else {
+                    view! { <li>{td_string!(locale, deadline_on, date = course.enroll_deadline).to_string()}</li> }.into_any()
+                }}
                 <li>{course.class_format.label(locale)}</li>
                 <li>{money_line(locale, &course)}</li>
                 <li class:full=course.seats_left == 0>{seats_line(locale, &course)}</li>
@@ -367,7 +425,7 @@ pub fn CoursesPage() -> impl IntoView {
     view! {
         <Title text=td_string!(locale, courses_title) />
         <h1>{td_string!(locale, courses_title)}</h1>
-        <Loaded data=results view={move |(query, list): (CourseQuery, CourseList)| view! {
+        <Loaded data=results view={move |(query, list, today): (CourseQuery, CourseList, chrono::NaiveDate)| view! {
             <LiveCatalogue>
                 <div id=super::live::CATALOGUE_ID class="catalogue">
                     <Filters locale=locale query=query.clone() facets=list.facets.clone() />
@@ -377,7 +435,7 @@ pub fn CoursesPage() -> impl IntoView {
                         </h2>
                         <SearchHelp locale=locale query=query.clone() list=list.clone() />
                         <ol class="course-list">
-                            {list.items.clone().into_iter().map(|c| view! { <CourseCard locale=locale course=c /> }).collect_view()}
+                            {list.items.clone().into_iter().map(|c| view! { <CourseCard locale=locale course=c today=today /> }).collect_view()}
                         </ol>
                         <Pagination locale=locale query=query list=list />
                     </section>

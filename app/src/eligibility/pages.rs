@@ -87,7 +87,8 @@ fn SubsidyEstimate(locale: Locale, a: Assessment) -> impl IntoView {
     }
 }
 
-/// The enrol panel under a course's details.
+/// The enrol panel under a course's key facts: the verdict, the button, then each rule's verdict
+/// and the subsidy estimate.
 #[component]
 pub fn EnrolPanel(code: String) -> impl IntoView {
     let locale = use_locale();
@@ -104,8 +105,8 @@ pub fn EnrolPanel(code: String) -> impl IntoView {
                     let body = match data.await {
                         Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
                         Ok(Panel::Anonymous) => view! {
-                            <p>{td_string!(locale, enrol.sign_in_to_enrol)}</p>
                             <p><a class="button-link" href="/login">{td_string!(locale, enrol.sign_in_link)}</a></p>
+                            <p>{td_string!(locale, enrol.sign_in_to_enrol)}</p>
                             <p><a href="/eligibility">{td_string!(locale, enrol.anonymous_check_link)}</a></p>
                         }.into_any(),
                         Ok(Panel::Staff) => view! { <p>{td_string!(locale, enrol.staff_cannot_enrol)}</p> }.into_any(),
@@ -133,15 +134,36 @@ pub fn EnrolPanel(code: String) -> impl IntoView {
                                         <button type="submit" class="button-primary">{td_string!(locale, enrol.apply_button)}</button>
                                     </form>
                                 }.into_any()
-                            } else if enrolled_view.is_some() {
-                                ().into_any()
                             } else {
-                                view! { <p>{td_string!(locale, enrol.not_eligible_note)}</p> }.into_any()
+                                ().into_any()
                             };
+                            // The answer first (on a phone's first screen), every rule's verdict
+                            // behind it.
+                            let first_no = assessment.reasons.iter().find(|v| !v.ok);
+                            let verdict = match (enrolled_view.is_some(), first_no) {
+                                (true, _) => None,
+                                (false, None) => Some(view! {
+                                    <p class="verdict-summary verdict-ok">
+                                        <span class="verdict-mark" aria-hidden="true">"✓"</span>
+                                        {td_string!(locale, enrol.you_can_enrol)}
+                                    </p>
+                                }.into_any()),
+                                (false, Some(no)) => Some(view! {
+                                    <p class="verdict-summary verdict-no">
+                                        <span class="verdict-mark" aria-hidden="true">"✗"</span>
+                                        {td_string!(locale, enrol.cannot_yet, reason = no.text(locale)).to_string()}
+                                    </p>
+                                }.into_any()),
+                            };
+                            let count = assessment.reasons.len();
                             view! {
-                                <Verdicts locale=locale list=assessment.reasons.clone() />
+                                {verdict}
                                 {enrolled_view}
                                 {button}
+                                <details class="verdict-list">
+                                    <summary>{td_string!(locale, enrol.all_rules, count = count).to_string()}</summary>
+                                    <Verdicts locale=locale list=assessment.reasons.clone() />
+                                </details>
                                 <SubsidyEstimate locale=locale a=*assessment />
                             }.into_any()
                         }

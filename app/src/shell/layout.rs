@@ -7,46 +7,71 @@ use crate::prefs::{locale_code, use_prefs, ElderToggle, PREFS_PATH};
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 
-/// The links of the header: everyone's, then those of the signed-in person's role.
+/// The header's links for whoever is signed in: the one or two used most (`main`), always in
+/// view, and the rest, behind the menu on a phone and in line on a wide screen.
 #[component]
-fn NavLinks(locale: Locale) -> impl IntoView {
+fn NavLinks(locale: Locale, main: bool) -> impl IntoView {
     let Some(user) = current_user() else {
-        return view! {
-            <li><a href="/login">{td_string!(locale, account.nav_login)}</a></li>
-            <li><a href="/register">{td_string!(locale, account.nav_register)}</a></li>
-        }
-        .into_any();
+        return if main {
+            view! {
+                <li><a href="/courses">{td_string!(locale, nav_courses)}</a></li>
+                <li><a href="/login">{td_string!(locale, account.nav_login)}</a></li>
+            }
+            .into_any()
+        } else {
+            view! {
+                <li><a href="/">{td_string!(locale, nav_home)}</a></li>
+                <li><a href="/register">{td_string!(locale, account.nav_register)}</a></li>
+            }
+            .into_any()
+        };
     };
     let role = user.actor.role;
+    if main {
+        return match role {
+            Role::Trainee => view! {
+                <li><a href="/me/enrollments">{td_string!(locale, enrol.nav_my)}</a></li>
+                <li>
+                    <a href="/me/inbox">
+                        {td_string!(locale, enrol.nav_inbox)}
+                        {(user.unread > 0).then(|| view! {
+                            " " <span class="badge">{user.unread}<span class="visually-hidden">" " {td_string!(locale, enrol.unread_label)}</span></span>
+                        })}
+                    </a>
+                </li>
+            }
+            .into_any(),
+            Role::InstitutionStaff => view! {
+                <li><a href="/staff/classes">{td_string!(locale, enrol.nav_console)}</a></li>
+            }
+            .into_any(),
+            Role::HrOfficer => view! {
+                <li><a href="/staff/subsidies">{td_string!(locale, review.nav)}</a></li>
+            }
+            .into_any(),
+            Role::Evaluator => view! {
+                <li><a href="/staff/assessments">{td_string!(locale, assess.nav)}</a></li>
+            }
+            .into_any(),
+            Role::Admin => view! {
+                <li><a href="/staff/audit">{td_string!(locale, audit.nav)}</a></li>
+            }
+            .into_any(),
+        };
+    }
     view! {
+        <li><a href="/">{td_string!(locale, nav_home)}</a></li>
+        <li><a href="/courses">{td_string!(locale, nav_courses)}</a></li>
         {(role == Role::Trainee).then(|| view! {
-            <li><a href="/me/enrollments">{td_string!(locale, enrol.nav_my)}</a></li>
             <li><a href="/me/certificates">{td_string!(locale, cert.nav)}</a></li>
             <li><a href="/me/subsidies">{td_string!(locale, claim.nav)}</a></li>
-            <li>
-                <a href="/me/inbox">
-                    {td_string!(locale, enrol.nav_inbox)}
-                    {(user.unread > 0).then(|| view! {
-                        " " <span class="badge">{user.unread}<span class="visually-hidden">" " {td_string!(locale, enrol.unread_label)}</span></span>
-                    })}
-                </a>
-            </li>
-        })}
-        {(role == Role::InstitutionStaff).then(|| view! {
-            <li><a href="/staff/classes">{td_string!(locale, enrol.nav_console)}</a></li>
         })}
         {(role == Role::HrOfficer).then(|| view! {
-            <li><a href="/staff/subsidies">{td_string!(locale, review.nav)}</a></li>
             <li><a href="/staff/groups">{td_string!(locale, groups.nav)}</a></li>
             <li><a href="/staff/recoveries">{td_string!(locale, recovery.nav)}</a></li>
             <li><a href="/staff/identity-cases">{td_string!(locale, identity.nav)}</a></li>
             <li><a href="/staff/catalog">{td_string!(locale, upload.nav)}</a></li>
-        })}
-        {matches!(role, Role::HrOfficer | Role::Admin).then(|| view! {
             <li><a href="/staff/audit">{td_string!(locale, audit.nav)}</a></li>
-        })}
-        {(role == Role::Evaluator).then(|| view! {
-            <li><a href="/staff/assessments">{td_string!(locale, assess.nav)}</a></li>
         })}
         <li><a href="/me">{td_string!(locale, account.nav_me)} " · " {user.name}</a></li>
         <li>
@@ -127,13 +152,6 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span class="brand-name">{td_string!(locale, site_name)}</span>
                     <span class="brand-tagline">{td_string!(locale, site_tagline)}</span>
                 </a>
-                <nav class="site-nav" aria-label=td_string!(locale, nav_label)>
-                    <ul>
-                        <li><a href="/">{td_string!(locale, nav_home)}</a></li>
-                        <li><a href="/courses">{td_string!(locale, nav_courses)}</a></li>
-                        <NavLinks locale=locale />
-                    </ul>
-                </nav>
                 <div class="prefs">
                     <form method="post" action=PREFS_PATH class="pref-form">
                         <input type="hidden" name="lang" value=locale_code(other) />
@@ -149,6 +167,19 @@ pub fn Layout(children: Children) -> impl IntoView {
                     </form>
                     <ElderToggle on=prefs.elder locale=locale back=back />
                 </div>
+                // The menu is a <details>: it opens without JS. On a wide screen the style
+                // shows its links in line and hides its summary.
+                <nav class="site-nav" aria-label=td_string!(locale, nav_label)>
+                    <ul class="nav-main">
+                        <NavLinks locale=locale main=true />
+                    </ul>
+                    <details class="nav-more">
+                        <summary>{td_string!(locale, nav_menu)}</summary>
+                        <ul>
+                            <NavLinks locale=locale main=false />
+                        </ul>
+                    </details>
+                </nav>
             </div>
         </header>
         {demo.then(|| view! {

@@ -94,7 +94,18 @@ async fn load(href: &str, push: bool) {
                 .active_element()
                 .map(|e| e.id())
                 .filter(|id| !id.is_empty());
+            // The filter panel stays open (or closed) as the visitor left it.
+            let panel_open = region
+                .query_selector("details.filter-panel[open]")
+                .ok()
+                .flatten()
+                .is_some();
             region.set_inner_html(&fresh.inner_html());
+            if panel_open {
+                if let Ok(Some(panel)) = region.query_selector("details.filter-panel") {
+                    let _ = panel.set_attribute("open", "");
+                }
+            }
             if let Some(el) = focused.and_then(|id| document().get_element_by_id(&id)) {
                 if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
                     let _ = el.focus();

@@ -50,6 +50,10 @@ pub struct CatalogIndex {
     /// Course numbers ordered by (subsidy descending, start date, code).
     by_subsidy: Vec<u32>,
     subsidy_rank: Vec<u32>,
+    /// Course numbers ordered by (enrolment deadline, start date, code), with their deadlines.
+    by_deadline: Vec<u32>,
+    deadlines: Vec<NaiveDate>,
+    deadline_rank: Vec<u32>,
 }
 
 /// What a search found: the courses of the page asked for, the total and facet counts.
@@ -183,6 +187,13 @@ impl CatalogIndex {
         let mut by_subsidy = by_start.clone();
         by_subsidy.sort_by_key(|d| std::cmp::Reverse(courses[*d as usize].subsidy_yuan));
         let subsidy_rank = ranks(&by_subsidy);
+        let mut by_deadline = by_start.clone();
+        by_deadline.sort_by_key(|d| courses[*d as usize].enroll_deadline);
+        let deadlines = by_deadline
+            .iter()
+            .map(|d| courses[*d as usize].enroll_deadline)
+            .collect();
+        let deadline_rank = ranks(&by_deadline);
         let mut course_values = vec![[0u64; Facet::ALL.len()]; courses.len()];
         for (position, column) in facets.iter().enumerate() {
             column.fill(&mut course_values, position);
@@ -208,6 +219,9 @@ impl CatalogIndex {
             start_rank,
             by_subsidy,
             subsidy_rank,
+            by_deadline,
+            deadlines,
+            deadline_rank,
         }
     }
 
@@ -268,8 +282,8 @@ impl CatalogIndex {
         Some(out)
     }
 
-    /// Courses outside the facets: groups and start dates.
-    fn other_filters(&self, query: &CourseQuery) -> RoaringBitmap {
+    /// Courses outside the facets: groups, start dates and still open for enrolment.
+    fn other_filters(&self, query: &CourseQuery, today: NaiveDate) -> RoaringBitmap {
         let mut out = self.all.clone();
         if !query.group.is_empty() {
             let mut admitted = self.open_to_all.clone();
@@ -290,13 +304,22 @@ impl CatalogIndex {
             let slice = self.by_start.get(from..to.max(from)).unwrap_or(&[]);
             out &= slice.iter().copied().collect::<RoaringBitmap>();
         }
+        if query.open == Some(true) {
+            let from = self.closed_before(today);
+            out &= self.by_deadline[from..].iter().copied().collect::<RoaringBitmap>();
+        }
         out
+    }
+
+    /// How many courses closed for enrolment before `today` (the first of `by_deadline`).
+    fn closed_before(&self, today: NaiveDate) -> usize {
+        self.deadlines.partition_point(|d| *d < today)
     }
 
     /// The courses among `text` that pass the query's filters, one page of them in order, the
     /// total and the facet counts.
     fn filtered(&self, query: &CourseQuery, text: &RoaringBitmap, order: &Order) -> Hits {
-        let base = text & &self.other_filters(query);
+        let base = text & &self.other_filters(query, order.today);
         let filters: Vec<(Facet, RoaringBitmap)> = Facet::ALL
             .iter()
             .filter_map(|f| self.facet_filter(*f, query).map(|b| (*f, b)))
@@ -424,9 +447,31 @@ impl CatalogIndex {
             scored.sort_unstable_by(by_score);
             return scored[offset..].iter().map(|t| t.3).collect();
         }
+        if sort == Sort::Deadline {
+            // The open courses by deadline, soonest first, then the closed ones, the most
+            // recently closed first: a position in that order for each course.
+            let closed = self.closed_before(order.today) as u32;
+            let open = self.courses.len() as u32 - closed;
+            let mut keyed: Vec<(u32, u32)> = result
+                .iter()
+                .map(|doc| {
+                    let r = self.deadline_rank[doc as usize];
+                    let key = if r >= closed { r - closed } else { open + (closed - 1 - r) };
+                    (key, doc)
+                })
+                .collect();
+            if end < keyed.len() {
+                keyed.select_nth_unstable(end);
+                keyed.truncate(end);
+            }
+            keyed.sort_unstable();
+            return keyed[offset..].iter().map(|k| k.1).collect();
+        }
         let (rank, order) = match sort {
             Sort::Subsidy => (&self.subsidy_rank, &self.by_subsidy),
-            Sort::Relevance | Sort::StartDate => (&self.start_rank, &self.by_start),
+            Sort::Relevance | Sort::StartDate | Sort::Deadline => {
+                (&self.start_rank, &self.by_start)
+            }
         };
         let mut ranks: Vec<u32> = result.iter().map(|doc| rank[doc as usize]).collect();
         if end < ranks.len() {
@@ -750,6 +795,45 @@ mod tests {
         assert_eq!(page1.len() + page2.len(), 6);
         assert!(page1.iter().all(|c| !page2.contains(c)));
         assert!(codes(&idx, &[("page", "3"), ("per_page", "4")]).is_empty());
+    }
+
+    #[test]
+    fn open_only_and_the_deadline_order() {
+        let mut c: Vec<Course> = ["P", "Q", "R", "S"]
+            .iter()
+            .map(|code| {
+                course(
+                    code,
+                    "电工（初级）",
+                    "电工",
+                    City::Chengdu,
+                    Industry::AdvancedManufacturing,
+                )
+            })
+            .collect();
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        // Today is 1 December: P and S closed (S the latest), Q and R open (R the soonest).
+        c[0].enroll_deadline = day(11, 1);
+        c[1].enroll_deadline = day(12, 20);
+        c[2].enroll_deadline = day(12, 1);
+        c[3].enroll_deadline = day(11, 30);
+        let idx = CatalogIndex::build(c);
+        assert_eq!(sorted(codes(&idx, &[("open", "true")])), ["Q", "R"]);
+        assert_eq!(codes(&idx, &[("open", "false")]).len(), 4, "false: all");
+        assert_eq!(codes(&idx, &[("sort", "deadline")]), ["R", "Q", "S", "P"]);
+        assert_eq!(
+            codes(&idx, &[("sort", "deadline"), ("open", "true")]),
+            ["R", "Q"]
+        );
+        assert_eq!(
+            codes(&idx, &[("sort", "deadline"), ("per_page", "1"), ("page", "3")]),
+            ["S"]
+        );
+        assert_eq!(
+            codes(&idx, &[("q", "电工"), ("open", "true")]).len(),
+            2,
+            "with words too"
+        );
     }
 
     #[test]

@@ -8,6 +8,9 @@ use crate::reference::{
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+mod institutions;
+pub use institutions::InstitutionQuery;
+
 pub const DEFAULT_PER_PAGE: u32 = 20;
 pub const MAX_PER_PAGE: u32 = 100;
 pub const MAX_QUERY_CHARS: usize = 100;
@@ -24,16 +27,20 @@ pub enum Sort {
     Relevance,
     StartDate,
     Subsidy,
+    /// The enrolment deadline: the soonest of the courses still open first, then the closed
+    /// ones, the most recently closed first.
+    Deadline,
 }
 
 impl Sort {
-    pub const ALL: [Sort; 3] = [Sort::Relevance, Sort::StartDate, Sort::Subsidy];
+    pub const ALL: [Sort; 4] = [Sort::Relevance, Sort::StartDate, Sort::Subsidy, Sort::Deadline];
 
     pub fn code(self) -> &'static str {
         match self {
             Sort::Relevance => "relevance",
             Sort::StartDate => "start_date",
             Sort::Subsidy => "subsidy",
+            Sort::Deadline => "deadline",
         }
     }
 }
@@ -119,6 +126,9 @@ pub struct CourseQuery {
     pub free: Option<bool>,
     /// Only courses with seats left (`true`) or full ones (`false`).
     pub has_seats: Option<bool>,
+    /// `true`: only courses still open for enrolment (the deadline not passed); `false` or
+    /// absent: open and closed alike.
+    pub open: Option<bool>,
     /// Start date on or after (YYYY-MM-DD).
     pub starts_after: Option<NaiveDate>,
     /// Start date on or before (YYYY-MM-DD).
@@ -154,6 +164,7 @@ impl Default for CourseQuery {
             accessibility: Vec::new(),
             free: None,
             has_seats: None,
+            open: None,
             starts_after: None,
             starts_before: None,
             sort: Sort::default(),
@@ -260,7 +271,8 @@ impl CourseQuery {
         let mut query = CourseQuery::default();
         let mut errors = FieldErrors::default();
         let (mut sort, mut page, mut per_page) = (None, None, None);
-        let (mut free, mut eligible, mut has_seats): (Either, Either, Either) = Default::default();
+        let (mut free, mut eligible, mut has_seats, mut open): (Either, Either, Either, Either) =
+            Default::default();
         for (key, value) in pairs {
             let value = value.trim();
             if value.is_empty() {
@@ -307,6 +319,7 @@ impl CourseQuery {
                 "free" => free.add(key, value, &mut errors),
                 "eligible" => eligible.add(key, value, &mut errors),
                 "has_seats" => has_seats.add(key, value, &mut errors),
+                "open" => open.add(key, value, &mut errors),
                 "starts_after" => set_once(
                     &mut query.starts_after,
                     key,
@@ -361,6 +374,7 @@ impl CourseQuery {
         query.free = free.value();
         query.eligible = eligible.value();
         query.has_seats = has_seats.value();
+        query.open = open.value();
         query.sort = sort.unwrap_or_default();
         query.page = page.unwrap_or(1);
         query.per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
@@ -394,6 +408,9 @@ impl CourseQuery {
         if let Some(b) = self.has_seats {
             out.push(("has_seats", b.to_string()));
         }
+        if let Some(b) = self.open {
+            out.push(("open", b.to_string()));
+        }
         if let Some(b) = self.eligible {
             out.push(("eligible", b.to_string()));
         }
@@ -415,6 +432,36 @@ impl CourseQuery {
         out
     }
 
+    /// The search as the catalogue page runs it: only courses still open for enrolment unless
+    /// "包括已截止" (`open=false`) was ticked, and without words, the soonest deadline first.
+    /// The API keeps the contract's defaults (all courses, by start date).
+    pub fn with_page_defaults(&self) -> CourseQuery {
+        let mut asked = self.clone();
+        asked.open = Some(self.open.unwrap_or(true));
+        if self.q.is_none() && self.sort == Sort::Relevance {
+            asked.sort = Sort::Deadline;
+        }
+        asked
+    }
+
+    /// How many filters the page's "筛选 (N)" counts: each value chosen, each box ticked.
+    pub fn active_filters(&self) -> usize {
+        self.industry.len()
+            + self.city.len()
+            + self.district.len()
+            + self.group.len()
+            + self.level.len()
+            + self.class_format.len()
+            + self.class_type.len()
+            + self.accessibility.len()
+            + usize::from(self.free.is_some())
+            + usize::from(self.has_seats.is_some())
+            + usize::from(self.open == Some(false))
+            + usize::from(self.eligible == Some(true))
+            + usize::from(self.starts_after.is_some())
+            + usize::from(self.starts_before.is_some())
+    }
+
     /// A `/courses?…` link for this search (the page number given).
     pub fn href(&self, page: u32) -> String {
         let mut q = self.clone();
@@ -427,71 +474,6 @@ impl CourseQuery {
             .extend_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
             .finish();
         format!("/courses?{encoded}")
-    }
-}
-
-/// The institution list's query: cities (repeatable) and the page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
-pub struct InstitutionQuery {
-    #[cfg_attr(feature = "ssr", param(required = false))]
-    pub city: Vec<City>,
-    #[cfg_attr(feature = "ssr", param(required = false, default = 1, minimum = 1))]
-    pub page: u32,
-    #[cfg_attr(
-        feature = "ssr",
-        param(required = false, default = 20, minimum = 1, maximum = 100)
-    )]
-    pub per_page: u32,
-}
-
-impl InstitutionQuery {
-    pub fn parse<'a, I>(pairs: I) -> Result<InstitutionQuery, AppError>
-    where
-        I: IntoIterator<Item = (&'a str, &'a str)>,
-    {
-        let mut city = Vec::new();
-        let mut errors = FieldErrors::default();
-        let (mut page, mut per_page) = (None, None);
-        for (key, value) in pairs {
-            let value = value.trim();
-            if value.is_empty() {
-                continue;
-            }
-            match key {
-                "city" => push_code(&mut city, key, value, &mut errors),
-                "page" => match parse_bounded(value, 1, MAX_PAGE) {
-                    Ok(n) => set_once(
-                        &mut page,
-                        key,
-                        Some(n),
-                        FieldProblem::NotANumber,
-                        &mut errors,
-                    ),
-                    Err(p) => errors.add(key, p),
-                },
-                "per_page" => match parse_bounded(value, 1, MAX_PER_PAGE) {
-                    Ok(n) => set_once(
-                        &mut per_page,
-                        key,
-                        Some(n),
-                        FieldProblem::NotANumber,
-                        &mut errors,
-                    ),
-                    Err(p) => errors.add(key, p),
-                },
-                _ => errors.add(
-                    key.chars().take(40).collect::<String>(),
-                    FieldProblem::UnknownParameter,
-                ),
-            }
-        }
-        let query = InstitutionQuery {
-            city,
-            page: page.unwrap_or(1),
-            per_page: per_page.unwrap_or(DEFAULT_PER_PAGE),
-        };
-        errors.into_result(query)
     }
 }
 
@@ -519,6 +501,35 @@ mod tests {
         assert_eq!(q.city, vec![City::Chengdu]);
         assert_eq!(q.page, 1);
         assert_eq!(q.per_page, DEFAULT_PER_PAGE);
+    }
+
+    #[test]
+    fn the_page_shows_open_courses_by_deadline_unless_asked_otherwise() {
+        let page = |pairs: &[(&str, &str)]| parse(pairs).unwrap().with_page_defaults();
+        let plain = page(&[]);
+        assert_eq!((plain.open, plain.sort), (Some(true), Sort::Deadline));
+        let closed_too = page(&[("open", "false")]);
+        assert_eq!(closed_too.open, Some(false), "包括已截止");
+        assert_eq!(page(&[("q", "电工")]).sort, Sort::Relevance, "words: relevance");
+        assert_eq!(page(&[("sort", "subsidy")]).sort, Sort::Subsidy);
+        // The API's own defaults stay as the contract says.
+        let api = parse(&[]).unwrap();
+        assert_eq!((api.open, api.sort), (None, Sort::Relevance));
+        assert_eq!(parse(&[("sort", "deadline")]).unwrap().sort, Sort::Deadline);
+        assert_eq!(parse(&[("open", "true")]).unwrap().open, Some(true));
+        assert_eq!(fields(parse(&[("open", "soon")]).unwrap_err()), ["open"]);
+    }
+
+    #[test]
+    fn the_filter_count_counts_each_choice() {
+        let q = |pairs: &[(&str, &str)]| parse(pairs).unwrap().active_filters();
+        assert_eq!(q(&[("q", "电工"), ("sort", "subsidy"), ("page", "2")]), 0);
+        assert_eq!(q(&[("city", "510100"), ("city", "510700")]), 2);
+        assert_eq!(
+            q(&[("accessibility", "captions"), ("free", "true"), ("open", "false")]),
+            3
+        );
+        assert_eq!(q(&[("open", "true")]), 0, "the page's default is no choice");
     }
 
     #[test]

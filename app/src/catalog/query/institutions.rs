@@ -1,0 +1,70 @@
+//! The directories' queries (the institution list), parsed like the course search.
+
+use super::{parse_bounded, push_code, set_once, DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE};
+use crate::error::{AppError, FieldErrors, FieldProblem};
+use crate::reference::City;
+
+/// The institution list's query: cities (repeatable) and the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+pub struct InstitutionQuery {
+    #[cfg_attr(feature = "ssr", param(required = false))]
+    pub city: Vec<City>,
+    #[cfg_attr(feature = "ssr", param(required = false, default = 1, minimum = 1))]
+    pub page: u32,
+    #[cfg_attr(
+        feature = "ssr",
+        param(required = false, default = 20, minimum = 1, maximum = 100)
+    )]
+    pub per_page: u32,
+}
+
+impl InstitutionQuery {
+    pub fn parse<'a, I>(pairs: I) -> Result<InstitutionQuery, AppError>
+    where
+        I: IntoIterator<Item = (&'a str, &'a str)>,
+    {
+        let mut city = Vec::new();
+        let mut errors = FieldErrors::default();
+        let (mut page, mut per_page) = (None, None);
+        for (key, value) in pairs {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            match key {
+                "city" => push_code(&mut city, key, value, &mut errors),
+                "page" => match parse_bounded(value, 1, MAX_PAGE) {
+                    Ok(n) => set_once(
+                        &mut page,
+                        key,
+                        Some(n),
+                        FieldProblem::NotANumber,
+                        &mut errors,
+                    ),
+                    Err(p) => errors.add(key, p),
+                },
+                "per_page" => match parse_bounded(value, 1, MAX_PER_PAGE) {
+                    Ok(n) => set_once(
+                        &mut per_page,
+                        key,
+                        Some(n),
+                        FieldProblem::NotANumber,
+                        &mut errors,
+                    ),
+                    Err(p) => errors.add(key, p),
+                },
+                _ => errors.add(
+                    key.chars().take(40).collect::<String>(),
+                    FieldProblem::UnknownParameter,
+                ),
+            }
+        }
+        let query = InstitutionQuery {
+            city,
+            page: page.unwrap_or(1),
+            per_page: per_page.unwrap_or(DEFAULT_PER_PAGE),
+        };
+        errors.into_result(query)
+    }
+}
