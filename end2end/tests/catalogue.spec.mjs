@@ -1,4 +1,4 @@
-import { test, expect, visit, jsEnabled, expectAccessible, signIn } from './fixtures.mjs';
+import { test, expect, visit, jsEnabled, expectAccessible, signIn, openFilters, openMenu } from './fixtures.mjs';
 
 test('home page lists the ten industry areas in Chinese', async ({ page, consoleErrors }, testInfo) => {
   await visit(page, '/', testInfo);
@@ -27,6 +27,7 @@ test('the search box leads to a paginated, server-rendered course list', async (
 test('filtering by industry and city narrows the list', async ({ page, consoleErrors }, testInfo) => {
   await visit(page, '/courses', testInfo);
   await expect(page.locator('.course-card')).toHaveCount(20);
+  await openFilters(page);
   await page.getByLabel('行业领域').selectOption('elderly_childcare');
   await page.getByLabel('市州').selectOption('510100');
   await page.getByRole('button', { name: '查看结果' }).click();
@@ -53,6 +54,8 @@ test('a course page shows every field and the seats left', async ({ page, consol
   const title = await link.textContent();
   await link.click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText(title);
+  // The details are folded in groups: each opens with a tap, JS or not.
+  for (const group of await page.locator('details.detail-group > summary').all()) await group.click();
   for (const field of ['项目编号', '承训机构', '培训等级', '面向群体', '剩余名额', '补贴标准', '培训地址']) {
     await expect(page.locator('dt', { hasText: field }).first()).toBeVisible();
   }
@@ -128,6 +131,7 @@ test('filters update the list in place with JavaScript, and back restores it', a
   await page.evaluate(() => { window.__noReload = true; });
   const total = page.locator('.results-total');
   const before = await total.textContent();
+  await openFilters(page);
   await page.getByLabel('行业领域').selectOption('low_altitude');
   await expect(page).toHaveURL(/\/courses\?industry=low_altitude$/);
   await expect(total).not.toHaveText(before);
@@ -146,6 +150,7 @@ test('filters update the list in place with JavaScript, and back restores it', a
 
 test('an HR officer checks a catalogue file on the upload page', async ({ page, consoleErrors }, testInfo) => {
   await signIn(page, testInfo, '13900000004', 'peixun-demo-2026');
+  await openMenu(page);
   await page.getByRole('link', { name: '导入目录' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('导入需求目录');
   if (jsEnabled(testInfo)) await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');

@@ -236,3 +236,10 @@ export async function openMenu(page) {
   const summary = menu.locator('summary');
   if ((await summary.isVisible()) && !(await menu.evaluate((d) => d.open))) await summary.click();
 }
+
+/** Unfolds the catalogue's filters where they are folded behind 筛选（N） (phones). */
+export async function openFilters(page) {
+  const panel = page.locator('details.filter-panel');
+  const summary = panel.locator('summary');
+  if ((await summary.isVisible()) && !(await panel.evaluate((d) => d.open))) await summary.click();
+}

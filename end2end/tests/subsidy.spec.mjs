@@ -143,6 +143,7 @@ travelling('from enrolment to a paid subsidy, every step seen by the trainee', a
   await visit(page, '/staff/subsidies', testInfo);
   await expect(row()).toContainText('已发放');
   // Each of those decisions is in the city's audit trail, with who took it.
+  await openMenu(page);
   await page.getByRole('link', { name: '审计记录' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('审计记录');
   await hydrated(page, testInfo);

@@ -37,7 +37,9 @@ fn listed(html: &str) -> Vec<String> {
 #[tokio::test]
 async fn the_catalogue_lists_open_courses_by_deadline_unless_asked_for_the_closed_ones() {
     let s = Server::demo().await;
-    let (status, all) = s.get_json("/api/v1/courses?sort=deadline&per_page=100").await;
+    let (status, all) = s
+        .get_json("/api/v1/courses?sort=deadline&per_page=100")
+        .await;
     assert_eq!(status, 200, "{all}");
     let items = all["items"].as_array().unwrap();
     let deadlines: Vec<NaiveDate> = items.iter().map(deadline).collect();
@@ -51,7 +53,8 @@ async fn the_catalogue_lists_open_courses_by_deadline_unless_asked_for_the_close
         .filter(|i| deadline(i) <= first)
         .map(|i| i["code"].as_str().unwrap().to_string())
         .collect();
-    s.travel_to_day(&first.succ_opt().unwrap().to_string()).await;
+    s.travel_to_day(&first.succ_opt().unwrap().to_string())
+        .await;
 
     // The API: its default is still every course; `open=true` leaves the closed ones out;
     // `sort=deadline` puts the closed ones after the open ones.
@@ -72,10 +75,7 @@ async fn the_catalogue_lists_open_courses_by_deadline_unless_asked_for_the_close
         ))
         .await;
     let order = codes(&by_deadline);
-    let closed: Vec<String> = closed
-        .into_iter()
-        .filter(|c| order.contains(c))
-        .collect();
+    let closed: Vec<String> = closed.into_iter().filter(|c| order.contains(c)).collect();
     assert!(
         order[order.len() - closed.len()..]
             .iter()
@@ -103,18 +103,25 @@ async fn the_catalogue_lists_open_courses_by_deadline_unless_asked_for_the_close
     let shown = listed(&with_closed);
     assert!(closed.iter().all(|c| shown.contains(c)), "{shown:?}");
     assert!(with_closed.contains("已截止报名"));
-    assert!(with_closed.contains("筛选（2）"), "the city and the ticked box");
+    assert!(
+        with_closed.contains("筛选（2）"),
+        "the city and the ticked box"
+    );
 }
 
 async fn open_by_deadline(s: &Server) -> Value {
-    s.get_json("/api/v1/courses?open=true&sort=deadline").await.1
+    s.get_json("/api/v1/courses?open=true&sort=deadline")
+        .await
+        .1
 }
 
 #[tokio::test]
 async fn the_filters_fold_behind_their_count_and_offer_level_type_and_accessibility() {
     let s = Server::demo().await;
     let page = s.get("/courses").await.text().await.unwrap();
-    let summary = page.find("<summary>筛选（0）</summary>").expect("the folded filters");
+    let summary = page
+        .find("<summary>筛选（0）</summary>")
+        .expect("the folded filters");
     let results = page.find("id=\"results-heading\"").unwrap();
     assert!(summary < results, "the fold comes before the results");
     for label in ["培训等级", "办班类型", "无障碍服务", "手语"] {

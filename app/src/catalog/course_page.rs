@@ -123,7 +123,7 @@ fn course_parts(locale: Locale, course: &Course) -> (impl IntoView, impl IntoVie
                 ),
                 (
                     td_string!(locale, field.seats_left),
-                    seats_line(locale, &course),
+                    seats_line(locale, course),
                 ),
             ],
         ),
@@ -181,8 +181,8 @@ fn course_parts(locale: Locale, course: &Course) -> (impl IntoView, impl IntoVie
         <dl class="key-facts">
             <div><dt>{td_string!(locale, field.dates)}</dt><dd>{dates}</dd></div>
             <div><dt>{td_string!(locale, field.enroll_deadline)}</dt><dd>{course.enroll_deadline.to_string()}</dd></div>
-            <div><dt>{td_string!(locale, field.fee)}</dt><dd>{money_line(locale, &course)}</dd></div>
-            <div><dt>{td_string!(locale, field.seats_left)}</dt><dd>{seats_line(locale, &course)}</dd></div>
+            <div><dt>{td_string!(locale, course_group.cost)}</dt><dd>{money_line(locale, course)}</dd></div>
+            <div><dt>{td_string!(locale, field.seats_left)}</dt><dd>{seats_line(locale, course)}</dd></div>
         </dl>
     };
     let details = view! {

@@ -1,16 +1,23 @@
 //! The demand catalogue (职业技能培训需求指导目录): what a course is (`Course`, the one shape
 //! of a catalogue item), how it is asked for (`query`), read from a city's file (`import`),
 //! searched (`search`, `index`), stored (`store`) and shown (`pages`, `course_page`,
-//! `upload_page`). Everything but the types and pages runs on the server only.
+//! `upload_page`), and its directories of institutions and evaluation organisations
+//! (`directory`). Everything but the types and pages runs on the server only.
 
 mod query;
-pub use query::{CourseQuery, Facet, InstitutionQuery, Sort, Strictness, MAX_PER_PAGE};
+pub use query::{CourseQuery, DirectoryQuery, Facet, Sort, Strictness, MAX_PER_PAGE};
 
 pub mod course_page;
+pub mod directory;
+pub mod directory_pages;
 mod live;
 pub mod pages;
 pub mod upload_page;
 
+#[cfg(feature = "ssr")]
+pub mod directory_service;
+#[cfg(feature = "ssr")]
+pub mod directory_store;
 #[cfg(feature = "ssr")]
 pub mod import;
 #[cfg(feature = "ssr")]
@@ -88,6 +95,8 @@ pub struct InstitutionSummary {
     pub name: String,
     pub city: String,
     pub courses: i64,
+    /// The occupations of its catalogue courses.
+    pub occupations: Vec<String>,
     pub outcomes: crate::outcomes::Outcomes,
 }
 
@@ -117,6 +126,9 @@ pub struct Course {
     pub institution_code: String,
     pub institution: String,
     pub evaluation_org: Option<String>,
+    /// The evaluation organisation's identifier: the catalogue file's, else one derived from
+    /// its name (see `directory`); none without an organisation.
+    pub evaluation_org_code: Option<String>,
     pub level: Level,
     pub certificate_type: CertificateType,
     pub class_format: ClassFormat,
@@ -228,6 +240,7 @@ pub mod testing {
             institution_code: "X1".into(),
             institution: "示例职业技能培训学校".into(),
             evaluation_org: None,
+            evaluation_org_code: None,
             level: Level::Level5,
             certificate_type: CertificateType::SkillLevel,
             class_format: ClassFormat::Night,

@@ -1,11 +1,11 @@
-//! The catalogue's use cases: search, read, the institutions, and import. Pages, the JSON API
-//! and the CLI all come here; nothing else reads or writes courses.
+//! The catalogue's use cases: search, read, an institution, and import (the directories:
+//! `directory_service`). Pages, the JSON API and the CLI all come here; nothing else reads or
+//! writes courses.
 
 use super::import::{refused, CatalogItem, FileKind, Finding, ParsedFile, Problem};
-use super::{store, Course, CourseList, CourseQuery, CourseRef, Institution, InstitutionSummary};
+use super::{store, Course, CourseList, CourseQuery, CourseRef, Institution};
 use crate::access::Actor;
 use crate::error::{AppError, AppResult};
-use crate::list::{Page, Paging};
 use crate::portal::Portal;
 use crate::reference::{City, Enumeration, Industry};
 use serde::Serialize;
@@ -109,31 +109,6 @@ pub async fn search(portal: &Portal, query: &CourseQuery) -> AppResult<CourseLis
         facets: hits.facets.clone(),
         understood: hits.understood.clone(),
     })
-}
-
-/// One page of the institutions with courses in the catalogue (of `cities`, when any), by
-/// name, each with its published outcomes.
-pub async fn institutions(
-    portal: &Portal,
-    cities: &[City],
-    paging: Paging,
-) -> AppResult<Page<InstitutionSummary>> {
-    let (rows, total) = store::institutions(&portal.db, cities, paging).await?;
-    let codes: Vec<String> = rows.iter().map(|r| r.code.clone()).collect();
-    let mut outcomes = crate::outcomes::service::of_institutions(portal, &codes).await?;
-    let items = rows
-        .into_iter()
-        .map(|row| InstitutionSummary {
-            outcomes: outcomes
-                .remove(&row.code)
-                .unwrap_or_else(|| crate::outcomes::Outcomes::publish(Default::default())),
-            code: row.code,
-            name: row.name,
-            city: row.city,
-            courses: row.courses,
-        })
-        .collect();
-    Ok(paging.of(items, total))
 }
 
 /// One institution: its courses, by start date, and its published outcomes.

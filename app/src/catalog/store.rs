@@ -20,7 +20,8 @@ use std::collections::HashMap;
 const COLUMNS: &str = "code, title, occupation, occupation_code, industry, city, district, \
     institution_code, institution, evaluation_org, level, certificate_type, class_format, \
     class_type, groups, min_age, max_age, hours, start_date, end_date, enroll_deadline, capacity, \
-    fee_fen, subsidy_fen, accessibility, address, contact_phone, description, demo";
+    fee_fen, subsidy_fen, accessibility, address, contact_phone, description, demo, \
+    evaluation_org_code";
 
 /// Codes joined with `;` and wrapped in `;` so that `LIKE '%;code;%'` finds one exactly.
 fn join_codes<E: Enumeration>(values: &[E]) -> String {
@@ -73,6 +74,10 @@ fn course_of(row: &AnyRow) -> AppResult<Course> {
         district: maybe("district")?,
         institution_code: text("institution_code")?,
         institution: text("institution")?,
+        evaluation_org_code: super::directory::evaluation_org_code(
+            maybe("evaluation_org_code")?,
+            maybe("evaluation_org")?.as_deref(),
+        ),
         evaluation_org: maybe("evaluation_org")?,
         level: code_of::<Level>("level", &text("level")?)?,
         certificate_type: code_of::<CertificateType>(
@@ -181,13 +186,13 @@ pub async fn write(conn: &mut Conn, c: &Course, at: &str, update: bool) -> AppRe
          min_age = $16, max_age = $17, hours = $18, start_date = $19, end_date = $20, \
          enroll_deadline = $21, capacity = $22, fee_fen = $23, subsidy_fen = $24, \
          accessibility = $25, address = $26, contact_phone = $27, description = $28, demo = $29, \
-         updated_at = $30 WHERE code = $1"
+         evaluation_org_code = $30, updated_at = $31 WHERE code = $1"
             .to_string()
     } else {
         format!(
             "INSERT INTO courses ({COLUMNS}, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
              $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, \
-             $26, $27, $28, $29, $30)"
+             $26, $27, $28, $29, $30, $31)"
         )
     };
     let groups = match &c.groups {
@@ -224,6 +229,7 @@ pub async fn write(conn: &mut Conn, c: &Course, at: &str, update: bool) -> AppRe
         .bind(&c.contact_phone)
         .bind(&c.description)
         .bind(i64::from(c.demo))
+        .bind(&c.evaluation_org_code)
         .bind(at)
         .execute(&mut *conn)
         .await?;
@@ -369,52 +375,6 @@ pub async fn class(db: &Db, code: &str) -> AppResult<Option<ClassRow>> {
     .bind(code)
     .fetch_optional(db.pool())
     .await?)
-}
-
-/// A training institution as the catalogue lists it.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct InstitutionRow {
-    pub code: String,
-    pub name: String,
-    pub city: String,
-    pub courses: i64,
-}
-
-/// One page of the institutions with courses (of `cities`, when any), by name, and how many.
-pub async fn institutions(
-    db: &Db,
-    cities: &[City],
-    paging: Paging,
-) -> AppResult<(Vec<InstitutionRow>, u64)> {
-    // `$n` written out: sqlx's QueryBuilder writes `?`, which PostgreSQL does not take.
-    let filter = if cities.is_empty() {
-        String::new()
-    } else {
-        let marks: Vec<String> = (1..=cities.len()).map(|i| format!("${i}")).collect();
-        format!(" WHERE city IN ({})", marks.join(", "))
-    };
-    let sql = format!("SELECT COUNT(DISTINCT institution_code) FROM courses{filter}");
-    let mut count = sqlx::query_scalar(&sql);
-    for c in cities {
-        count = count.bind(c.code());
-    }
-    let total: i64 = count.fetch_one(db.pool()).await?;
-    let (limit, offset) = (cities.len() + 1, cities.len() + 2);
-    let sql = format!(
-        "SELECT institution_code AS code, MAX(institution) AS name, MIN(city) AS city, \
-         COUNT(*) AS courses FROM courses{filter} GROUP BY institution_code \
-         ORDER BY name, code LIMIT ${limit} OFFSET ${offset}"
-    );
-    let mut list = sqlx::query_as(&sql);
-    for c in cities {
-        list = list.bind(c.code());
-    }
-    let rows = list
-        .bind(paging.limit())
-        .bind(paging.offset())
-        .fetch_all(db.pool())
-        .await?;
-    Ok((rows, u64::try_from(total).unwrap_or(0)))
 }
 
 /// An institution's courses, by start date: (institution's name, city, code, title, start).

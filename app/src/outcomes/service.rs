@@ -31,3 +31,19 @@ pub async fn of_institutions(
         })
         .collect())
 }
+
+/// The published outcomes of each of `names` (a page of the evaluation organisations), in one
+/// query, over the courses they assess that publish their own.
+pub async fn of_evaluation_orgs(
+    portal: &Portal,
+    names: &[String],
+) -> AppResult<std::collections::HashMap<String, Outcomes>> {
+    let counts = store::of_evaluation_orgs(&portal.db, names, MIN_PEOPLE).await?;
+    Ok(names
+        .iter()
+        .map(|name| {
+            let c = counts.get(name).copied().unwrap_or_default();
+            (name.clone(), Outcomes::publish(c))
+        })
+        .collect())
+}

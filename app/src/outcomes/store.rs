@@ -31,32 +31,53 @@ pub async fn of_institutions(
     codes: &[String],
     min_people: u32,
 ) -> AppResult<HashMap<String, Counts>> {
-    if codes.is_empty() {
+    grouped(db, "institution_code", codes, min_people).await
+}
+
+/// The same for each of `names` (a page of the evaluation organisations' directory): the
+/// courses they assess that publish their own figures.
+pub async fn of_evaluation_orgs(
+    db: &Db,
+    names: &[String],
+    min_people: u32,
+) -> AppResult<HashMap<String, Counts>> {
+    grouped(db, "evaluation_org", names, min_people).await
+}
+
+/// The counts of the courses whose `column` (a fixed column name, never input) is one of
+/// `keys` and that publish their own (`min_people` or more admitted), by key.
+async fn grouped(
+    db: &Db,
+    column: &'static str,
+    keys: &[String],
+    min_people: u32,
+) -> AppResult<HashMap<String, Counts>> {
+    if keys.is_empty() {
         return Ok(HashMap::new());
     }
-    let list = (1..=codes.len())
+    let list = (1..=keys.len())
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
         .join(", ");
     let filter = format!(
-        "k.institution_code IN ({list}) AND e.course_code IN (SELECT a.course_code \
+        "k.{column} IN ({list}) AND e.course_code IN (SELECT a.course_code \
          FROM enrollments a JOIN courses c ON c.code = a.course_code \
-         WHERE c.institution_code IN ({list}) AND a.status IN {ADMITTED} \
+         WHERE c.{column} IN ({list}) AND a.status IN {ADMITTED} \
          GROUP BY a.course_code HAVING COUNT(*) >= {min_people})"
     );
     let columns = columns();
     let sql = format!(
-        "SELECT k.institution_code, {columns} FROM enrollments e \
-         JOIN courses k ON k.code = e.course_code WHERE {filter} GROUP BY k.institution_code"
+        "SELECT k.{column}, {columns} FROM enrollments e \
+         JOIN courses k ON k.code = e.course_code WHERE {filter} GROUP BY k.{column}"
     );
     let mut query = sqlx::query_as::<_, (String, i64, i64, i64, i64, i64, i64)>(&sql);
-    for code in codes {
-        query = query.bind(code);
+    for key in keys {
+        query = query.bind(key);
     }
     let rows = query.fetch_all(db.pool()).await?;
     Ok(rows
         .into_iter()
-        .map(|(code, a, b, c, d, e, f)| (code, counts_of((a, b, c, d, e, f))))
+        .map(|(key, a, b, c, d, e, f)| (key, counts_of((a, b, c, d, e, f))))
         .collect())
 }
 

@@ -193,6 +193,13 @@ pub fn Layout(children: Children) -> impl IntoView {
         <footer class="site-footer">
             <div class="wrap">
                 <p>{td_string!(locale, footer_text)}</p>
+                <nav aria-label=td_string!(locale, directory.footer_label)>
+                    <ul class="footer-links">
+                        <li><a href="/institutions">{td_string!(locale, directory.institutions_title)}</a></li>
+                        <li><a href="/evaluation-orgs">{td_string!(locale, directory.orgs_title)}</a></li>
+                        <li><a href="/eligibility">{td_string!(locale, enrol.anonymous_check_link)}</a></li>
+                    </ul>
+                </nav>
                 {(!demo).then(|| view! { <Identifiers locale=locale ids=site_identifiers() /> })}
             </div>
         </footer>

@@ -12,6 +12,7 @@ use crate::accounts::real_name_pages::RealNameChoicePage;
 use crate::accounts::recovery_pages::{PasswordPage, PhonePage, ResetPage, SignInCheckPage};
 use crate::audit::pages::AuditPage;
 use crate::catalog::course_page::{CoursePage, InstitutionPage};
+use crate::catalog::directory_pages::{EvaluationOrgsPage, InstitutionsPage};
 use crate::catalog::pages::{CoursesPage, HomePage};
 use crate::catalog::upload_page::UploadPage;
 use crate::certificate::pages::{AssessPage, CertificateChangePage, VerifyPage, WalletPage};
@@ -42,6 +43,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/courses") view=CoursesPage ssr=SsrMode::Async />
                     <Route path=path!("/courses/:code") view=CoursePage ssr=SsrMode::Async />
                     <Route path=path!("/institutions/:code") view=InstitutionPage ssr=SsrMode::Async />
+                    <Route path=path!("/institutions") view=InstitutionsPage ssr=SsrMode::Async />
+                    <Route path=path!("/evaluation-orgs") view=EvaluationOrgsPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/login/verify") view=SignInCheckPage ssr=SsrMode::Async />

@@ -1,17 +1,19 @@
-//! The catalogue: search, a course, the institutions (open to every origin), and an HR
-//! officer's import of their city's catalogue.
+//! The catalogue: search, a course, the directories of institutions and evaluation
+//! organisations (open to every origin), and an HR officer's import of their city's catalogue.
 
 use super::{query_pairs, ApiError, ErrorBody};
 use crate::session::Signed;
 use crate::state::AppState;
 use app::access::Actor;
+use app::catalog::directory::EvaluationOrgSummary;
+use app::catalog::directory_service;
 use app::catalog::import::{self, FileKind};
 use app::catalog::service::{self, ImportReport};
 use app::catalog::{
-    Course, CourseList, CourseQuery, Institution, InstitutionQuery, InstitutionSummary, Strictness,
+    Course, CourseList, CourseQuery, DirectoryQuery, Institution, InstitutionSummary, Strictness,
 };
 use app::error::{AppError, FieldProblem, FileProblem};
-use app::list::{Page, Paging};
+use app::list::Page;
 use app::reference::{City, Enumeration};
 use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::Json;
@@ -68,12 +70,13 @@ pub async fn get_course(
     ))
 }
 
-/// Training institutions with courses in the catalogue.
+/// Training institutions with courses in the catalogue (承训机构目录), by name; of the cities
+/// and industries asked for, each with its occupations and outcomes.
 #[utoipa::path(
     get,
     path = "/institutions",
     tag = "catalogue",
-    params(InstitutionQuery),
+    params(DirectoryQuery),
     responses(
         (status = 200, description = "One page of institutions", body = Page<InstitutionSummary>),
         (status = 400, description = "A parameter is not valid", body = ErrorBody),
@@ -84,13 +87,32 @@ pub async fn list_institutions(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Page<InstitutionSummary>>, ApiError> {
     let pairs = query_pairs(&raw);
-    let query = InstitutionQuery::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
-    let paging = Paging {
-        page: query.page,
-        per_page: query.per_page,
-    };
+    let query = DirectoryQuery::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
     Ok(Json(
-        service::institutions(&state.portal, &query.city, paging).await?,
+        directory_service::institutions(&state.portal, &query).await?,
+    ))
+}
+
+/// Evaluation organisations named in the catalogue (评价机构目录), by name; of the cities and
+/// industries asked for, each with its code, cities, occupations and outcomes.
+#[utoipa::path(
+    get,
+    path = "/evaluation-orgs",
+    tag = "catalogue",
+    params(DirectoryQuery),
+    responses(
+        (status = 200, description = "One page of evaluation organisations", body = Page<EvaluationOrgSummary>),
+        (status = 400, description = "A parameter is not valid", body = ErrorBody),
+    )
+)]
+pub async fn list_evaluation_orgs(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Page<EvaluationOrgSummary>>, ApiError> {
+    let pairs = query_pairs(&raw);
+    let query = DirectoryQuery::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    Ok(Json(
+        directory_service::evaluation_orgs(&state.portal, &query).await?,
     ))
 }
 

@@ -66,6 +66,7 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .routes(routes!(catalog::list_courses))
         .routes(routes!(catalog::get_course))
         .routes(routes!(catalog::list_institutions))
+        .routes(routes!(catalog::list_evaluation_orgs))
         .routes(routes!(catalog::get_institution))
         .routes(routes!(meta::meta))
         .split_for_parts();

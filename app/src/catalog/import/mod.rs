@@ -47,6 +47,7 @@ pub(super) const COLUMNS: &[(&str, &str, bool)] = &[
     ("institution_code", "承训机构代码", true),
     ("institution", "承训机构", true),
     ("evaluation_org", "评价机构", false),
+    ("evaluation_org_code", "评价机构代码", false),
     ("level", "培训等级", true),
     ("certificate_type", "证书类型", true),
     ("class_format", "班型", true),

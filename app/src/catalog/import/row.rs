@@ -220,6 +220,12 @@ pub(super) fn read_item(r: &mut RowReader<'_>) -> Option<CatalogItem> {
         });
     let institution = r.required("institution", 100);
     let evaluation_org = r.text("evaluation_org", 100);
+    let evaluation_org_code = r.checked(
+        "evaluation_org_code",
+        32,
+        is_plain_code,
+        Problem::BadInstitutionCode,
+    );
     let level = r.enumeration::<Level>("level", None);
     let certificate_type = r.enumeration::<CertificateType>("certificate_type", None);
     let class_format = r.enumeration::<ClassFormat>("class_format", None);
@@ -263,6 +269,12 @@ pub(super) fn read_item(r: &mut RowReader<'_>) -> Option<CatalogItem> {
         Some(list) => OpenTo::Groups(list),
     };
     let capacity = capacity? as u32;
+    // An organisation's code names an organisation: none without its name.
+    let evaluation_org = evaluation_org?;
+    let evaluation_org_code = match (evaluation_org_code?, &evaluation_org) {
+        (Some(_), None) => return r.fail("evaluation_org", Problem::Required),
+        (code, name) => crate::catalog::directory::evaluation_org_code(code, name.as_deref()),
+    };
     let course = Course {
         code: code?,
         title: title?,
@@ -273,7 +285,8 @@ pub(super) fn read_item(r: &mut RowReader<'_>) -> Option<CatalogItem> {
         district: district?,
         institution_code: institution_code?,
         institution: institution?,
-        evaluation_org: evaluation_org?,
+        evaluation_org_code,
+        evaluation_org,
         level: level?,
         certificate_type: certificate_type?,
         class_format: class_format?,

@@ -8,8 +8,8 @@ use crate::reference::{
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-mod institutions;
-pub use institutions::InstitutionQuery;
+mod directory;
+pub use directory::DirectoryQuery;
 
 pub const DEFAULT_PER_PAGE: u32 = 20;
 pub const MAX_PER_PAGE: u32 = 100;
@@ -33,7 +33,12 @@ pub enum Sort {
 }
 
 impl Sort {
-    pub const ALL: [Sort; 4] = [Sort::Relevance, Sort::StartDate, Sort::Subsidy, Sort::Deadline];
+    pub const ALL: [Sort; 4] = [
+        Sort::Relevance,
+        Sort::StartDate,
+        Sort::Subsidy,
+        Sort::Deadline,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -510,7 +515,11 @@ mod tests {
         assert_eq!((plain.open, plain.sort), (Some(true), Sort::Deadline));
         let closed_too = page(&[("open", "false")]);
         assert_eq!(closed_too.open, Some(false), "包括已截止");
-        assert_eq!(page(&[("q", "电工")]).sort, Sort::Relevance, "words: relevance");
+        assert_eq!(
+            page(&[("q", "电工")]).sort,
+            Sort::Relevance,
+            "words: relevance"
+        );
         assert_eq!(page(&[("sort", "subsidy")]).sort, Sort::Subsidy);
         // The API's own defaults stay as the contract says.
         let api = parse(&[]).unwrap();
@@ -526,7 +535,11 @@ mod tests {
         assert_eq!(q(&[("q", "电工"), ("sort", "subsidy"), ("page", "2")]), 0);
         assert_eq!(q(&[("city", "510100"), ("city", "510700")]), 2);
         assert_eq!(
-            q(&[("accessibility", "captions"), ("free", "true"), ("open", "false")]),
+            q(&[
+                ("accessibility", "captions"),
+                ("free", "true"),
+                ("open", "false")
+            ]),
             3
         );
         assert_eq!(q(&[("open", "true")]), 0, "the page's default is no choice");

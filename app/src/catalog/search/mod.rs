@@ -306,7 +306,10 @@ impl CatalogIndex {
         }
         if query.open == Some(true) {
             let from = self.closed_before(today);
-            out &= self.by_deadline[from..].iter().copied().collect::<RoaringBitmap>();
+            out &= self.by_deadline[from..]
+                .iter()
+                .copied()
+                .collect::<RoaringBitmap>();
         }
         out
     }
@@ -456,7 +459,11 @@ impl CatalogIndex {
                 .iter()
                 .map(|doc| {
                     let r = self.deadline_rank[doc as usize];
-                    let key = if r >= closed { r - closed } else { open + (closed - 1 - r) };
+                    let key = if r >= closed {
+                        r - closed
+                    } else {
+                        open + (closed - 1 - r)
+                    };
                     (key, doc)
                 })
                 .collect();
@@ -826,7 +833,10 @@ mod tests {
             ["R", "Q"]
         );
         assert_eq!(
-            codes(&idx, &[("sort", "deadline"), ("per_page", "1"), ("page", "3")]),
+            codes(
+                &idx,
+                &[("sort", "deadline"), ("per_page", "1"), ("page", "3")]
+            ),
             ["S"]
         );
         assert_eq!(

@@ -1,15 +1,18 @@
-//! The directories' queries (the institution list), parsed like the course search.
+//! The directories' query (institutions, evaluation organisations), parsed like the course
+//! search.
 
 use super::{parse_bounded, push_code, set_once, DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE};
 use crate::error::{AppError, FieldErrors, FieldProblem};
-use crate::reference::City;
+use crate::reference::{City, Industry};
 
-/// The institution list's query: cities (repeatable) and the page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A directory's query: cities and industries (each repeatable, OR-ed) and the page.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
-pub struct InstitutionQuery {
+pub struct DirectoryQuery {
     #[cfg_attr(feature = "ssr", param(required = false))]
     pub city: Vec<City>,
+    #[cfg_attr(feature = "ssr", param(required = false))]
+    pub industry: Vec<Industry>,
     #[cfg_attr(feature = "ssr", param(required = false, default = 1, minimum = 1))]
     pub page: u32,
     #[cfg_attr(
@@ -19,12 +22,12 @@ pub struct InstitutionQuery {
     pub per_page: u32,
 }
 
-impl InstitutionQuery {
-    pub fn parse<'a, I>(pairs: I) -> Result<InstitutionQuery, AppError>
+impl DirectoryQuery {
+    pub fn parse<'a, I>(pairs: I) -> Result<DirectoryQuery, AppError>
     where
         I: IntoIterator<Item = (&'a str, &'a str)>,
     {
-        let mut city = Vec::new();
+        let (mut city, mut industry) = (Vec::new(), Vec::new());
         let mut errors = FieldErrors::default();
         let (mut page, mut per_page) = (None, None);
         for (key, value) in pairs {
@@ -34,6 +37,7 @@ impl InstitutionQuery {
             }
             match key {
                 "city" => push_code(&mut city, key, value, &mut errors),
+                "industry" => push_code(&mut industry, key, value, &mut errors),
                 "page" => match parse_bounded(value, 1, MAX_PAGE) {
                     Ok(n) => set_once(
                         &mut page,
@@ -60,8 +64,9 @@ impl InstitutionQuery {
                 ),
             }
         }
-        let query = InstitutionQuery {
+        let query = DirectoryQuery {
             city,
+            industry,
             page: page.unwrap_or(1),
             per_page: per_page.unwrap_or(DEFAULT_PER_PAGE),
         };
