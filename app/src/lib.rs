@@ -32,6 +32,7 @@ pub mod outcomes;
 pub mod portal;
 pub mod prefs;
 pub mod privacy;
+pub mod ratings;
 pub mod reference;
 pub mod shell;
 pub mod site;

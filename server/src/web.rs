@@ -127,6 +127,7 @@ pub fn router(
         .route("/verify", post(forms::verify))
         .route("/eligibility", post(forms::check))
         .route("/me/enrollments/{id}/cancel", post(forms::cancel))
+        .route("/me/enrollments/{id}/rating", post(forms::rate))
         .route("/me/notifications/read", post(forms::mark_read))
         .route("/staff/enrollments/{id}/{action}", post(forms::staff))
         .route("/me/subsidies", post(forms::claim))

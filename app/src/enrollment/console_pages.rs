@@ -29,6 +29,12 @@ pub async fn console_roster(code: String) -> Result<Roster, AppError> {
     super::console::roster(&portal, &crate::access::signed_in_actor()?, &code).await
 }
 
+#[server]
+pub async fn class_ratings(code: String) -> Result<Vec<crate::ratings::RatingNote>, AppError> {
+    let portal = crate::portal::from_context()?;
+    crate::ratings::service::of_class(&portal, &crate::access::signed_in_actor()?, &code).await
+}
+
 #[component]
 pub fn ConsolePage() -> impl IntoView {
     let locale = use_locale();
@@ -123,8 +129,9 @@ fn RosterRow(locale: Locale, code: String, e: RosterEntry) -> impl IntoView {
                 {e.reason.clone().map(|r| view! { <br /><small>{td_string!(locale, enrol.reason, reason = r).to_string()}</small> })}
             </td>
             <td>{e.hours_attended}</td>
-            <td>{employment}</td>
-            <td class="actions">
+            <td class="no-print">{employment}</td>
+            <td class="print-only"></td>
+            <td class="actions no-print">
                 {(!next.is_empty()).then(|| view! {
                     <form method="post" action=format!("/staff/enrollments/{id}/status") class="row-form">
                         <input type="hidden" name="class" value=code.clone() />
@@ -184,6 +191,10 @@ pub fn RosterPage() -> impl IntoView {
         move || params.with(|p| p.get("code").unwrap_or_default()),
         console_roster,
     );
+    let ratings = Resource::new(
+        move || params.with(|p| p.get("code").unwrap_or_default()),
+        class_ratings,
+    );
     view! {
         <Title text=td_string!(locale, enrol.console_title) />
         <p><a href="/staff/classes">{td_string!(locale, enrol.back_to_console)}</a></p>
@@ -204,8 +215,10 @@ pub fn RosterPage() -> impl IntoView {
                                 <th scope="col">{td_string!(locale, enrol.col_phone)}</th>
                                 <th scope="col">{td_string!(locale, enrol.col_status)}</th>
                                 <th scope="col">{td_string!(locale, enrol.col_hours)}</th>
-                                <th scope="col">{td_string!(locale, enrol.col_employment)}</th>
-                                <th scope="col">{td_string!(locale, enrol.col_actions)}</th>
+                                <th scope="col" class="no-print">{td_string!(locale, enrol.col_employment)}</th>
+                                // Printed, the roster is a sign-in sheet: a column to sign in.
+                                <th scope="col" class="print-only">{td_string!(locale, enrol.col_signature)}</th>
+                                <th scope="col" class="no-print">{td_string!(locale, enrol.col_actions)}</th>
                             </tr></thead>
                             <tbody>
                                 {roster.entries.into_iter().map(|e| view! { <RosterRow locale=locale code=code.clone() e=e /> }).collect_view()}
@@ -225,5 +238,10 @@ pub fn RosterPage() -> impl IntoView {
                 {rows}
             }
         }} />
+        <div class="no-print">
+            <Loaded data=ratings view={move |notes: Vec<crate::ratings::RatingNote>| view! {
+                <crate::ratings::pages::ClassRatings locale=locale notes=notes />
+            }} />
+        </div>
     }
 }

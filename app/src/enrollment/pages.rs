@@ -1,20 +1,26 @@
 //! 我的报名: the person's enrolments, each with its timeline, a cancel button while it may
 //! be cancelled, and "这不是我". Plain forms that post to the server, usable without JS.
 
-use super::Enrollment;
+use super::{Enrollment, Status};
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::prefs::use_locale;
+use crate::ratings::Rating;
 use crate::shell::{form_outcome, FormMessage, Loaded};
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+/// My enrolments, my ratings of them, and today (a rating can be changed for 30 days).
 #[server]
-pub async fn my_enrollments() -> Result<Vec<Enrollment>, AppError> {
+pub async fn my_enrollments() -> Result<(Vec<Enrollment>, Vec<Rating>, chrono::NaiveDate), AppError>
+{
     let portal = crate::portal::from_context()?;
-    super::service::mine(&portal, &crate::access::signed_in_actor()?).await
+    let actor = crate::access::signed_in_actor()?;
+    let list = super::service::mine(&portal, &actor).await?;
+    let ratings = crate::ratings::service::mine(&portal, &actor).await?;
+    Ok((list, ratings, portal.clock.today()))
 }
 
 #[component]
@@ -38,7 +44,12 @@ fn Timeline(locale: Locale, e: Enrollment) -> impl IntoView {
 }
 
 #[component]
-fn EnrollmentCard(locale: Locale, e: Enrollment) -> impl IntoView {
+fn EnrollmentCard(
+    locale: Locale,
+    e: Enrollment,
+    rating: Option<Rating>,
+    today: chrono::NaiveDate,
+) -> impl IntoView {
     use crate::dispute::DisputeKind;
     let heading_id = format!("enrollment-{}", e.id);
     let mut disputable = vec![DisputeKind::Enrollment];
@@ -68,6 +79,9 @@ fn EnrollmentCard(locale: Locale, e: Enrollment) -> impl IntoView {
             <h3>{td_string!(locale, enrol.timeline)}</h3>
             <Timeline locale=locale e=e.clone() />
             {cancel}
+            {(e.status == Status::Completed).then(|| view! {
+                <crate::ratings::pages::RateForm locale=locale enrollment=e.id rating=rating today=today />
+            })}
             <crate::dispute::pages::DisputeForm locale=locale kinds=disputable id=e.id />
         </li>
     }
@@ -97,6 +111,7 @@ pub fn MyEnrollmentsPage() -> impl IntoView {
                 _ if q.get("cancelled").is_some() => {
                     Some(td_string!(locale, enrol.cancelled_done).to_string())
                 }
+                _ if q.get("rated").is_some() => Some(td_string!(locale, rating.saved).to_string()),
                 _ => None,
             },
         );
@@ -105,7 +120,7 @@ pub fn MyEnrollmentsPage() -> impl IntoView {
         <h1>{td_string!(locale, enrol.my_title)}</h1>
         {notice.map(|n| view! { <p class="notice" role="status">{n}</p> })}
         <FormMessage state=state />
-        <Loaded data=data view={move |list: Vec<Enrollment>| {
+        <Loaded data=data view={move |(list, ratings, today): (Vec<Enrollment>, Vec<Rating>, chrono::NaiveDate)| {
             if list.is_empty() {
                 view! {
                     <p>{td_string!(locale, enrol.my_empty)}</p>
@@ -115,7 +130,10 @@ pub fn MyEnrollmentsPage() -> impl IntoView {
             } else {
                 view! {
                     <ul class="enrollments">
-                        {list.into_iter().map(|e| view! { <EnrollmentCard locale=locale e=e /> }).collect_view()}
+                        {list.into_iter().map(|e| {
+                            let rating = ratings.iter().find(|r| r.enrollment_id == e.id).cloned();
+                            view! { <EnrollmentCard locale=locale e=e rating=rating today=today /> }
+                        }).collect_view()}
                     </ul>
                 }
                 .into_any()

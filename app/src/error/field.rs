@@ -116,6 +116,12 @@ pub enum FieldProblem {
     NotBatchable {
         claims: String,
     },
+    /// Only a class the person completed is rated.
+    NotCompleted,
+    /// A rating may be changed for `days` days after it was first given.
+    RatingClosed {
+        days: u32,
+    },
 }
 
 /// Why an identity number was refused (mirrors `identity::IdProblem`, for the wire).
@@ -258,6 +264,10 @@ impl FieldProblem {
             FieldProblem::NothingToBatch => td_string!(locale, error.nothing_to_batch).to_string(),
             FieldProblem::NotBatchable { claims } => {
                 td_string!(locale, error.not_batchable, claims = claims.clone()).to_string()
+            }
+            FieldProblem::NotCompleted => td_string!(locale, error.not_completed).to_string(),
+            FieldProblem::RatingClosed { days } => {
+                td_string!(locale, error.rating_closed, days = *days).to_string()
             }
         }
     }

@@ -35,6 +35,9 @@ pub struct Counts {
     pub employed: u32,
     /// Completed and paid a subsidy for the class's certificate.
     pub claims_paid: u32,
+    /// Ratings given, and their stars in all.
+    pub ratings: u32,
+    pub stars: u32,
 }
 
 /// Published outcomes: each figure `None` (hidden) below `MIN_PEOPLE` people. Rates are whole
@@ -47,8 +50,36 @@ pub struct Outcomes {
     pub certificate_rate: Option<u32>,
     pub employment_rate: Option<u32>,
     pub claims_paid: Option<u32>,
+    /// How many trainees rated, and their average (1–5, one decimal): from 10 ratings.
+    pub ratings: Option<u32>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<f64>))]
+    pub average_rating: Option<Stars>,
     /// The threshold: figures standing for fewer people are hidden (null).
     pub min_people: u32,
+}
+
+/// An average of stars, kept in tenths (4.3 is 43), said as a number with one decimal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stars(pub u32);
+
+impl Serialize for Stars {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(f64::from(self.0) / 10.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Stars {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = f64::deserialize(d)?;
+        // Within 0..=5 stars by construction: the cast cannot lose a published average.
+        Ok(Stars((value * 10.0).round().clamp(0.0, 50.0) as u32))
+    }
+}
+
+impl std::fmt::Display for Stars {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.0 / 10, self.0 % 10)
+    }
 }
 
 /// `part` of `whole` as a rounded percentage.
@@ -67,6 +98,8 @@ impl Outcomes {
             certificate_rate: rate(c.certified, c.completed),
             employment_rate: rate(c.employed, c.completed),
             claims_paid: (enough(c.completed) && enough(c.claims_paid)).then_some(c.claims_paid),
+            ratings: (c.ratings >= crate::ratings::MIN_RATINGS).then_some(c.ratings),
+            average_rating: crate::ratings::published_average(c.ratings, c.stars).map(Stars),
             min_people: MIN_PEOPLE,
         }
     }
@@ -89,6 +122,8 @@ mod tests {
             certified: completed / 2,
             employed: completed / 3,
             claims_paid: 1,
+            ratings: 0,
+            stars: 0,
         }
     }
 
@@ -122,13 +157,16 @@ mod tests {
             certified: 8,
             employed: 3,
             claims_paid: 2,
+            ratings: 9,
+            stars: 45,
         });
         assert_eq!(o.enrolled, Some(10));
         assert_eq!(o.completion_rate, Some(100));
         assert_eq!(o.certificate_rate, Some(80));
         assert_eq!(o.employment_rate, Some(30));
-        // Two people paid: a figure of fewer than 10 people, hidden.
+        // Two people paid: a figure of fewer than 10 people, hidden; so are nine ratings.
         assert_eq!(o.claims_paid, None);
+        assert_eq!((o.ratings, o.average_rating), (None, None));
         let paid = Counts {
             enrolled: 12,
             ended: 12,
@@ -136,8 +174,18 @@ mod tests {
             certified: 12,
             employed: 12,
             claims_paid: 10,
+            ratings: 12,
+            stars: 51,
         };
-        assert_eq!(Outcomes::publish(paid).claims_paid, Some(10));
+        let o = Outcomes::publish(paid);
+        assert_eq!(o.claims_paid, Some(10));
+        assert_eq!(o.ratings, Some(12));
+        assert_eq!(
+            o.average_rating.map(|s| s.to_string()).as_deref(),
+            Some("4.3")
+        );
+        let json = serde_json::to_value(o).unwrap();
+        assert_eq!(json["average_rating"], 4.3);
     }
 
     #[test]

@@ -34,6 +34,21 @@ pub fn OutcomesSection(locale: Locale, outcomes: Outcomes) -> impl IntoView {
             td_string!(locale, outcome.claims_paid),
             count(outcomes.claims_paid),
         ),
+        (
+            td_string!(locale, rating.average),
+            match (outcomes.average_rating, outcomes.ratings) {
+                (Some(average), Some(n)) => td_string!(
+                    locale,
+                    rating.average_value,
+                    average = average.to_string(),
+                    count = n
+                )
+                .to_string(),
+                _ => {
+                    td_string!(locale, rating.hidden, min = crate::ratings::MIN_RATINGS).to_string()
+                }
+            },
+        ),
     ];
     view! {
         <section aria-labelledby="outcomes-heading" class="outcomes">

@@ -68,20 +68,21 @@ async fn grouped(
     let columns = columns();
     let sql = format!(
         "SELECT k.{column}, {columns} FROM enrollments e \
-         JOIN courses k ON k.code = e.course_code WHERE {filter} GROUP BY k.{column}"
+         JOIN courses k ON k.code = e.course_code LEFT JOIN ratings r ON r.enrollment_id = e.id \
+         WHERE {filter} GROUP BY k.{column}"
     );
-    let mut query = sqlx::query_as::<_, (String, i64, i64, i64, i64, i64, i64)>(&sql);
+    let mut query = sqlx::query_as::<_, (String, i64, i64, i64, i64, i64, i64, i64, i64)>(&sql);
     for key in keys {
         query = query.bind(key);
     }
     let rows = query.fetch_all(db.pool()).await?;
     Ok(rows
         .into_iter()
-        .map(|(key, a, b, c, d, e, f)| (key, counts_of((a, b, c, d, e, f))))
+        .map(|(key, a, b, c, d, e, f, g, h)| (key, counts_of((a, b, c, d, e, f, g, h))))
         .collect())
 }
 
-/// The six counts of a set of enrolments `e` (of courses `k`).
+/// The eight counts of a set of enrolments `e` (of courses `k`).
 fn columns() -> String {
     format!("\
            CAST(COALESCE(SUM(CASE WHEN e.status IN {ADMITTED} THEN 1 ELSE 0 END), 0) AS BIGINT), \
@@ -92,23 +93,25 @@ fn columns() -> String {
            CAST(COALESCE(SUM(CASE WHEN e.status = 'completed' AND e.employed = 1 THEN 1 ELSE 0 END), 0) AS BIGINT), \
            CAST(COALESCE(SUM(CASE WHEN e.status = 'completed' AND EXISTS \
              (SELECT 1 FROM certificates c JOIN subsidy_claims s ON s.certificate_id = c.id \
-              WHERE c.enrollment_id = e.id AND s.status = 'paid') THEN 1 ELSE 0 END), 0) AS BIGINT)")
+              WHERE c.enrollment_id = e.id AND s.status = 'paid') THEN 1 ELSE 0 END), 0) AS BIGINT), \
+           CAST(COUNT(r.stars) AS BIGINT), CAST(COALESCE(SUM(r.stars), 0) AS BIGINT)")
 }
 
 /// Counts of every enrolment matched by `filter` (a condition on `e` and `k`, bound to `$1`).
 async fn counts(db: &Db, filter: &str, value: &str) -> AppResult<Counts> {
     let columns = columns();
     let sql = format!(
-        "SELECT {columns} FROM enrollments e JOIN courses k ON k.code = e.course_code WHERE {filter}"
+        "SELECT {columns} FROM enrollments e JOIN courses k ON k.code = e.course_code \
+         LEFT JOIN ratings r ON r.enrollment_id = e.id WHERE {filter}"
     );
-    let row: (i64, i64, i64, i64, i64, i64) = sqlx::query_as(&sql)
+    let row: (i64, i64, i64, i64, i64, i64, i64, i64) = sqlx::query_as(&sql)
         .bind(value)
         .fetch_one(db.pool())
         .await?;
     Ok(counts_of(row))
 }
 
-fn counts_of(row: (i64, i64, i64, i64, i64, i64)) -> Counts {
+fn counts_of(row: (i64, i64, i64, i64, i64, i64, i64, i64)) -> Counts {
     let n = |v: i64| u32::try_from(v).unwrap_or(0);
     Counts {
         enrolled: n(row.0),
@@ -117,5 +120,7 @@ fn counts_of(row: (i64, i64, i64, i64, i64, i64)) -> Counts {
         certified: n(row.3),
         employed: n(row.4),
         claims_paid: n(row.5),
+        ratings: n(row.6),
+        stars: n(row.7),
     }
 }

@@ -19,6 +19,7 @@ mod json;
 mod meta;
 mod payment;
 mod privacy;
+mod ratings;
 mod second_factor;
 mod subsidy;
 
@@ -114,6 +115,8 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .routes(routes!(enrollment::enroll))
         .routes(routes!(enrollment::mine))
         .routes(routes!(enrollment::cancel))
+        .routes(routes!(ratings::rate))
+        .routes(routes!(ratings::of_class))
         .routes(routes!(inbox::notifications))
         .routes(routes!(inbox::mark_read))
         .routes(routes!(console::classes))

@@ -1,5 +1,5 @@
-//! Enrolling from a course page, cancelling from 我的报名, the inbox's "mark all read", and
-//! the institution console's row forms (status, attendance, employment).
+//! Enrolling from a course page, cancelling and rating from 我的报名, the inbox's "mark all
+//! read", and the institution console's row forms (status, attendance, employment).
 
 use super::{date_field, refused_on, render_again_with};
 use crate::session::{see_other, SignedForm};
@@ -47,6 +47,35 @@ pub async fn cancel(
 ) -> Response {
     match service::cancel(&app.portal, &me.actor, id).await {
         Ok(_) => see_other("/me/enrollments?cancelled=1"),
+        Err(err) => refused_on(&app, "/me/enrollments", headers, CurrentUser(Some(me)), err).await,
+    }
+}
+
+/// The rating form of a completed class in 我的报名.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct RateFields {
+    stars: Option<String>,
+    comment: Option<String>,
+}
+
+pub async fn rate(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    SignedForm(me): SignedForm,
+    Path(id): Path<i64>,
+    Form(fields): Form<RateFields>,
+) -> Response {
+    let input = app::ratings::RatingInput {
+        // Nothing chosen, or not a number: 0, which the rule refuses as out of 1–5.
+        stars: fields
+            .stars
+            .as_deref()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0),
+        comment: fields.comment,
+    };
+    match app::ratings::service::rate(&app.portal, &me.actor, id, &input).await {
+        Ok(_) => see_other("/me/enrollments?rated=1"),
         Err(err) => refused_on(&app, "/me/enrollments", headers, CurrentUser(Some(me)), err).await,
     }
 }

@@ -24,7 +24,7 @@ pub use certificate::{
     assess, correct as correct_certificate, revoke as revoke_certificate, verify,
 };
 pub use dispute::{dispute, resolve_dispute};
-pub use enrollment::{cancel, check, enroll, mark_read, staff};
+pub use enrollment::{cancel, check, enroll, mark_read, rate, staff};
 pub use groups::{decide_group, declare_groups};
 pub use payment::{batch_paid, change_claim_payee, gather_batch, returned};
 pub use real_name::{
