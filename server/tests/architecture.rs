@@ -73,6 +73,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("app::ratings::service", Service),
     ("app::ratings::store", Store),
     ("app::catalog", Core),
+    ("app::catalog::changes", Core),
     ("app::catalog::course_page", Page),
     ("app::catalog::directory", Core),
     ("app::catalog::directory_pages", Page),

@@ -7,6 +7,7 @@
 mod query;
 pub use query::{CourseQuery, DirectoryQuery, Facet, Sort, Strictness, MAX_PER_PAGE};
 
+pub mod changes;
 pub mod course_page;
 pub mod directory;
 pub mod directory_pages;

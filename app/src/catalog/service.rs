@@ -2,6 +2,7 @@
 //! `directory_service`). Pages, the JSON API and the CLI all come here; nothing else reads or
 //! writes courses.
 
+use super::changes::ClassChange;
 use super::import::{refused, CatalogItem, FileKind, Finding, ParsedFile, Problem};
 use super::{store, Course, CourseList, CourseQuery, CourseRef, Institution};
 use crate::access::Actor;
@@ -224,6 +225,28 @@ fn change(item: &CatalogItem, new: &Course, old: Option<&Course>) -> Change {
     }
 }
 
+/// An inbox message about `change` to each person enrolled in `class`.
+async fn tell_enrolled(
+    conn: &mut crate::storage::Conn,
+    at: &str,
+    class: &Course,
+    change: &ClassChange,
+) -> AppResult<()> {
+    let reason = change.to_reason();
+    for (id, user) in crate::enrollment::store::active_in_course(conn, &class.code).await? {
+        let notice = crate::inbox::Notice {
+            kind: crate::inbox::Kind::Enrollment,
+            subject: id,
+            status: super::changes::CLASS_CHANGED,
+            title: &class.title,
+            reason: Some(&reason),
+            position: None,
+        };
+        crate::inbox::store::notify(conn, at, user, &notice).await?;
+    }
+    Ok(())
+}
+
 /// Stores a checked file in one transaction: every item or none. The same file imported
 /// again changes nothing (all items "unchanged"). A file with problems is refused with every
 /// one of them (`AppError::FileRefused`).
@@ -267,6 +290,11 @@ pub async fn import(
             Change::Unchanged => report.unchanged += 1,
             Change::Update => {
                 store::write(&mut tx, &new, &now, true).await?;
+                // Whoever is enrolled hears of new dates, format or address, in this
+                // transaction: told if and only if the change is kept.
+                if let Some(change) = old.as_ref().and_then(|o| ClassChange::between(o, &new)) {
+                    tell_enrolled(&mut tx, &now, &new, &change).await?;
+                }
                 // More seats: the waiting list has them first (FIFO), in this transaction.
                 if old.as_ref().is_some_and(|o| new.capacity > o.capacity) {
                     let today = portal.clock.today();

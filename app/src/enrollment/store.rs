@@ -53,6 +53,17 @@ pub async fn active_ids(conn: &mut Conn, user: i64) -> AppResult<Vec<i64>> {
     .await?)
 }
 
+/// The active enrolments of a class and their people: (enrolment, person).
+pub async fn active_in_course(conn: &mut Conn, course: &str) -> AppResult<Vec<(i64, Option<i64>)>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT id, user_id FROM enrollments WHERE course_code = $1 AND status IN {ACTIVE} \
+         ORDER BY id"
+    ))
+    .bind(course)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
 /// A new enrolment; `None` when the person already holds an active one in the class (the
 /// partial unique index `enrollments_one_active` decides, whatever the race).
 pub async fn insert(

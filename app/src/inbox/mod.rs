@@ -137,6 +137,9 @@ pub fn notification_text(
     position: Option<u32>,
     reason: Option<&str>,
 ) -> String {
+    if matches!(kind, Kind::Enrollment) && status == crate::catalog::changes::CLASS_CHANGED {
+        return class_changed_text(locale, title, reason);
+    }
     let status_words = match kind {
         Kind::Subsidy => crate::subsidy::status_label(status, locale),
         Kind::Certificate => match status {
@@ -187,6 +190,24 @@ pub fn notification_text(
     }
     if let Some(r) = reason.filter(|r| !r.is_empty()) {
         text.push_str(&td_string!(locale, enrol.notice_reason, reason = r).to_string());
+    }
+    text
+}
+
+/// "「电工（初级）」：班级信息有变化：培训日期改为 …": the change, worded in `locale`.
+fn class_changed_text(locale: Locale, title: &str, reason: Option<&str>) -> String {
+    let changed = td_string!(locale, class_change.changed);
+    let mut text = td_string!(locale, enrol.notice, title = title, status = changed).to_string();
+    let words = reason
+        .and_then(crate::catalog::changes::ClassChange::from_reason)
+        .map(|c| c.words(locale))
+        .unwrap_or_default();
+    if !words.is_empty() {
+        text.push_str(match locale {
+            Locale::en => ": ",
+            _ => "：",
+        });
+        text.push_str(&words);
     }
     text
 }
