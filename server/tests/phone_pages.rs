@@ -172,3 +172,40 @@ async fn the_header_keeps_the_most_used_links_and_folds_the_rest_into_a_menu() {
     assert!(main_links.contains("href=\"/courses\"") && main_links.contains("href=\"/login\""));
     assert!(page[menu..].contains("href=\"/register\""));
 }
+
+/// The codes of courses in a search's answer.
+async fn found(s: &Server, path: &str) -> (Vec<String>, Value) {
+    let (status, list) = s.get_json(path).await;
+    assert_eq!(status, 200, "{list}");
+    (codes(&list), list["facets"]["has_seats"].clone())
+}
+
+#[tokio::test]
+async fn has_seats_follows_the_seats_taken_at_most_a_second_late_on_every_instance() {
+    let s = common::flow::server().await;
+    let other = Server::beside(&s, &[]).await;
+    let path = "/api/v1/courses?has_seats=false&per_page=100";
+    // Both instances have searched (and cached) before the seat is taken.
+    assert!(!found(&s, path).await.0.contains(&"E-ONE".to_string()));
+    let (before, facet_before) = found(&other, path).await;
+    assert!(!before.contains(&"E-ONE".to_string()));
+    let me = common::flow::trainee(&s, 1).await;
+    let (status, body) = common::flow::enroll(&s, "E-ONE", &me).await;
+    assert_eq!(status, 201, "{body}");
+    // The instance that sold the seat knows at once…
+    let (full, facet) = found(&s, path).await;
+    assert!(full.contains(&"E-ONE".to_string()), "{full:?}");
+    assert_eq!(
+        facet["false"].as_u64(),
+        facet_before["false"]
+            .as_u64()
+            .map_or(Some(1), |n| Some(n + 1)),
+        "{facet}"
+    );
+    let (open, _) = found(&s, "/api/v1/courses?has_seats=true&per_page=100").await;
+    assert!(!open.contains(&"E-ONE".to_string()));
+    // …the other within a second.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let (full, _) = found(&other, path).await;
+    assert!(full.contains(&"E-ONE".to_string()), "{full:?}");
+}

@@ -33,6 +33,19 @@ pub struct CatalogSearch {
     rebuilding: tokio::sync::Mutex<()>,
     /// Whether this is a demo database, and when that was last asked (at most once a second).
     demo: Mutex<Option<(Instant, bool)>>,
+    /// The courses with no seat left (see `full_now`), and the number of their last change.
+    full: Mutex<Option<FullSet>>,
+    full_version: AtomicU64,
+}
+
+/// The courses with no seat left, as course numbers of one index, when read and at which
+/// local seat epoch; `version` moves on only when the set itself changed.
+struct FullSet {
+    read_at: Instant,
+    epoch: u64,
+    generation: u64,
+    version: u64,
+    docs: Arc<roaring::RoaringBitmap>,
 }
 
 /// About how many distinct recent searches are kept…
@@ -75,6 +88,8 @@ impl Default for CatalogSearch {
             changed_here: AtomicBool::default(),
             rebuilding: tokio::sync::Mutex::default(),
             demo: Mutex::default(),
+            full: Mutex::default(),
+            full_version: AtomicU64::default(),
         }
     }
 }
@@ -89,14 +104,15 @@ impl CatalogSearch {
         today: NaiveDate,
     ) -> AppResult<Arc<Hits>> {
         let index = self.index(db).await?;
+        let (version, full) = self.full_now(db, &index).await?;
         let pairs = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(query.to_pairs())
             .finish();
-        let key = format!("{}:{today}:{pairs}", index.generation());
+        let key = format!("{}:{today}:{version}:{pairs}", index.generation());
         if let Some(hits) = self.recent.get(&key) {
             return Ok(hits);
         }
-        let hits = Arc::new(index.search(query, today));
+        let hits = Arc::new(index.search_seats(query, today, &full));
         self.recent.insert(key, hits.clone());
         Ok(hits)
     }
@@ -131,6 +147,43 @@ impl CatalogSearch {
             *d = Some((Instant::now(), demo));
         }
         Ok(demo)
+    }
+
+    /// The courses with no seat left now, for "有名额" and its counts: read from the database
+    /// at most once every `SEATS_FRESH`, and at once after this instance took or freed a seat.
+    /// Searches are cached under the set's version, which moves on only when the set changed.
+    async fn full_now(
+        &self,
+        db: &Db,
+        index: &CatalogIndex,
+    ) -> AppResult<(u64, Arc<roaring::RoaringBitmap>)> {
+        let epoch = self.seats_epoch.load(Ordering::SeqCst);
+        let generation = index.generation();
+        let known = self.full.lock().ok().and_then(|f| {
+            f.as_ref()
+                .map(|f| (f.read_at, f.epoch, f.generation, f.version, f.docs.clone()))
+        });
+        if let Some((read_at, e, g, version, docs)) = &known {
+            if *e == epoch && *g == generation && read_at.elapsed() < SEATS_FRESH {
+                return Ok((*version, docs.clone()));
+            }
+        }
+        let codes = store::full_codes(db).await?;
+        let docs = Arc::new(index.docs_of(codes.iter().map(String::as_str)));
+        let version = match &known {
+            Some((_, _, g, version, old)) if *g == generation && **old == *docs => *version,
+            _ => self.full_version.fetch_add(1, Ordering::SeqCst) + 1,
+        };
+        if let Ok(mut f) = self.full.lock() {
+            *f = Some(FullSet {
+                read_at: Instant::now(),
+                epoch,
+                generation,
+                version,
+                docs: docs.clone(),
+            });
+        }
+        Ok((version, docs))
     }
 
     /// A seat was taken or freed on this instance: lists read seat counts afresh.

@@ -309,6 +309,15 @@ pub async fn give_back_seat(conn: &mut Conn, code: &str) -> AppResult<()> {
     Ok(())
 }
 
+/// The codes of the courses with no seat left.
+pub async fn full_codes(db: &Db) -> AppResult<Vec<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT code FROM courses WHERE seats_taken >= capacity")
+            .fetch_all(db.pool())
+            .await?,
+    )
+}
+
 /// Seats left of each of `codes`, from one statement for any number of codes (a JSON array),
 /// so it is prepared once.
 pub async fn seats(db: &Db, codes: &[&str]) -> AppResult<HashMap<String, u32>> {

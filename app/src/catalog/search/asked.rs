@@ -7,6 +7,7 @@ use super::{CatalogIndex, Hits};
 use crate::catalog::understanding::{understand, Lexicon, Understood};
 use crate::catalog::{CourseQuery, Sort, Understanding};
 use chrono::NaiveDate;
+use roaring::RoaringBitmap;
 
 /// Suggested occupations on a page that found nothing.
 const SUGGESTIONS: usize = 5;
@@ -19,6 +20,8 @@ pub(super) struct Order<'a> {
     pub matchers: &'a [Matcher],
     pub today: NaiveDate,
     pub certificate: bool,
+    /// The courses with no seat left now (for `has_seats`).
+    pub full: &'a RoaringBitmap,
 }
 
 impl CatalogIndex {
@@ -26,12 +29,24 @@ impl CatalogIndex {
     /// as filters where the query sets none of its own — dropped, most specific first, when
     /// nothing matches with them — and the query's own filters.
     pub fn search(&self, query: &CourseQuery, today: NaiveDate) -> Hits {
+        self.search_seats(query, today, &self.full_when_built)
+    }
+
+    /// The same, with the courses that are full now (`full`, course numbers: see
+    /// `docs_of`) rather than when the index was built: `has_seats` filters and counts by them.
+    pub fn search_seats(
+        &self,
+        query: &CourseQuery,
+        today: NaiveDate,
+        full: &RoaringBitmap,
+    ) -> Hits {
         let Some(understood) = query.q.as_deref().map(|q| understand(q, Lexicon::get())) else {
             let order = Order {
                 sort: query.sort,
                 matchers: &[],
                 today,
                 certificate: false,
+                full,
             };
             return self.filtered(query, &self.all, &order);
         };
@@ -47,6 +62,7 @@ impl CatalogIndex {
             matchers: &matchers,
             today,
             certificate: understood.certificate,
+            full,
         };
         let mut implied = Implied::read(&understood, query);
         let mut relaxed: Vec<String> = Vec::new();

@@ -54,6 +54,9 @@ pub struct CatalogIndex {
     by_deadline: Vec<u32>,
     deadlines: Vec<NaiveDate>,
     deadline_rank: Vec<u32>,
+    /// Course numbers by code, and the courses that were full when the index was built.
+    by_code: HashMap<String, u32>,
+    full_when_built: RoaringBitmap,
 }
 
 /// What a search found: the courses of the page asked for, the total and facet counts.
@@ -194,6 +197,17 @@ impl CatalogIndex {
             .map(|d| courses[*d as usize].enroll_deadline)
             .collect();
         let deadline_rank = ranks(&by_deadline);
+        let by_code = courses
+            .iter()
+            .enumerate()
+            .map(|(doc, c)| (c.code.clone(), doc as u32))
+            .collect();
+        let full_when_built = courses
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.seats_left == 0)
+            .map(|(doc, _)| doc as u32)
+            .collect();
         let mut course_values = vec![[0u64; Facet::ALL.len()]; courses.len()];
         for (position, column) in facets.iter().enumerate() {
             column.fill(&mut course_values, position);
@@ -222,6 +236,8 @@ impl CatalogIndex {
             by_deadline,
             deadlines,
             deadline_rank,
+            by_code,
+            full_when_built,
         }
     }
 
@@ -232,6 +248,14 @@ impl CatalogIndex {
 
     pub fn len(&self) -> usize {
         self.courses.len()
+    }
+
+    /// The course numbers of `codes` (codes not in this index left out).
+    pub fn docs_of<'a>(&self, codes: impl IntoIterator<Item = &'a str>) -> RoaringBitmap {
+        codes
+            .into_iter()
+            .filter_map(|c| self.by_code.get(c).copied())
+            .collect()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -246,7 +270,19 @@ impl CatalogIndex {
         &self.facets[position]
     }
 
-    fn facet_filter(&self, facet: Facet, query: &CourseQuery) -> Option<RoaringBitmap> {
+    fn facet_filter(
+        &self,
+        facet: Facet,
+        query: &CourseQuery,
+        full: &RoaringBitmap,
+    ) -> Option<RoaringBitmap> {
+        if facet == Facet::HasSeats {
+            // Seats change with every enrolment: from the courses full now, not the column.
+            return query.has_seats.map(|seats| match seats {
+                true => &self.all - full,
+                false => &self.all & full,
+            });
+        }
         let values: Vec<String> = match facet {
             Facet::Industry => query.industry.iter().map(|v| v.code().into()).collect(),
             Facet::City => query.city.iter().map(|v| v.code().into()).collect(),
@@ -325,7 +361,7 @@ impl CatalogIndex {
         let base = text & &self.other_filters(query, order.today);
         let filters: Vec<(Facet, RoaringBitmap)> = Facet::ALL
             .iter()
-            .filter_map(|f| self.facet_filter(*f, query).map(|b| (*f, b)))
+            .filter_map(|f| self.facet_filter(*f, query, order.full).map(|b| (*f, b)))
             .collect();
         let mut result = base.clone();
         for (_, bitmap) in &filters {
@@ -354,6 +390,26 @@ impl CatalogIndex {
                 facets.insert(Facet::ALL[position].name().to_string(), counts);
             }
         }
+
+        // Seats: counted from the courses full now, within the scope the facet's counts have.
+        let seats_scope = if filters.iter().any(|(f, _)| *f == Facet::HasSeats) {
+            let mut scope = base.clone();
+            for (_, bitmap) in filters.iter().filter(|(f, _)| *f != Facet::HasSeats) {
+                scope &= bitmap;
+            }
+            scope
+        } else {
+            result.clone()
+        };
+        let full_here = seats_scope.intersection_len(order.full);
+        let seats: BTreeMap<String, u64> = [
+            ("true".to_string(), seats_scope.len() - full_here),
+            ("false".to_string(), full_here),
+        ]
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .collect();
+        facets.insert(Facet::HasSeats.name().to_string(), seats);
 
         let total = result.len();
         let offset =
@@ -802,6 +858,29 @@ mod tests {
         assert_eq!(page1.len() + page2.len(), 6);
         assert!(page1.iter().all(|c| !page2.contains(c)));
         assert!(codes(&idx, &[("page", "3"), ("per_page", "4")]).is_empty());
+    }
+
+    #[test]
+    fn seats_filter_and_count_by_the_courses_full_now() {
+        let idx = catalogue();
+        let q = |pairs: &[(&str, &str)]| {
+            CourseQuery::parse(pairs.iter().copied(), Strictness::Strict).unwrap()
+        };
+        // C was full when the index was built; a seat came free since.
+        let hits = idx.search_seats(&q(&[("has_seats", "true")]), today(), &RoaringBitmap::new());
+        assert_eq!(hits.total, 6);
+        assert_eq!(hits.facets["has_seats"].get("false"), None);
+        // A has just been filled.
+        let full = idx.docs_of(["A", "no-such-code"]);
+        let hits = idx.search_seats(&q(&[("has_seats", "false")]), today(), &full);
+        let found: Vec<&str> = hits.courses.iter().map(|c| c.code.as_str()).collect();
+        assert_eq!(found, ["A"]);
+        assert_eq!(hits.facets["has_seats"]["true"], 5);
+        assert_eq!(hits.facets["has_seats"]["false"], 1);
+        // Without the filter, the counts are within the other filters.
+        let hits = idx.search_seats(&q(&[("city", "510100")]), today(), &full);
+        assert_eq!(hits.facets["has_seats"]["true"], 1, "B in Chengdu");
+        assert_eq!(hits.facets["has_seats"]["false"], 1, "A in Chengdu");
     }
 
     #[test]
