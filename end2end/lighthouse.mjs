@@ -1,6 +1,7 @@
 // Lighthouse (mobile: emulated phone, simulated slow 4G and CPU) on the home, catalogue and
 // course pages of a release `peixun` serving the demo catalogue from a throwaway SQLite file,
-// in Debian's chromium. Prints the scores, writes target/lighthouse/summary.json and fails when
+// in Debian's chromium; also the catalogue with filters chosen and a course page signed in as
+// the demo trainee (the verdict and the 报名 button), as a phone shows them. Prints the scores, writes target/lighthouse/summary.json and fails when
 // a page is under the budget (performance and accessibility, out of 100).
 //
 //   node end2end/lighthouse.mjs            (after `make build`)
@@ -43,7 +44,21 @@ let failed = false;
 try {
   const list = await (await fetch(`${base}/api/v1/courses?per_page=1`)).json();
   const course = list.items[0].code;
-  const pages = { home: '/', catalogue: '/courses', course: `/courses/${encodeURIComponent(course)}` };
+  const pages = {
+    home: '/',
+    catalogue: '/courses',
+    course: `/courses/${encodeURIComponent(course)}`,
+    filtered: '/courses?city=510100&industry=elderly_childcare&free=true',
+    course_signed_in: `/courses/${encodeURIComponent(course)}`,
+  };
+  // The demo trainee's session, for the signed-in page.
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone: '13900000001', password: 'peixun-demo-2026' }),
+  });
+  if (!login.ok) throw new Error(`demo sign-in: ${login.status} ${await login.text()}`);
+  const session = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const chrome = await chromeLauncher.launch({
     chromePath: process.env.CHROME_PATH || '/usr/bin/chromium',
     chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
@@ -58,6 +73,7 @@ try {
         logLevel: 'error',
         onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo'],
         locale: 'en',
+        ...(name === 'course_signed_in' ? { extraHeaders: { Cookie: session } } : {}),
       });
       const lhr = result.lhr;
       const score = (c) => Math.round((lhr.categories[c]?.score ?? 0) * 100);
@@ -88,7 +104,7 @@ try {
   fs.writeFileSync(path.join(root, 'target/lighthouse/summary.json'), JSON.stringify(summary, null, 2));
   console.log('== Lighthouse, mobile (page: performance / accessibility / best practices / SEO; FCP, LCP, TBT, CLS, bytes)');
   for (const [name, s] of Object.entries(summary)) {
-    console.log(`${name.padEnd(10)} ${s.performance} / ${s.accessibility} / ${s.best_practices} / ${s.seo}` +
+    console.log(`${name.padEnd(16)} ${s.performance} / ${s.accessibility} / ${s.best_practices} / ${s.seo}` +
       `   FCP ${s.fcp_ms} ms, LCP ${s.lcp_ms} ms, TBT ${s.tbt_ms} ms, CLS ${s.cls}, ${s.transfer_bytes} B` +
       (s.misses ? `   short: ${JSON.stringify(s.misses)}` : ''));
     for (const metric of ['performance', 'accessibility']) {

@@ -44,7 +44,7 @@ test('sign up, sign out, sign in and set my groups', async ({ page, consoleError
 
   await openMenu(page);
   await page.getByRole('button', { name: '退出' }).click();
-  await expect(page.getByRole('link', { name: '登录' })).toBeVisible();
+  await expect(page.getByRole('link', { name: '登录', exact: true })).toBeVisible();
   await visit(page, '/login', testInfo);
   await page.getByLabel('手机号码').fill(phone);
   await page.getByLabel('密码').fill('wrong password here');

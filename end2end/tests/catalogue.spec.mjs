@@ -60,7 +60,7 @@ test('a course page shows every field and the seats left', async ({ page, consol
     await expect(page.locator('dt', { hasText: field }).first()).toBeVisible();
   }
   await expect(page.locator('dd').filter({ hasText: /^凉山彝族自治州$/ })).toBeVisible();
-  await expect(page.locator('dd', { hasText: /剩余 \d+ 个名额/ })).toBeVisible();
+  await expect(page.locator('dd', { hasText: /剩余 \d+ 个名额/ }).first()).toBeVisible();
   await expect(page).toHaveTitle(title);
 });
 

@@ -100,4 +100,12 @@ travelling('the institution console: a masked roster, and moving a trainee on', 
   await expect(page.getByRole('status')).toHaveText('已保存。');
   await expect(page.getByRole('row').filter({ hasText: `${phone.slice(0, 3)}****${phone.slice(7)}` })).toContainText('培训中');
   await expectAccessible(page);
+  // Printed, the roster is a sign-in sheet: a column to sign, no forms, no header links.
+  await expect(page.getByRole('columnheader', { name: '签到签名' })).toBeHidden();
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByRole('columnheader', { name: '签到签名' })).toBeVisible();
+  await expect(page.getByRole('columnheader', { name: '操作' })).toBeHidden();
+  await expect(page.getByRole('button', { name: '更新状态' }).first()).toBeHidden();
+  await expect(page.getByRole('navigation', { name: '主导航' })).toBeHidden();
+  await page.emulateMedia({ media: 'screen' });
 });

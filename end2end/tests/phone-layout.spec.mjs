@@ -67,7 +67,7 @@ test.beforeEach(async ({}, testInfo) => {
 });
 
 test('signed out: every page fits a phone, and what matters is on the first screen', async ({ page, consoleErrors }, testInfo) => {
-  await checkPages(page, testInfo, ['/', '/courses', '/courses?city=510100&free=true', '/courses/CD-2026-0010', '/eligibility', '/login', '/register'], async (url, size) => {
+  await checkPages(page, testInfo, ['/', '/courses', '/courses?city=510100&free=true', '/courses/CD-2026-0010', '/eligibility', '/login', '/register', '/institutions', '/evaluation-orgs'], async (url, size) => {
     if (url.startsWith('/courses?') || url === '/courses') {
       const first = page.locator('.course-list .course-card h3').first();
       expect(await onFirstScreen(page, first), `first result of ${url} at ${size.width}`).toBe(true);
@@ -83,6 +83,14 @@ test('signed out: every page fits a phone, and what matters is on the first scre
   await page.locator('details.nav-more summary').click();
   await expect(page.getByRole('link', { name: '注册' })).toBeVisible();
   expect(await layoutFaults(page)).toEqual([]);
+  // Printed, a course page is its content: every detail unfolded, no header links or buttons.
+  await visit(page, '/courses/CD-2026-0010', testInfo);
+  await expect(page.locator('dt', { hasText: '项目编号' })).toBeHidden();
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.locator('dt', { hasText: '项目编号' })).toBeVisible();
+  await expect(page.getByRole('link', { name: '登录后报名' })).toBeHidden();
+  await expect(page.locator('details.nav-more')).toBeHidden();
+  await page.emulateMedia({ media: 'screen' });
   // So do the folded filters.
   await visit(page, '/courses', testInfo);
   await page.getByText('筛选（0）').click();
@@ -122,7 +130,7 @@ test('signed in: the header, my pages and a course page fit a phone', async ({ p
 test('elder mode: large text and targets still fit a 320 px phone', async ({ page, context, baseURL, consoleErrors }, testInfo) => {
   await context.addCookies([{ name: 'peixun_elder', value: '1', url: baseURL }]);
   await page.setViewportSize(SIZES[1]);
-  for (const url of ['/', '/courses', '/courses/CD-2026-0010']) {
+  for (const url of ['/', '/courses', '/courses/CD-2026-0010', '/institutions']) {
     await visit(page, url, testInfo);
     await expect(page.locator('html')).toHaveClass(/elder/);
     expect(await layoutFaults(page), url).toEqual([]);

@@ -67,8 +67,18 @@ travelling('from enrolment to a paid subsidy, every step seen by the trainee', a
   await expect(page.getByRole('listitem').filter({ hasText: masked }).filter({ hasText: '汽车维修工（中级）' })).toHaveCount(0);
   await signOut(page);
 
-  // The trainee: the certificate with the ladder, then the claim.
+  // The trainee rates the completed class (the comment goes to the institution only).
   await signIn(page, testInfo, phone, PASSWORD);
+  await visit(page, '/me/enrollments', testInfo);
+  const rating = page.getByRole('region', { name: '评价这个培训' });
+  await rating.getByLabel('4 星').check();
+  await rating.getByLabel(/意见和建议/).fill('实操课很有用');
+  await rating.getByRole('button', { name: '提交评价' }).click();
+  await expect(page.getByRole('status')).toHaveText('已保存评价。');
+  await expect(page.getByRole('region', { name: '评价这个培训' })).toContainText('您的评价：4 星');
+  await expectAccessible(page);
+
+  // The trainee: the certificate with the ladder, then the claim.
   await openMenu(page);
   await page.getByRole('link', { name: '我的证书' }).click();
   await hydrated(page, testInfo);
@@ -202,6 +212,7 @@ travelling('from enrolment to a paid subsidy, every step seen by the trainee', a
 
   // The HR officer records it recovered.
   await signIn(page, testInfo, '13900000004', DEMO);
+  await openMenu(page);
   await page.getByRole('link', { name: '追回', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('补贴追回');
   await hydrated(page, testInfo);
