@@ -91,6 +91,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("app::catalog::search", Core),
     ("app::catalog::search::asked", Core),
     ("app::catalog::search::facets", Core),
+    ("app::catalog::search::order", Core),
     ("app::catalog::search::relevance", Core),
     ("app::catalog::search::terms", Core),
     ("app::catalog::search::text", Core),

@@ -80,6 +80,10 @@ async fn a_completed_class_is_rated_once_changeable_for_thirty_days_and_publishe
     assert_eq!(rating["stars"], 4);
     assert_eq!(rating["comment"], "实操课很好");
     assert_eq!(rating["editable_until"], "2030-06-04");
+    // The person's own copy of their data holds it, comment and all.
+    let (status, export) = get(&f.s, "/api/v1/me/export", &me).await;
+    assert_eq!(status, 200, "{export}");
+    assert_eq!(export["ratings"][0]["comment"], "实操课很好", "{export}");
     // Someone else's enrolment is not mine to rate.
     let (other, _) = &people[1];
     assert_eq!(rate(&f, other, id, json!({"stars": 1})).await.0, 404);
@@ -224,5 +228,5 @@ async fn the_rating_form_in_my_enrolments_works_without_javascript() {
             .unwrap();
     assert!(page.contains("已保存评价。"));
     assert!(page.contains("您的评价：5 星"));
-    assert!(page.contains("2030-06-04 前可以修改"));
+    assert!(page.contains("可修改至 2030-06-04（含当天）"));
 }

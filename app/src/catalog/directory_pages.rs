@@ -60,6 +60,9 @@ fn href(path: &str, query: &DirectoryQuery, page: u32) -> String {
     if page > 1 {
         pairs.push(("page", page.to_string()));
     }
+    if query.per_page != crate::list::DEFAULT_PER_PAGE {
+        pairs.push(("per_page", query.per_page.to_string()));
+    }
     if pairs.is_empty() {
         return path.to_string();
     }

@@ -26,12 +26,14 @@ pub async fn get_with_outcomes(portal: &Portal, code: &str) -> AppResult<Course>
 }
 
 /// How many courses each industry area has (every area listed, zero included): the facet
-/// counts of the whole catalogue from the search index, so the home page (asked for most)
-/// never scans the courses table and shows the numbers the catalogue page will.
+/// counts from the search index of the catalogue as its page lists it (the courses still
+/// open), so the home page (asked for most) never scans the courses table and shows the
+/// numbers the catalogue page will.
 pub async fn industry_counts(portal: &Portal) -> AppResult<Vec<(Industry, u64)>> {
+    let listed = CourseQuery::default().with_page_defaults();
     let hits = portal
         .catalog
-        .search(&portal.db, &CourseQuery::default(), portal.clock.today())
+        .search(&portal.db, &listed, portal.clock.today())
         .await?;
     let counts = hits.facets.get("industry");
     Ok(Industry::all()

@@ -229,7 +229,12 @@ pub async fn write(conn: &mut Conn, c: &Course, at: &str, update: bool) -> AppRe
         .bind(&c.contact_phone)
         .bind(&c.description)
         .bind(i64::from(c.demo))
-        .bind(&c.evaluation_org_code)
+        // A code derived from the name is not stored (the name gives it again), so that a
+        // code a file gave is the only one kept for an organisation.
+        .bind(c.evaluation_org_code.as_ref().filter(|code| {
+            super::directory::evaluation_org_code(None, c.evaluation_org.as_deref()).as_ref()
+                != Some(*code)
+        }))
         .bind(at)
         .execute(&mut *conn)
         .await?;

@@ -22,6 +22,8 @@ pub struct Export {
     pub sessions: Vec<SessionEntry>,
     pub audit: Vec<AuditEntry>,
     pub enrollments: Vec<Enrollment>,
+    /// Their ratings of the classes they completed, comments included.
+    pub ratings: Vec<crate::ratings::Rating>,
     pub certificates: Vec<Certificate>,
     pub subsidy_claims: Vec<Claim>,
     pub disputes: Vec<Dispute>,
@@ -70,6 +72,10 @@ pub async fn export(portal: &Portal, actor: &Actor) -> AppResult<Export> {
         sessions: accounts::sessions_of(&portal.db, actor.id).await?,
         audit: crate::audit::store::of_person(&portal.db, actor.id).await?,
         enrollments: crate::enrollment::service::mine(portal, actor).await?,
+        ratings: match actor.role {
+            Role::Trainee => crate::ratings::service::mine(portal, actor).await?,
+            _ => Vec::new(),
+        },
         certificates: crate::certificate::service::wallet(portal, actor).await?,
         // Claims made (not the certificates that could still be claimed for).
         subsidy_claims: crate::subsidy::service::made(portal, actor).await?,

@@ -68,19 +68,24 @@ pub fn check(input: &RatingInput) -> Result<(u8, Option<String>), AppError> {
             0
         }
     };
-    let comment =
-        match crate::text::checked("comment", input.comment.as_deref(), false, MAX_COMMENT) {
-            Ok(c) => c.map(|c| {
+    // A browser sends a line break as "\r\n" and counts it as one character, as this does.
+    let typed = input.comment.as_deref().map(|c| c.replace("\r\n", "\n"));
+    let comment = match crate::text::checked("comment", typed.as_deref(), false, MAX_COMMENT) {
+        Ok(c) => c
+            .map(|c| {
                 c.lines()
                     .map(crate::text::plain_line)
                     .collect::<Vec<_>>()
                     .join("\n")
-            }),
-            Err(_) => {
-                errors.add("comment", FieldProblem::TooLong { max: MAX_COMMENT });
-                None
-            }
-        };
+                    .trim()
+                    .to_string()
+            })
+            .filter(|c| !c.is_empty()),
+        Err(_) => {
+            errors.add("comment", FieldProblem::TooLong { max: MAX_COMMENT });
+            None
+        }
+    };
     errors.into_result((stars, comment))
 }
 
@@ -128,6 +133,12 @@ mod tests {
         let long = "好".repeat(MAX_COMMENT + 1);
         assert!(check(&input(4, Some(&long))).is_err());
         assert!(check(&input(4, Some(&"好".repeat(MAX_COMMENT)))).is_ok());
+        let lines = format!("{}\r\n{}", "好".repeat(249), "好".repeat(250));
+        assert!(
+            check(&input(4, Some(&lines))).is_ok(),
+            "a line break is one character"
+        );
+        assert_eq!(check(&input(4, Some("\u{202E}\u{200F}"))).unwrap().1, None);
         assert_eq!(
             check(&input(4, Some("好\u{202E}评\n第二行")))
                 .unwrap()

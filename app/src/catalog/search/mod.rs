@@ -10,21 +10,22 @@
 
 mod asked;
 mod facets;
+mod order;
 #[cfg(test)]
 mod relevance;
 mod terms;
 mod text;
 
 use super::understanding::Lexicon;
-use super::{Course, CourseQuery, Facet, OpenTo, Sort, Understanding};
-use crate::reference::{CertificateType, Enumeration, Group};
-use asked::{Order, CERTIFICATE_BONUS};
+use super::{Course, CourseQuery, Facet, OpenTo, Understanding};
+use crate::reference::{Enumeration, Group};
+use asked::Order;
 use chrono::NaiveDate;
 use facets::{add_course, facet_values, CourseValues, FacetColumn};
 use roaring::RoaringBitmap;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
-use terms::{score, Postings};
+use terms::Postings;
 use text::{is_cjk, pinyin_forms, AnalysisCache};
 
 /// Numbers the indexes built by this process.
@@ -350,11 +351,6 @@ impl CatalogIndex {
         out
     }
 
-    /// How many courses closed for enrolment before `today` (the first of `by_deadline`).
-    fn closed_before(&self, today: NaiveDate) -> usize {
-        self.deadlines.partition_point(|d| *d < today)
-    }
-
     /// The courses among `text` that pass the query's filters, one page of them in order, the
     /// total and the facet counts.
     fn filtered(&self, query: &CourseQuery, text: &RoaringBitmap, order: &Order) -> Hits {
@@ -473,76 +469,6 @@ impl CatalogIndex {
             .zip(counts)
             .map(|(p, c)| (*p, self.facets[*p].named(c)))
             .collect()
-    }
-
-    /// The course numbers of one page of results, in the order asked for: by relevance, the
-    /// best-matching courses first and, as good, those still open for enrolment first.
-    fn page(&self, result: &RoaringBitmap, order: &Order, offset: usize, limit: usize) -> Vec<u32> {
-        if offset >= result.len() as usize {
-            return Vec::new();
-        }
-        let end = (offset + limit).min(result.len() as usize);
-        let sort = order.sort;
-        if sort == Sort::Relevance && !order.matchers.is_empty() {
-            let mut scored: Vec<(f32, bool, u32, u32)> = result
-                .iter()
-                .map(|doc| {
-                    let course = &self.courses[doc as usize];
-                    let mut relevance = score(doc, order.matchers);
-                    if order.certificate && course.certificate_type != CertificateType::Completion {
-                        relevance += CERTIFICATE_BONUS;
-                    }
-                    let closed = course.enroll_deadline < order.today;
-                    (-relevance, closed, self.start_rank[doc as usize], doc)
-                })
-                .collect();
-            let by_score = |a: &(f32, bool, u32, u32), b: &(f32, bool, u32, u32)| {
-                a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
-            };
-            if end < scored.len() {
-                scored.select_nth_unstable_by(end, by_score);
-                scored.truncate(end);
-            }
-            scored.sort_unstable_by(by_score);
-            return scored[offset..].iter().map(|t| t.3).collect();
-        }
-        if sort == Sort::Deadline {
-            // The open courses by deadline, soonest first, then the closed ones, the most
-            // recently closed first: a position in that order for each course.
-            let closed = self.closed_before(order.today) as u32;
-            let open = self.courses.len() as u32 - closed;
-            let mut keyed: Vec<(u32, u32)> = result
-                .iter()
-                .map(|doc| {
-                    let r = self.deadline_rank[doc as usize];
-                    let key = if r >= closed {
-                        r - closed
-                    } else {
-                        open + (closed - 1 - r)
-                    };
-                    (key, doc)
-                })
-                .collect();
-            if end < keyed.len() {
-                keyed.select_nth_unstable(end);
-                keyed.truncate(end);
-            }
-            keyed.sort_unstable();
-            return keyed[offset..].iter().map(|k| k.1).collect();
-        }
-        let (rank, order) = match sort {
-            Sort::Subsidy => (&self.subsidy_rank, &self.by_subsidy),
-            Sort::Relevance | Sort::StartDate | Sort::Deadline => {
-                (&self.start_rank, &self.by_start)
-            }
-        };
-        let mut ranks: Vec<u32> = result.iter().map(|doc| rank[doc as usize]).collect();
-        if end < ranks.len() {
-            ranks.select_nth_unstable(end);
-            ranks.truncate(end);
-        }
-        ranks.sort_unstable();
-        ranks[offset..].iter().map(|r| order[*r as usize]).collect()
     }
 }
 
