@@ -70,28 +70,14 @@ pub async fn institutions(
     paging: Paging,
 ) -> AppResult<(Vec<InstitutionRow>, u64)> {
     let (filter, values) = filter(cities, industries, None);
-    let sql = format!("SELECT COUNT(DISTINCT institution_code) FROM courses{filter}");
-    let mut count = sqlx::query_scalar(&sql);
-    for v in &values {
-        count = count.bind(v);
-    }
-    let total: i64 = count.fetch_one(db.pool()).await?;
     let (limit, offset) = (values.len() + 1, values.len() + 2);
-    let sql = format!(
+    let count = format!("SELECT COUNT(DISTINCT institution_code) FROM courses{filter}");
+    let list = format!(
         "SELECT institution_code AS code, MAX(institution) AS name, MIN(city) AS city, \
          COUNT(*) AS courses FROM courses{filter} GROUP BY institution_code \
          ORDER BY name, code LIMIT ${limit} OFFSET ${offset}"
     );
-    let mut list = sqlx::query_as(&sql);
-    for v in &values {
-        list = list.bind(v);
-    }
-    let rows = list
-        .bind(paging.limit())
-        .bind(paging.offset())
-        .fetch_all(db.pool())
-        .await?;
-    Ok((rows, u64::try_from(total).unwrap_or(0)))
+    page_of(db, &count, &list, &values, paging).await
 }
 
 /// One page of the evaluation organisations named by courses (of `cities` and `industries`,
@@ -104,22 +90,37 @@ pub async fn evaluation_orgs(
     paging: Paging,
 ) -> AppResult<(Vec<EvaluationOrgRow>, u64)> {
     let (filter, values) = filter(cities, industries, Some("evaluation_org IS NOT NULL"));
-    let sql = format!("SELECT COUNT(DISTINCT evaluation_org) FROM courses{filter}");
-    let mut count = sqlx::query_scalar(&sql);
-    for v in &values {
-        count = count.bind(v);
-    }
-    let total: i64 = count.fetch_one(db.pool()).await?;
     let (limit, offset) = (values.len() + 1, values.len() + 2);
-    let sql = format!(
+    let count = format!("SELECT COUNT(DISTINCT evaluation_org) FROM courses{filter}");
+    let list = format!(
         "SELECT evaluation_org AS name, MAX(evaluation_org_code) AS code, COUNT(*) AS courses \
          FROM courses{filter} GROUP BY evaluation_org ORDER BY name LIMIT ${limit} OFFSET ${offset}"
     );
-    let mut list = sqlx::query_as(&sql);
-    for v in &values {
-        list = list.bind(v);
+    page_of(db, &count, &list, &values, paging).await
+}
+
+/// One page of a directory: `count` and `list` take the filter's `values` (`$1`…), `list`
+/// then the page's limit and offset.
+async fn page_of<T>(
+    db: &Db,
+    count: &str,
+    list: &str,
+    values: &[String],
+    paging: Paging,
+) -> AppResult<(Vec<T>, u64)>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let mut counting = sqlx::query_scalar(count);
+    for v in values {
+        counting = counting.bind(v);
     }
-    let rows = list
+    let total: i64 = counting.fetch_one(db.pool()).await?;
+    let mut listing = sqlx::query_as::<_, T>(list);
+    for v in values {
+        listing = listing.bind(v);
+    }
+    let rows = listing
         .bind(paging.limit())
         .bind(paging.offset())
         .fetch_all(db.pool())
