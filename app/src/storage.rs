@@ -82,8 +82,45 @@ impl Backend {
 /// A connection taken from the pool (or a transaction's, through `&mut *tx`).
 pub type Conn = sqlx::AnyConnection;
 
-/// A write transaction (see `Db::write_tx`).
-pub type WriteTx = sqlx::Transaction<'static, sqlx::Any>;
+/// A write transaction (see `Db::write_tx`): its connection (`&mut *tx`), and what is to be
+/// said once its writes are kept.
+pub struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    on_commit: Vec<Box<dyn FnOnce() + Send>>,
+}
+
+impl WriteTx {
+    /// Runs `then` once this transaction has committed: never for writes rolled back (by
+    /// `rollback`, an error, or the transaction dropped unfinished).
+    pub fn on_commit(&mut self, then: impl FnOnce() + Send + 'static) {
+        self.on_commit.push(Box::new(then));
+    }
+
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await?;
+        for then in self.on_commit {
+            then();
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.tx
+    }
+}
 
 /// A handle on the database, cheap to clone (a connection pool).
 #[derive(Clone, Debug)]
@@ -204,17 +241,21 @@ impl Db {
     ///
     /// Every transaction that writes must start here.
     pub async fn write_tx(&self) -> Result<WriteTx, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => {
                 let mut tx = self.pool.begin().await?;
                 sqlx::query("SELECT pg_advisory_xact_lock($1)")
                     .bind(WRITE_LOCK)
                     .execute(&mut *tx)
                     .await?;
-                Ok(tx)
+                tx
             }
-        }
+        };
+        Ok(WriteTx {
+            tx,
+            on_commit: Vec::new(),
+        })
     }
 
     /// True when the database answers a trivial query.

@@ -72,10 +72,17 @@ pub async fn private_answers(request: Request<Body>, next: Next) -> Response {
 
 /// Makes sure an HTML page carries the CSP with the nonce its inline scripts were given (the
 /// document shell sets it while rendering). A page without it is a fault of ours, never sent
-/// with a policy guessed from the page itself. It has been seen, rarely, on the first pages a
-/// freshly started server renders under load (the cause is not found yet: the shell sets the
-/// header before the first byte is rendered): a GET or HEAD is then rendered once more, with
-/// a new nonce, and logged; a page still without it is answered 500.
+/// with a policy guessed from the page itself: a GET or HEAD is rendered once more, with a new
+/// nonce, and logged; a page still without it is answered 500.
+///
+/// Why a page was ever thought to lack it: the browser suite read Chromium's provisional
+/// headers (Playwright's `headers()`), which omit the CSP when the browser's extra-info event
+/// comes late under load; the server had sent it. The suite reads `allHeaders()` since. Our
+/// render path cannot drop it: leptos_axum provides the nonce and the response options in the
+/// request's root owner before the shell runs, the shell inserts the header synchronously, and
+/// the headers are copied only after the first chunk (`hardening.rs` renders every page
+/// concurrently on a fresh server to keep it so). One bare `/` answered 500 once after that
+/// and was never seen again; if this fires, the log line says how the page was asked for.
 pub async fn page_policy(request: Request<Body>, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let again = matches!(*request.method(), Method::GET | Method::HEAD).then(|| {
@@ -94,8 +101,13 @@ pub async fn page_policy(request: Request<Body>, next: Next) -> Response {
         return response;
     }
     if let Some(request) = again {
+        // The header names only: their values (cookies above all) are personal.
+        let names: Vec<&str> = request.headers().keys().map(|k| k.as_str()).collect();
         tracing::warn!(
             path,
+            method = %request.method(),
+            status = response.status().as_u16(),
+            headers = names.join(","),
             "a page was rendered without its CSP; rendering it again"
         );
         let response = next.run(request).await;

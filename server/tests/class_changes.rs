@@ -7,26 +7,11 @@
 mod common;
 
 use common::flow::*;
-use common::{fixture, peixun, Server};
+use common::Server;
 use serde_json::Value;
 
 fn reimport(s: &Server, edit: impl Fn(&str) -> String) {
-    let text = std::fs::read_to_string(fixture("enrolment-catalog.csv")).unwrap();
-    let changed: Vec<String> = text.lines().map(&edit).collect();
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("changed.csv");
-    std::fs::write(&file, changed.join("\n")).unwrap();
-    let out = peixun(&[
-        "import-catalog",
-        "--database-url",
-        &s.database(),
-        file.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::import_csv(s, &common::edited_fixture(edit), &[]);
 }
 
 async fn messages(s: &Server, me: &str) -> Vec<Value> {

@@ -380,7 +380,6 @@ async fn the_trail_cannot_be_changed_or_deleted() {
     )
     .await
     .unwrap();
-    let mut conn = portal.db.pool().acquire().await.unwrap();
     let write = app::audit::store::Write {
         record: "claim:1".into(),
         action: "claim",
@@ -389,9 +388,12 @@ async fn the_trail_cannot_be_changed_or_deleted() {
         after: Some("paid".into()),
     };
     let who = app::audit::store::Who::operator();
-    app::audit::store::record_write(&mut conn, "2030-05-01T00:00:00+00:00", &who, &write)
+    let mut tx = portal.db.write_tx().await.unwrap();
+    app::audit::store::record_write(&mut tx, "2030-05-01T00:00:00+00:00", &who, &write)
         .await
         .unwrap();
+    tx.commit().await.unwrap();
+    let mut conn = portal.db.pool().acquire().await.unwrap();
     for sql in [
         "UPDATE audit_writes SET after_value = 'rejected'",
         "UPDATE audit_writes SET actor_ref = 'someone else'",

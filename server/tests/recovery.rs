@@ -498,37 +498,12 @@ async fn a_raised_capacity_goes_to_the_waiting_list_first() {
     assert_eq!(enroll(&s, "E-ONE", &third).await.1["status"], "waitlisted");
 
     // The city raises the class to two seats: the head of the waiting list gets the new one.
-    let dir = tempfile::tempdir().unwrap();
-    let csv = std::fs::read_to_string(common::fixture("enrolment-catalog.csv")).unwrap();
-    let raised: String = csv
-        .lines()
-        .map(|line| {
-            if line.starts_with("E-ONE,") {
-                line.replace(",,1,1200.00,", ",,2,1200.00,")
-            } else {
-                line.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    assert_ne!(
-        raised,
-        csv.trim_end(),
+    let raised = common::edited_fixture(common::e_one_with_two_seats);
+    assert!(
+        raised.contains(",,2,1200.00,"),
         "the fixture's capacity is where the test expects"
     );
-    let file = dir.path().join("raised.csv");
-    std::fs::write(&file, raised).unwrap();
-    let out = common::peixun(&[
-        "import-catalog",
-        "--database-url",
-        &s.database(),
-        file.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::import_csv(&s, &raised, &[]);
     assert_eq!(
         my_enrollment(&s, &second, "E-ONE").await["status"],
         "approved"

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::flow::{server, server_with, trainee, PASSWORD};
+use common::flow::{enroll, my_enrollment, server, server_with, trainee, PASSWORD};
 use common::Server;
 use serde_json::{json, Value};
 
@@ -158,6 +158,43 @@ async fn every_audit_trail_write_is_logged_without_its_values() {
             "made by a request: {e}"
         );
     }
+}
+
+/// A write that is not kept is not reported: a dry run that would give a waiting trainee the
+/// new seat of a raised class writes the trail in its transaction, then rolls it back.
+#[tokio::test]
+async fn a_write_rolled_back_is_never_logged_as_made() {
+    let s = server().await;
+    s.travel_to_day("2030-02-01").await;
+    let (first, second) = (trainee(&s, 81).await, trainee(&s, 82).await);
+    assert_eq!(enroll(&s, "E-ONE", &first).await.1["status"], "approved");
+    assert_eq!(enroll(&s, "E-ONE", &second).await.1["status"], "waitlisted");
+    let raised = common::edited_fixture(common::e_one_with_two_seats);
+    let changed = |out: &std::process::Output| {
+        String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .filter(|l| l.contains("\"record_changed\""))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+
+    let checked = common::import_csv(&s, &raised, &["--dry-run"]);
+    assert_eq!(changed(&checked), Vec::<String>::new());
+    assert_eq!(
+        my_enrollment(&s, &second, "E-ONE").await["status"],
+        "waitlisted"
+    );
+
+    let imported = common::import_csv(&s, &raised, &[]);
+    let events = changed(&imported);
+    assert!(
+        events.iter().any(|e| e.contains("\"enrollment:")),
+        "the seat given is reported once kept: {events:?}"
+    );
+    assert_eq!(
+        my_enrollment(&s, &second, "E-ONE").await["status"],
+        "approved"
+    );
 }
 
 #[tokio::test]

@@ -161,7 +161,7 @@ async fn create(
 
 async fn trail(
     portal: &Portal,
-    conn: &mut crate::storage::Conn,
+    conn: &mut crate::storage::WriteTx,
     user: i64,
     action: &str,
 ) -> AppResult<()> {

@@ -9,7 +9,7 @@ use crate::accounts::vault::Vault;
 use crate::error::AppResult;
 use crate::identity::mask_name;
 use crate::list::Paging;
-use crate::storage::{Conn, Db};
+use crate::storage::{Conn, Db, WriteTx};
 use chrono::{Days, FixedOffset, NaiveDate, TimeZone, Utc};
 use serde::Serialize;
 
@@ -76,9 +76,10 @@ pub struct Write<'a> {
     pub after: Option<String>,
 }
 
-/// Keeps a write in the trail, in the transaction of the write itself: both or neither.
+/// Keeps a write in the trail, in the transaction of the write itself: both or neither. The
+/// security log hears of it once the transaction commits.
 pub async fn record_write(
-    conn: &mut Conn,
+    tx: &mut WriteTx,
     at: &str,
     who: &Who,
     write: &Write<'_>,
@@ -96,15 +97,14 @@ pub async fn record_write(
     .bind(write.action)
     .bind(write.before.as_deref())
     .bind(write.after.as_deref())
-    .execute(&mut *conn)
+    .execute(&mut **tx)
     .await?;
-    super::events::record_changed(
-        &write.record,
-        write.action,
-        write.city,
-        &who.reference,
-        &who.role,
-    );
+    let (record, action) = (write.record.clone(), write.action.to_string());
+    let city = write.city.map(str::to_string);
+    let (actor_ref, actor_role) = (who.reference.clone(), who.role.clone());
+    tx.on_commit(move || {
+        super::events::record_changed(&record, &action, city.as_deref(), &actor_ref, &actor_role)
+    });
     Ok(())
 }
 

@@ -174,9 +174,7 @@ pub async fn import_for_city(
     dry_run: bool,
 ) -> AppResult<ImportReport> {
     let city = importer_city(actor)?;
-    let parsed = tokio::task::spawn_blocking(move || super::import::parse(file.as_ref(), kind))
-        .await
-        .map_err(|e| AppError::Internal(format!("reading the file stopped: {e}")))?;
+    let parsed = parse_one_at_a_time(file, kind).await?;
     let options = ImportOptions {
         dry_run,
         only_city: Some(city),
@@ -184,6 +182,23 @@ pub async fn import_for_city(
         ..Default::default()
     };
     import(portal, parsed, options).await
+}
+
+/// One file is read at a time on each instance: a workbook may take up to the reader's bounds
+/// (128 MB unpacked), so files uploaded together queue here instead of multiplying that.
+static PARSING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
+async fn parse_one_at_a_time(
+    file: impl AsRef<[u8]> + Send + 'static,
+    kind: FileKind,
+) -> AppResult<ParsedFile> {
+    let _turn = PARSING
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    tokio::task::spawn_blocking(move || super::import::parse(file.as_ref(), kind))
+        .await
+        .map_err(|e| AppError::Internal(format!("reading the file stopped: {e}")))
 }
 
 /// What happens to one checked item against the stored catalogue.
@@ -339,4 +354,29 @@ pub async fn import(
     tx.commit().await?;
     portal.catalog.invalidate();
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_one_at_a_time, FileKind, PARSING};
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn files_are_read_one_at_a_time() {
+        let file = b"code,title\nCD-1,x\n".to_vec();
+        let turn = PARSING.acquire().await.unwrap();
+        let waiting = tokio::spawn(parse_one_at_a_time(file, FileKind::Csv));
+        // A file this small is read in well under a millisecond once its turn comes.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(
+            !waiting.is_finished(),
+            "read while another file was being read"
+        );
+        drop(turn);
+        let parsed = waiting.await.unwrap().unwrap();
+        assert!(
+            !parsed.errors.is_empty(),
+            "then read: its missing columns found"
+        );
+    }
 }

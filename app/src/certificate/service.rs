@@ -210,7 +210,7 @@ pub async fn revoke(
 /// trail, the holder's message and the claims on it undone for `cause`. Whoever calls it has
 /// decided the actor may (`revoke` above, or a dispute's resolution).
 pub async fn revoke_in(
-    conn: &mut crate::storage::Conn,
+    conn: &mut crate::storage::WriteTx,
     at: &str,
     who: &Who,
     c: &store::ToChange,

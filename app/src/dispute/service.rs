@@ -14,7 +14,7 @@ use crate::inbox::{Kind, Notice};
 use crate::list::{Page, Paging};
 use crate::portal::Portal;
 use crate::reference::{Enumeration, Level};
-use crate::storage::Conn;
+use crate::storage::WriteTx;
 use crate::subsidy::recovery::{self, Cause, Undo};
 use crate::subsidy::recovery_store;
 use crate::text::{clipped, MAX_NOTE_CHARS};
@@ -186,7 +186,7 @@ pub async fn resolve(
 /// Does what the resolution decided to the enrolment behind the dispute, and tells the
 /// institution that ran the class.
 async fn act(
-    conn: &mut Conn,
+    conn: &mut WriteTx,
     (at, today): (&str, chrono::NaiveDate),
     who: &Who,
     d: &store::ToResolve,

@@ -22,7 +22,7 @@ use crate::catalog::store as courses;
 use crate::error::{AppError, AppResult, FieldErrors, FieldProblem};
 use crate::inbox::{Kind, Notice};
 use crate::portal::Portal;
-use crate::storage::Conn;
+use crate::storage::{Conn, WriteTx};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -69,7 +69,7 @@ pub async fn applicant(
 /// An enrolment's new status, its timeline step, the write trail's entry and the person's
 /// message, together.
 pub(super) async fn change(
-    conn: &mut Conn,
+    conn: &mut WriteTx,
     at: &str,
     row: &EnrollmentRow,
     to: Status,
@@ -100,7 +100,7 @@ pub(super) async fn change(
 
 /// The write trail's entry for an enrolment's status.
 pub(super) async fn status_written(
-    conn: &mut Conn,
+    conn: &mut WriteTx,
     at: &str,
     who: &Who,
     row: &EnrollmentRow,
@@ -120,7 +120,7 @@ pub(super) async fn status_written(
 /// Gives a seat of `course` back and, before the class starts, hands it to the head of the
 /// waiting list (approved by the portal itself, and told).
 pub(super) async fn free_seat(
-    conn: &mut Conn,
+    conn: &mut WriteTx,
     at: &str,
     course: &str,
     title: &str,
@@ -138,7 +138,7 @@ pub(super) async fn free_seat(
 /// class starts (inside the caller's write transaction: a re-import that raised the capacity,
 /// so the waiting list gets the new seats before any new enrolment can). How many moved up.
 pub async fn promote_waiting(
-    conn: &mut Conn,
+    conn: &mut WriteTx,
     at: &str,
     course: &str,
     title: &str,
@@ -154,7 +154,7 @@ pub async fn promote_waiting(
 
 /// Gives a free seat of `course` to the head of its waiting list; false when there is no one
 /// waiting or no seat free.
-async fn promote_head(conn: &mut Conn, at: &str, course: &str, title: &str) -> AppResult<bool> {
+async fn promote_head(conn: &mut WriteTx, at: &str, course: &str, title: &str) -> AppResult<bool> {
     let Some((id, user)) = store::head_of_waitlist(conn, course).await? else {
         return Ok(false);
     };
@@ -261,7 +261,7 @@ pub async fn enroll(portal: &Portal, actor: &Actor, code: &str) -> AppResult<Enr
 /// list; refused with the rule's words when a rule refuses; still waiting while another of
 /// the person's groups for the class awaits verification. True when a seat was taken.
 pub async fn decide_waiting(
-    conn: &mut Conn,
+    conn: &mut WriteTx,
     vault: &Vault,
     at: &str,
     today: NaiveDate,
@@ -384,7 +384,7 @@ pub async fn cancel(portal: &Portal, actor: &Actor, id: i64) -> AppResult<Enroll
 /// Ends every active enrolment of a person whose account is being deleted (inside the
 /// deletion's transaction), giving their seats to the waiting lists.
 pub async fn withdraw_all(
-    conn: &mut Conn,
+    conn: &mut WriteTx,
     who: &Who,
     user_id: i64,
     today: NaiveDate,

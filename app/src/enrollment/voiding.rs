@@ -8,12 +8,12 @@ use super::store::{self, EnrollmentRow};
 use super::{ActorKind, Status};
 use crate::audit::store::{record_write, Who, Write};
 use crate::error::AppResult;
-use crate::storage::Conn;
+use crate::storage::WriteTx;
 use chrono::NaiveDate;
 
 /// Voids an enrolment (nothing to do when it is voided already); a seat it held is freed.
 pub async fn void(
-    conn: &mut Conn,
+    conn: &mut WriteTx,
     at: &str,
     who: &Who,
     row: &EnrollmentRow,
@@ -35,7 +35,7 @@ pub async fn void(
 /// Voids the attendance recorded on `days` of an enrolment (days without any are skipped);
 /// how many days were voided.
 pub async fn void_attendance(
-    conn: &mut Conn,
+    conn: &mut WriteTx,
     at: &str,
     who: &Who,
     row: &EnrollmentRow,

@@ -23,7 +23,7 @@ use crate::inbox::{Kind, Notice};
 use crate::list::{Page, Paging};
 use crate::portal::Portal;
 use crate::reference::{City, Enumeration, Group};
-use crate::storage::Conn;
+use crate::storage::WriteTx;
 use crate::text::{checked, MAX_TEXT_CHARS};
 
 const GROUP_DOMAIN: &str = "group-claim";
@@ -102,7 +102,7 @@ pub async fn mine(portal: &Portal, actor: &Actor) -> AppResult<Vec<GroupMembersh
 
 /// One write of a claim's status in the trail.
 async fn written(
-    conn: &mut Conn,
+    conn: &mut WriteTx,
     at: &str,
     who: &Who,
     id: i64,

@@ -19,7 +19,7 @@ use crate::list::{Page, Paging};
 use crate::money::Yuan;
 use crate::portal::Portal;
 use crate::reference::{City, Enumeration};
-use crate::storage::Conn;
+use crate::storage::{Conn, WriteTx};
 use crate::text::{checked, MAX_TEXT_CHARS};
 use chrono::NaiveDate;
 
@@ -30,7 +30,7 @@ pub const MAX_BATCH_CLAIMS: usize = 1000;
 /// ones named (another city's or unknown: 404; any that cannot join: 409 naming them), or
 /// with `None` every approved one that can (409 when none can).
 async fn gather_in(
-    conn: &mut Conn,
+    conn: &mut WriteTx,
     at: &str,
     who: &Who,
     city: City,
@@ -223,7 +223,7 @@ pub async fn one(portal: &Portal, actor: &Actor, id: i64, reveal: bool) -> AppRe
 /// Marks an open batch paid in the caller's transaction: each claim still in it becomes
 /// `paid` with the day and the reference (timeline, trail and inbox).
 async fn pay_in(
-    conn: &mut Conn,
+    conn: &mut WriteTx,
     at: &str,
     who: &Who,
     row: &store::BatchRow,

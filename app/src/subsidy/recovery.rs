@@ -17,7 +17,7 @@ use crate::list::{Page, Paging};
 use crate::money::Yuan;
 use crate::portal::Portal;
 use crate::reference::{Enumeration, Level};
-use crate::storage::Conn;
+use crate::storage::{Conn, WriteTx};
 use crate::text::{clipped, MAX_TEXT_CHARS};
 
 /// What undid the claims.
@@ -58,7 +58,12 @@ pub struct Undone {
 /// open a recovery, rejected and stopped ones stay as they are. Each step is in the claim's
 /// timeline, the write trail and the claimant's inbox. Nothing is taken twice: a claim is
 /// stopped only from an open status, and a claim has at most one recovery.
-pub async fn undo(conn: &mut Conn, at: &str, claims: &[ToUndo], u: &Undo<'_>) -> AppResult<Undone> {
+pub async fn undo(
+    conn: &mut WriteTx,
+    at: &str,
+    claims: &[ToUndo],
+    u: &Undo<'_>,
+) -> AppResult<Undone> {
     let mut done = Undone::default();
     for claim in claims {
         let Some(from) = ClaimStatus::from_code(&claim.status) else {

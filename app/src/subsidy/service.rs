@@ -14,7 +14,7 @@ use crate::inbox::{Kind, Notice};
 use crate::money::Yuan;
 use crate::portal::Portal;
 use crate::reference::{CertificateType, City, Enumeration, Group, Level};
-use crate::storage::Conn;
+use crate::storage::{Conn, WriteTx};
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
 
@@ -213,7 +213,7 @@ pub(super) struct Step<'a> {
 /// A step of a claim: its timeline (naming who took it), the write trail and the claimant's
 /// inbox, in the step's transaction.
 pub(super) async fn step(
-    conn: &mut Conn,
+    conn: &mut WriteTx,
     at: &str,
     s: &Step<'_>,
     who: &Who,
@@ -225,7 +225,7 @@ pub(super) async fn step(
 /// A step as `step`, told in the timeline and the inbox as `event` (`returned`, say, where
 /// the claim's status goes back to approved).
 pub(super) async fn step_named(
-    conn: &mut Conn,
+    conn: &mut WriteTx,
     at: &str,
     s: &Step<'_>,
     event: &str,

@@ -13,7 +13,7 @@ use crate::audit::store::Who;
 use crate::error::{AppError, AppResult};
 use crate::money::Yuan;
 use crate::reference::{CertificateType, City, Enumeration, Level};
-use crate::storage::Conn;
+use crate::storage::{Conn, WriteTx};
 use chrono::{Datelike, NaiveDate};
 
 /// A top-up that is due now.
@@ -118,7 +118,7 @@ impl Due {
 /// Stores the top-up as a submitted claim, with its first step, inside the caller's
 /// transaction (which holds the writers' turn: the "once" is read and written in it).
 pub async fn claim(
-    conn: &mut Conn,
+    conn: &mut WriteTx,
     vault: &Vault,
     at: &str,
     due: &Due,

@@ -397,6 +397,39 @@ pub fn peixun(args: &[&str]) -> Output {
         .expect("run peixun")
 }
 
+/// Imports `csv` into `s` with the real binary (`extra`: more flags, such as `--dry-run`),
+/// which must succeed; its output (its security events are on its standard error).
+pub fn import_csv(s: &Server, csv: &str, extra: &[&str]) -> Output {
+    let file = s.dir.path().join("import.csv");
+    std::fs::write(&file, csv).unwrap();
+    let db = s.database();
+    let mut args = vec!["import-catalog", "--database-url", db.as_str()];
+    args.extend_from_slice(extra);
+    args.push(file.to_str().unwrap());
+    let out = peixun(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// The enrolment fixture's catalogue with `edit` applied to each of its lines.
+pub fn edited_fixture(edit: impl Fn(&str) -> String) -> String {
+    let text = std::fs::read_to_string(fixture("enrolment-catalog.csv")).unwrap();
+    text.lines().map(edit).collect::<Vec<_>>().join("\n")
+}
+
+/// A line of the enrolment fixture, class E-ONE given two seats instead of one.
+pub fn e_one_with_two_seats(line: &str) -> String {
+    if line.starts_with("E-ONE,") {
+        line.replace(",,1,1200.00,", ",,2,1200.00,")
+    } else {
+        line.to_string()
+    }
+}
+
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
