@@ -331,7 +331,8 @@ async fn instances_on_other_machines_take_the_key_staged_first() {
     let late = other
         .register("13900000044", &common::id_number("51010419900307044"))
         .await;
-    assert_eq!(late.status(), 201);
+    let status = late.status();
+    assert_eq!(status, 201, "{}", late.text().await.unwrap());
     let (ok, said) = rotate_key(&db, &["--retire"]);
     assert!(!ok, "retired a key still in use: {said}");
     assert!(said.contains("still sealed under key(s) 1"), "{said}");

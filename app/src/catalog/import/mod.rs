@@ -109,6 +109,7 @@ pub enum Problem {
     NotMoney,
     BadOccupationCode,
     BadInstitutionCode,
+    BadEvaluationOrgCode,
     BadPhone,
     DuplicateCode { first_line: usize },
     CodeOfOtherCity,
@@ -161,6 +162,9 @@ impl Problem {
             }
             Problem::BadInstitutionCode => {
                 td_string!(locale, import.bad_institution_code).to_string()
+            }
+            Problem::BadEvaluationOrgCode => {
+                td_string!(locale, import.bad_evaluation_org_code).to_string()
             }
             Problem::BadPhone => td_string!(locale, import.bad_phone).to_string(),
             Problem::DuplicateCode { first_line } => {
@@ -446,6 +450,14 @@ mod tests {
             f.describe(Locale::zh_CN),
             "第 7 行，课时 列：应在 1 到 2000 之间"
         );
+    }
+
+    #[test]
+    fn a_bad_evaluation_org_code_is_named_as_such() {
+        let file = format!("{HEADER},evaluation_org_code\n{GOOD},EO 1");
+        let said = describe(&parse(file.as_bytes(), FileKind::Csv));
+        let why = "an evaluation organisation's code may hold only letters, digits and -";
+        assert_eq!(said, [format!("line 2, column evaluation_org_code: {why}")]);
     }
 
     #[test]

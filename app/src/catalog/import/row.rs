@@ -224,7 +224,7 @@ pub(super) fn read_item(r: &mut RowReader<'_>) -> Option<CatalogItem> {
         "evaluation_org_code",
         32,
         is_plain_code,
-        Problem::BadInstitutionCode,
+        Problem::BadEvaluationOrgCode,
     );
     let level = r.enumeration::<Level>("level", None);
     let certificate_type = r.enumeration::<CertificateType>("certificate_type", None);

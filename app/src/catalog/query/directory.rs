@@ -1,7 +1,7 @@
 //! The directories' query (institutions, evaluation organisations), parsed like the course
 //! search.
 
-use super::{parse_bounded, push_code, set_once, DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE};
+use super::{push_code, PageAsked};
 use crate::error::{AppError, FieldErrors, FieldProblem};
 use crate::reference::{City, Industry};
 
@@ -29,7 +29,7 @@ impl DirectoryQuery {
     {
         let (mut city, mut industry) = (Vec::new(), Vec::new());
         let mut errors = FieldErrors::default();
-        let (mut page, mut per_page) = (None, None);
+        let mut paging = PageAsked::default();
         for (key, value) in pairs {
             let value = value.trim();
             if value.is_empty() {
@@ -38,37 +38,19 @@ impl DirectoryQuery {
             match key {
                 "city" => push_code(&mut city, key, value, &mut errors),
                 "industry" => push_code(&mut industry, key, value, &mut errors),
-                "page" => match parse_bounded(value, 1, MAX_PAGE) {
-                    Ok(n) => set_once(
-                        &mut page,
-                        key,
-                        Some(n),
-                        FieldProblem::NotANumber,
-                        &mut errors,
-                    ),
-                    Err(p) => errors.add(key, p),
-                },
-                "per_page" => match parse_bounded(value, 1, MAX_PER_PAGE) {
-                    Ok(n) => set_once(
-                        &mut per_page,
-                        key,
-                        Some(n),
-                        FieldProblem::NotANumber,
-                        &mut errors,
-                    ),
-                    Err(p) => errors.add(key, p),
-                },
+                _ if paging.take(key, value, &mut errors) => {}
                 _ => errors.add(
                     key.chars().take(40).collect::<String>(),
                     FieldProblem::UnknownParameter,
                 ),
             }
         }
+        let (page, per_page) = paging.get();
         let query = DirectoryQuery {
             city,
             industry,
-            page: page.unwrap_or(1),
-            per_page: per_page.unwrap_or(DEFAULT_PER_PAGE),
+            page,
+            per_page,
         };
         errors.into_result(query)
     }

@@ -266,6 +266,37 @@ fn parse_bounded(value: &str, min: u32, max: u32) -> Result<u32, FieldProblem> {
     Ok(n as u32)
 }
 
+/// The page asked for and its size (`page`, `per_page`): each at most once and in bounds.
+#[derive(Debug, Default)]
+struct PageAsked {
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+impl PageAsked {
+    /// Takes `key=value` when `key` is `page` or `per_page` (true), its problem in `errors`.
+    fn take(&mut self, key: &str, value: &str, errors: &mut FieldErrors) -> bool {
+        let (slot, max) = match key {
+            "page" => (&mut self.page, MAX_PAGE),
+            "per_page" => (&mut self.per_page, MAX_PER_PAGE),
+            _ => return false,
+        };
+        match parse_bounded(value, 1, max) {
+            Ok(n) => set_once(slot, key, Some(n), FieldProblem::NotANumber, errors),
+            Err(p) => errors.add(key, p),
+        }
+        true
+    }
+
+    /// The page and its size, the first page of `DEFAULT_PER_PAGE` unless asked otherwise.
+    fn get(&self) -> (u32, u32) {
+        (
+            self.page.unwrap_or(1),
+            self.per_page.unwrap_or(DEFAULT_PER_PAGE),
+        )
+    }
+}
+
 impl CourseQuery {
     /// Parses a search from its `key=value` pairs. Empty values (a form's "any" option) are
     /// ignored; every bad value is reported with its field name.
@@ -275,7 +306,7 @@ impl CourseQuery {
     {
         let mut query = CourseQuery::default();
         let mut errors = FieldErrors::default();
-        let (mut sort, mut page, mut per_page) = (None, None, None);
+        let (mut sort, mut paging) = (None, PageAsked::default());
         let (mut free, mut eligible, mut has_seats, mut open): (Either, Either, Either, Either) =
             Default::default();
         for (key, value) in pairs {
@@ -349,26 +380,7 @@ impl CourseQuery {
                         &mut errors,
                     )
                 }
-                "page" => match parse_bounded(value, 1, MAX_PAGE) {
-                    Ok(n) => set_once(
-                        &mut page,
-                        key,
-                        Some(n),
-                        FieldProblem::NotANumber,
-                        &mut errors,
-                    ),
-                    Err(p) => errors.add(key, p),
-                },
-                "per_page" => match parse_bounded(value, 1, MAX_PER_PAGE) {
-                    Ok(n) => set_once(
-                        &mut per_page,
-                        key,
-                        Some(n),
-                        FieldProblem::NotANumber,
-                        &mut errors,
-                    ),
-                    Err(p) => errors.add(key, p),
-                },
+                _ if paging.take(key, value, &mut errors) => {}
                 _ if strictness == Strictness::Strict => errors.add(
                     key.chars().take(40).collect::<String>(),
                     FieldProblem::UnknownParameter,
@@ -381,8 +393,7 @@ impl CourseQuery {
         query.has_seats = has_seats.value();
         query.open = open.value();
         query.sort = sort.unwrap_or_default();
-        query.page = page.unwrap_or(1);
-        query.per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
+        (query.page, query.per_page) = paging.get();
         errors.into_result(query)
     }
 
