@@ -91,7 +91,8 @@ pub struct WriteTx {
 
 impl WriteTx {
     /// Runs `then` once this transaction has committed: never for writes rolled back (by
-    /// `rollback`, an error, or the transaction dropped unfinished).
+    /// `rollback`, an error, or the transaction dropped unfinished). A request given up while
+    /// its commit is under way may have its writes kept and `then` never run.
     pub fn on_commit(&mut self, then: impl FnOnce() + Send + 'static) {
         self.on_commit.push(Box::new(then));
     }
@@ -273,5 +274,38 @@ impl From<sqlx::Error> for AppError {
             sqlx::Error::RowNotFound => AppError::NotFound,
             other => AppError::Internal(other.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Db;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    #[tokio::test]
+    async fn what_is_owed_on_commit_is_told_only_for_writes_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let db = Db::open(&url).await.unwrap();
+        let told = Arc::new(AtomicUsize::new(0));
+        let owe = |tx: &mut super::WriteTx| {
+            let told = told.clone();
+            tx.on_commit(move || {
+                told.fetch_add(1, Ordering::SeqCst);
+            });
+        };
+        let mut tx = db.write_tx().await.unwrap();
+        owe(&mut tx);
+        tx.rollback().await.unwrap();
+        let mut tx = db.write_tx().await.unwrap();
+        owe(&mut tx);
+        drop(tx);
+        assert_eq!(told.load(Ordering::SeqCst), 0, "rolled back, dropped");
+        let mut tx = db.write_tx().await.unwrap();
+        owe(&mut tx);
+        owe(&mut tx);
+        tx.commit().await.unwrap();
+        assert_eq!(told.load(Ordering::SeqCst), 2, "both, once committed");
     }
 }

@@ -81,10 +81,11 @@ pub async fn private_answers(request: Request<Body>, next: Next) -> Response {
 /// render path cannot drop it: leptos_axum provides the nonce and the response options in the
 /// request's root owner before the shell runs, the shell inserts the header synchronously, and
 /// the headers are copied only after the first chunk (`hardening.rs` renders every page
-/// concurrently on a fresh server to keep it so). One bare `/` answered 500 once after that
-/// and was never seen again; if this fires, the log line says how the page was asked for.
+/// concurrently on a fresh server to keep it so). One bare `/` answered 500 once after the
+/// suite was mended; that one is not explained. If this fires, the log says how the page was
+/// asked for.
 pub async fn page_policy(request: Request<Body>, next: Next) -> Response {
-    let path = request.uri().path().to_string();
+    let (method, path) = (request.method().clone(), request.uri().path().to_string());
     let again = matches!(*request.method(), Method::GET | Method::HEAD).then(|| {
         let mut copy = Request::builder()
             .method(request.method().clone())
@@ -105,7 +106,7 @@ pub async fn page_policy(request: Request<Body>, next: Next) -> Response {
         let names: Vec<&str> = request.headers().keys().map(|k| k.as_str()).collect();
         tracing::warn!(
             path,
-            method = %request.method(),
+            %method,
             status = response.status().as_u16(),
             headers = names.join(","),
             "a page was rendered without its CSP; rendering it again"
@@ -115,7 +116,9 @@ pub async fn page_policy(request: Request<Body>, next: Next) -> Response {
             return response;
         }
     }
-    let err = AppError::Internal(format!("the page {path} was rendered without its CSP"));
+    let err = AppError::Internal(format!(
+        "the page {method} {path} was rendered without its CSP"
+    ));
     crate::error::ApiError(err).into_response()
 }
 

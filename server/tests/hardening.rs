@@ -719,6 +719,7 @@ async fn every_page_carries_the_policy_of_its_own_scripts_under_load() {
         );
     }
     // Rendered with it the first time: the safeguard's second rendering never needed.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     let log = s.log.lock().unwrap().join("\n");
     assert!(!log.contains("without its CSP"), "{log}");
 }

@@ -121,7 +121,7 @@ pub async fn sign_in(
 /// A new account for the person: verified, their phone proved by the service.
 async fn create(
     portal: &Portal,
-    conn: &mut crate::storage::Conn,
+    conn: &mut crate::storage::WriteTx,
     asserted: &Asserted,
     id: &ResidentId,
     subject_mac: &[u8],
@@ -150,12 +150,11 @@ async fn create(
     let made = super::store::insert(conn, &portal.clock.stamp(), &user, sealed).await?;
     store::mark_verified(conn, made, subject_mac, asserted.name.trim()).await?;
     store::phone_proved(conn, made).await?;
-    crate::audit::events::account_created(
-        made,
-        Role::Trainee.code(),
-        None,
-        crate::audit::events::Via::RealName,
-    );
+    // Told once kept: the sign-in that makes it may still be refused (a frozen identity).
+    conn.on_commit(move || {
+        let via = crate::audit::events::Via::RealName;
+        crate::audit::events::account_created(made, Role::Trainee.code(), None, via)
+    });
     Ok(made)
 }
 

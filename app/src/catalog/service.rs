@@ -192,13 +192,18 @@ async fn parse_one_at_a_time(
     file: impl AsRef<[u8]> + Send + 'static,
     kind: FileKind,
 ) -> AppResult<ParsedFile> {
-    let _turn = PARSING
+    let turn = PARSING
         .acquire()
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    tokio::task::spawn_blocking(move || super::import::parse(file.as_ref(), kind))
-        .await
-        .map_err(|e| AppError::Internal(format!("reading the file stopped: {e}")))
+    // The reading holds the turn, not the request: a request given up (a timeout, a client
+    // gone) leaves its reading to finish before the next one starts.
+    tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        super::import::parse(file.as_ref(), kind)
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("reading the file stopped: {e}")))
 }
 
 /// What happens to one checked item against the stored catalogue.
