@@ -53,6 +53,10 @@ impl Server {
     /// The same SMS gateway, too: any instance may send a text another queued.
     pub async fn beside(other: &Server, extra: &[&str]) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
+        // Instances of one deployment share the time: one clock file. (Two clocks years
+        // apart made one instance's sweep purge the codes the other had just texted.)
+        std::os::unix::fs::symlink(other.dir.path().join("clock"), dir.path().join("clock"))
+            .expect("share the clock file");
         Server::launch(dir, &other.database(), extra, other.texts.clone()).await
     }
 
