@@ -42,11 +42,9 @@ async fn the_evaluation_organisations_are_listed_with_codes_cities_occupations_a
     // By city: only organisations assessing there.
     let (_, chengdu) = s.get_json("/api/v1/evaluation-orgs?city=510100").await;
     assert!(!items(&chengdu).is_empty());
+    // Each entry tells of its courses that match: their city, their occupations.
     for org in items(&chengdu) {
-        assert!(
-            strings(&org["cities"]).contains(&"510100".to_string()),
-            "{org}"
-        );
+        assert_eq!(strings(&org["cities"]), ["510100"], "{org}");
     }
     assert!(chengdu["total"].as_u64() < all["total"].as_u64());
     // By industry, and a bad one refused with its field named.
@@ -56,6 +54,27 @@ async fn the_evaluation_organisations_are_listed_with_codes_cities_occupations_a
     assert_eq!(status, 200);
     assert!(low["total"].as_u64().unwrap() >= 1);
     assert!(low["total"].as_u64() < all["total"].as_u64());
+    let (_, courses) = s
+        .get_json("/api/v1/courses?industry=low_altitude&per_page=100")
+        .await;
+    let flown: Vec<String> = items(&courses)
+        .iter()
+        .map(|c| c["occupation"].as_str().unwrap().to_string())
+        .collect();
+    let mut fewer = false;
+    for org in items(&low) {
+        let listed = strings(&org["occupations"]);
+        assert!(listed.iter().all(|o| flown.contains(o)), "{org}");
+        let whole = items(&all)
+            .iter()
+            .find(|o| o["name"] == org["name"])
+            .unwrap();
+        fewer |= strings(&whole["occupations"]).len() > listed.len();
+    }
+    assert!(
+        fewer,
+        "an organisation assessing low-altitude work also assesses other trades"
+    );
     let (status, bad) = s.get_json("/api/v1/evaluation-orgs?industry=mining").await;
     assert_eq!(status, 400, "{bad}");
     assert!(bad["error"]["fields"].get("industry").is_some(), "{bad}");

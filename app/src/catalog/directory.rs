@@ -11,11 +11,11 @@ pub struct EvaluationOrgSummary {
     /// The catalogue file's `evaluation_org_code`, else one derived from the name.
     pub code: String,
     pub name: String,
-    /// The cities (codes) of its courses.
+    /// The cities (codes) of its courses (of the cities and industries asked for, if any).
     pub cities: Vec<String>,
-    /// The occupations it assesses in the catalogue.
+    /// The occupations of those courses.
     pub occupations: Vec<String>,
-    /// How many catalogue courses it assesses.
+    /// How many of those courses it assesses.
     pub courses: i64,
     /// What became of the people of those courses (the same privacy rule as an institution's).
     pub outcomes: crate::outcomes::Outcomes,

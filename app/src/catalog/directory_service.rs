@@ -27,8 +27,14 @@ pub async fn institutions(
         store::institutions(&portal.db, &query.city, &query.industry, paging).await?;
     let codes: Vec<String> = rows.iter().map(|r| r.code.clone()).collect();
     let mut outcomes = crate::outcomes::service::of_institutions(portal, &codes).await?;
-    let mut occupations =
-        store::values_of(&portal.db, Keyed::Institution, Listed::Occupation, &codes).await?;
+    let mut occupations = store::values_of(
+        &portal.db,
+        (Keyed::Institution, Listed::Occupation),
+        &codes,
+        &query.city,
+        &query.industry,
+    )
+    .await?;
     let items = rows
         .into_iter()
         .map(|row| InstitutionSummary {
@@ -56,10 +62,22 @@ pub async fn evaluation_orgs(
         store::evaluation_orgs(&portal.db, &query.city, &query.industry, paging).await?;
     let names: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
     let mut outcomes = crate::outcomes::service::of_evaluation_orgs(portal, &names).await?;
-    let mut occupations =
-        store::values_of(&portal.db, Keyed::EvaluationOrg, Listed::Occupation, &names).await?;
-    let mut cities =
-        store::values_of(&portal.db, Keyed::EvaluationOrg, Listed::City, &names).await?;
+    let mut occupations = store::values_of(
+        &portal.db,
+        (Keyed::EvaluationOrg, Listed::Occupation),
+        &names,
+        &query.city,
+        &query.industry,
+    )
+    .await?;
+    let mut cities = store::values_of(
+        &portal.db,
+        (Keyed::EvaluationOrg, Listed::City),
+        &names,
+        &query.city,
+        &query.industry,
+    )
+    .await?;
     let items = rows
         .into_iter()
         .map(|row| EvaluationOrgSummary {

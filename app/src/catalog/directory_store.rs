@@ -128,28 +128,35 @@ where
     Ok((rows, u64::try_from(total).unwrap_or(0)))
 }
 
-/// The distinct values of `column` for each of `keys` (values of `key_column`), in one
-/// grouped query: the occupations of a page of institutions, the cities of a page of
-/// organisations.
+/// The distinct values of `column` for each of `keys` (values of `key_column`) among the
+/// courses of `cities` and `industries` (all when none), in one grouped query: the
+/// occupations of a page of institutions, the cities of a page of organisations. An entry
+/// so tells of the same courses it counts.
 pub async fn values_of(
     db: &Db,
-    key_column: Keyed,
-    column: Listed,
+    (key_column, column): (Keyed, Listed),
     keys: &[String],
+    cities: &[City],
+    industries: &[Industry],
 ) -> AppResult<BTreeMap<String, Vec<String>>> {
     if keys.is_empty() {
         return Ok(BTreeMap::new());
     }
     let (key, value) = (key_column.column(), column.column());
-    let marks: Vec<String> = (1..=keys.len()).map(|i| format!("${i}")).collect();
+    let (filter, values) = filter(cities, industries, None);
+    let first = values.len() + 1;
+    let marks: Vec<String> = (first..first + keys.len())
+        .map(|i| format!("${i}"))
+        .collect();
+    let among = if filter.is_empty() { " WHERE" } else { " AND" };
     let sql = format!(
-        "SELECT {key}, {value} FROM courses WHERE {key} IN ({}) GROUP BY {key}, {value} \
-         ORDER BY {key}, {value}",
+        "SELECT {key}, {value} FROM courses{filter}{among} {key} IN ({}) \
+         GROUP BY {key}, {value} ORDER BY {key}, {value}",
         marks.join(", ")
     );
     let mut query = sqlx::query_as::<_, (String, String)>(&sql);
-    for k in keys {
-        query = query.bind(k);
+    for v in values.iter().chain(keys) {
+        query = query.bind(v);
     }
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (k, v) in query.fetch_all(db.pool()).await? {

@@ -96,7 +96,7 @@ pub struct InstitutionSummary {
     pub name: String,
     pub city: String,
     pub courses: i64,
-    /// The occupations of its catalogue courses.
+    /// The occupations of its catalogue courses (of the cities and industries asked for, if any).
     pub occupations: Vec<String>,
     pub outcomes: crate::outcomes::Outcomes,
 }
